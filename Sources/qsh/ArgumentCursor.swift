@@ -1,0 +1,241 @@
+// Hand-written argument parsing: turns the words after a command's name into
+// options and positionals, with git-style errors that name the offending word.
+
+/// One option a command accepts.
+struct OptionSpec: Sendable {
+    /// The long name with its dashes, e.g. `--shots`.
+    var long: String
+    /// The one-letter form, e.g. `o` for `-o`.
+    var short: Character?
+    /// The placeholder of its value (`<n>`), or nil for a flag.
+    var value: String?
+    /// One line for the help screen.
+    var help: String
+    /// The values the option accepts, for validation and completion.
+    var choices: [String] = []
+    /// May be given more than once (values accumulate).
+    var repeatable: Bool = false
+
+    init(
+        _ long: String, short: Character? = nil, value: String? = nil, help: String,
+        choices: [String] = [], repeatable: Bool = false
+    ) {
+        self.long = long
+        self.short = short
+        self.value = value
+        self.help = help
+        self.choices = choices
+        self.repeatable = repeatable
+    }
+
+    var takesValue: Bool { value != nil }
+
+    /// `-o, --output <format>` as shown in help.
+    var label: String {
+        var s = short.map { "-\($0), " } ?? "    "
+        s += long
+        if let value { s += " \(value)" }
+        return s
+    }
+}
+
+/// A bad command line: a one-line reason; the dispatcher adds the synopsis.
+struct UsageError: Error, Sendable {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// The options and positionals of one command line, after validation.
+struct ParsedArguments: Sendable {
+    private(set) var values: [String: [String]] = [:]
+    private(set) var positionals: [String] = []
+    /// The words exactly as given, for error messages.
+    var words: [String] = []
+
+    init(values: [String: [String]] = [:], positionals: [String] = []) {
+        self.values = values
+        self.positionals = positionals
+    }
+
+    mutating func add(_ long: String, _ value: String) { values[long, default: []].append(value) }
+    mutating func addPositional(_ word: String) { positionals.append(word) }
+
+    /// True when the flag or option was given.
+    func has(_ long: String) -> Bool { values[long] != nil }
+    /// The last value given for an option.
+    func value(_ long: String) -> String? { values[long]?.last }
+    /// Every value given for a repeatable option, in order.
+    func all(_ long: String) -> [String] { values[long] ?? [] }
+
+    /// An integer option within `range`, or nil when absent.
+    /// - Throws: `UsageError` naming the option and the accepted range.
+    func int(_ long: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(long) else { return nil }
+        guard let n = Int(text) else {
+            throw UsageError("option '\(long)' expects an integer, got '\(text)'")
+        }
+        guard range.contains(n) else {
+            throw UsageError(
+                "option '\(long)' must be between \(range.lowerBound) and \(range.upperBound), got \(n)")
+        }
+        return n
+    }
+
+    /// An unsigned 64-bit option (seeds), or nil when absent.
+    func uint64(_ long: String) throws -> UInt64? {
+        guard let text = value(long) else { return nil }
+        guard let n = UInt64(text) else {
+            throw UsageError("option '\(long)' expects a non-negative integer below 2^64, got '\(text)'")
+        }
+        return n
+    }
+
+    /// A duration such as `90`, `90s`, `5m`, `1h`, `250ms`, in seconds; nil when absent.
+    func duration(_ long: String) throws -> Double? {
+        guard let text = value(long) else { return nil }
+        guard let seconds = parseDuration(text), seconds >= 0 else {
+            throw UsageError("option '\(long)' expects a duration such as 30, 30s, 5m or 1h, got '\(text)'")
+        }
+        return seconds
+    }
+}
+
+/// Parses `30`, `30s`, `1.5m`, `2h`, `250ms`, `7d` into seconds.
+func parseDuration(_ text: String) -> Double? {
+    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+    for (suffix, scale) in units where text.hasSuffix(suffix) {
+        let number = text.dropLast(suffix.count)
+        if let v = Double(number), v.isFinite, !number.isEmpty { return v * scale }
+        if suffix == "s" { continue }  // "ms" is checked before "s"
+    }
+    if let v = Double(text), v.isFinite { return v }
+    return nil
+}
+
+/// Walks words left to right against a command's option specs.
+struct ArgumentCursor {
+    let specs: [OptionSpec]
+
+    /// Parses `words` into options and positionals.
+    /// - Throws: `UsageError` for an unknown, duplicated or incomplete option.
+    func parse(_ words: [String]) throws -> ParsedArguments {
+        var result = ParsedArguments()
+        result.words = words
+        var index = 0
+        var onlyPositionals = false
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if onlyPositionals || word == "-" || !word.hasPrefix("-") {
+                result.addPositional(word)
+                continue
+            }
+            if word == "--" {
+                onlyPositionals = true
+                continue
+            }
+            if word.hasPrefix("--") {
+                var name = word
+                var inline: String?
+                if let eq = word.firstIndex(of: "=") {
+                    name = String(word[..<eq])
+                    inline = String(word[word.index(after: eq)...])
+                }
+                guard let spec = specs.first(where: { $0.long == name }) else {
+                    throw UsageError(unknownOptionMessage(name))
+                }
+                try take(spec, inline: inline, words: words, index: &index, into: &result)
+            } else {
+                // Short options: -o json, -ojson, -q; clusters of flags like -qv.
+                var chars = Array(word.dropFirst())
+                while !chars.isEmpty {
+                    let c = chars.removeFirst()
+                    guard let spec = specs.first(where: { $0.short == c }) else {
+                        throw UsageError(unknownOptionMessage("-\(c)"))
+                    }
+                    if spec.takesValue {
+                        let inline = chars.isEmpty ? nil : String(chars)
+                        chars.removeAll()
+                        try take(spec, inline: inline, words: words, index: &index, into: &result)
+                    } else {
+                        try take(spec, inline: nil, words: words, index: &index, into: &result)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    private func take(
+        _ spec: OptionSpec, inline: String?, words: [String], index: inout Int, into result: inout ParsedArguments
+    ) throws {
+        if result.has(spec.long) && !spec.repeatable {
+            throw UsageError("option '\(spec.long)' given more than once")
+        }
+        guard spec.takesValue else {
+            if inline != nil { throw UsageError("option '\(spec.long)' takes no value") }
+            result.add(spec.long, "")
+            return
+        }
+        let value: String
+        if let inline {
+            value = inline
+        } else {
+            guard index < words.count else {
+                throw UsageError("option '\(spec.long)' needs a value \(spec.value ?? "")")
+            }
+            value = words[index]
+            index += 1
+        }
+        if !spec.choices.isEmpty && !spec.choices.contains(value) {
+            var message = "option '\(spec.long)' does not accept '\(value)'; use one of: "
+            message += spec.choices.joined(separator: ", ")
+            if let guess = closestMatch(value, in: spec.choices) { message += " (did you mean '\(guess)'?)" }
+            throw UsageError(message)
+        }
+        result.add(spec.long, value)
+    }
+
+    private func unknownOptionMessage(_ name: String) -> String {
+        let candidates = specs.map(\.long) + specs.compactMap { $0.short.map { "-\($0)" } }
+        if let guess = closestMatch(name, in: candidates) {
+            return "unknown option '\(name)' (did you mean '\(guess)'?)"
+        }
+        return "unknown option '\(name)'"
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is close enough to be a typo.
+func closestMatch(_ word: String, in candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for candidate in candidates {
+        let d = editDistance(word, candidate)
+        let limit = max(1, min(3, candidate.count / 3))
+        if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+    }
+    if best == nil, word.count >= 3 {
+        let prefixed = candidates.filter { $0.hasPrefix(word) }
+        if prefixed.count == 1 { return prefixed[0] }
+    }
+    return best?.0
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+    for i in 0...x.count { d[i][0] = i }
+    for j in 0...y.count { d[0][j] = j }
+    for i in 1...x.count {
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
+        }
+    }
+    return d[x.count][y.count]
+}

@@ -1,0 +1,81 @@
+// Everything a command needs from the outside world, passed explicitly: the
+// environment, the streams, the terminal, session defaults (the REPL sets them).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The process's (or REPL session's) view of the outside world.
+final class CommandContext {
+    var environment: [String: String]
+    let stdout: OutputStream
+    let stderr: OutputStream
+    var terminal: Terminal
+    /// The session's default output format (the REPL's `.output`).
+    var sessionOutput: OutputFormat?
+    /// The session's default QPU (the REPL's `.qpu`).
+    var sessionQPU: String?
+    /// The path of this executable, to start a detached worker.
+    var executablePath: String
+    /// True inside the interactive shell.
+    var interactive = false
+
+    init(
+        environment: [String: String], stdout: OutputStream, stderr: OutputStream,
+        terminal: Terminal, executablePath: String
+    ) {
+        self.environment = environment
+        self.stdout = stdout
+        self.stderr = stderr
+        self.terminal = terminal
+        self.executablePath = executablePath
+    }
+
+    /// The context of a real process: fds 1 and 2, the real environment and TTY state.
+    static func fromProcess() -> CommandContext {
+        var env: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                env[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            pointer += 1
+        }
+        return CommandContext(
+            environment: env, stdout: OutputStream(fd: 1), stderr: OutputStream(fd: 2),
+            terminal: Terminal.detect(environment: env), executablePath: Self.selfPath())
+    }
+
+    /// A context that captures its output, for tests.
+    static func capturing(environment: [String: String] = [:], tty: Bool = false) -> CommandContext {
+        CommandContext(
+            environment: environment, stdout: .capturing(), stderr: .capturing(),
+            terminal: Terminal(
+                stdinIsTTY: tty, stdoutIsTTY: tty, stderrIsTTY: tty, colorStdout: false, colorStderr: false),
+            executablePath: "qsh")
+    }
+
+    /// The current working directory.
+    var currentDirectory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return cString(buffer)
+    }
+
+    /// The user's home directory.
+    var home: String { environment["HOME"] ?? "/" }
+
+    private static func selfPath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { return cString(buffer) }
+        return CommandLine.arguments.first ?? "qsh"
+    }
+}
+
+/// The text of a NUL-terminated C buffer.
+func cString(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,28 @@
+// The command table: every top-level command, in the order `qsh help` lists them.
+// Each group's entries live next to their code in Commands/.
+
+enum CommandTable {
+    /// The top-level commands.
+    static var root: [Command] {
+        [
+            HelpCommand.command,
+            VersionCommand.command,
+        ]
+    }
+
+    /// The command at `path`, e.g. ["tasks", "submit"].
+    static func find(_ path: [String]) -> Command? {
+        guard let first = path.first, var command = root.first(where: { $0.name == first }) else { return nil }
+        for name in path.dropFirst() {
+            guard let sub = command.subcommand(name) else { return nil }
+            command = sub
+        }
+        return command
+    }
+
+    /// What bare `qsh` does.
+    static func noArguments(context: CommandContext, globals: ParsedArguments) -> ExitStatus {
+        context.stdout.write(HelpCommand.overview())
+        return .ok
+    }
+}

@@ -1,0 +1,109 @@
+// `qsh help [<command>...]`, `qsh help exit-codes`, and the help screens that
+// `--help` prints; all generated from the command table.
+
+enum HelpCommand {
+    static let command = Command(
+        name: "help",
+        summary: "Show help for qsh or one of its commands",
+        synopsis: ["help [<command> [<subcommand>]]", "help exit-codes"],
+        details: "With no argument, lists the commands. 'qsh help exit-codes' prints the exit statuses.",
+        examples: ["qsh help tasks submit", "qsh help exit-codes"],
+        arguments: 0...3,
+        argumentKind: "command",
+        run: { invocation in
+            let words = invocation.positionals
+            if words.isEmpty {
+                invocation.stdout.write(overview())
+                return .ok
+            }
+            if words == ["exit-codes"] {
+                invocation.stdout.write(exitCodes())
+                return .ok
+            }
+            guard let command = CommandTable.find(words) else {
+                var message = "no help for '\(words.joined(separator: " "))'"
+                let names = CommandTable.root.map(\.name) + ["exit-codes"]
+                if let guess = closestMatch(words[0], in: names) { message += " (did you mean '\(guess)'?)" }
+                throw UsageError(message)
+            }
+            invocation.stdout.write(help(for: command, path: words))
+            return .ok
+        })
+
+    /// The list of commands shown by `qsh help` and `qsh --help`.
+    static func overview() -> String {
+        var out = "qsh: a command-line shell for quantum tasks\n\n"
+        out += "usage: qsh [--db <path>] [-o <format>] <command> [<args>]\n"
+        out += "   or: qsh                          (the interactive shell)\n"
+        out += "   or: qsh --version\n\n"
+        out += "Commands:\n"
+        var rows: [(String, String)] = []
+        for command in CommandTable.root {
+            if command.subcommands.isEmpty {
+                rows.append((command.name, command.summary))
+            } else {
+                for sub in command.subcommands { rows.append(("\(command.name) \(sub.name)", sub.summary)) }
+            }
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        for (name, summary) in rows {
+            out += "  " + name + String(repeating: " ", count: width - name.count + 3) + summary + "\n"
+        }
+        out += "\nSee 'qsh help <command>' or 'qsh <command> --help' for one command,\n"
+        out += "'qsh help exit-codes' for the exit statuses, and man qsh for everything.\n"
+        return out
+    }
+
+    /// `usage: qsh …` lines for a command (its subcommands' synopses for a group).
+    static func usageLines(for command: Command, path: [String]) -> String {
+        var lines: [String] = []
+        if command.synopsis.isEmpty && !command.subcommands.isEmpty {
+            for sub in command.subcommands {
+                lines += sub.synopsis.isEmpty ? ["\(path.joined(separator: " ")) \(sub.name)"] : sub.synopsis
+            }
+        } else {
+            lines = command.synopsis.isEmpty ? [path.joined(separator: " ")] : command.synopsis
+        }
+        var out = ""
+        for (i, line) in lines.enumerated() {
+            out += (i == 0 ? "usage: qsh " : "   or: qsh ") + line + "\n"
+        }
+        return out
+    }
+
+    /// The full help screen for one command.
+    static func help(for command: Command, path: [String]) -> String {
+        var out = usageLines(for: command, path: path)
+        out += "\n" + command.summary + "\n"
+        if !command.details.isEmpty { out += "\n" + command.details + "\n" }
+        if !command.examples.isEmpty {
+            out += "\nExamples:\n"
+            for example in command.examples { out += "  " + example + "\n" }
+        }
+        if !command.subcommands.isEmpty {
+            out += "\nCommands:\n"
+            let width = command.subcommands.map(\.name.count).max() ?? 0
+            for sub in command.subcommands {
+                out += "  " + sub.name + String(repeating: " ", count: width - sub.name.count + 3) + sub.summary + "\n"
+            }
+        }
+        let options = command.subcommands.isEmpty || command.run != nil ? command.allOptions : CommonOptions.always
+        out += "\nOptions:\n"
+        let width = options.map(\.label.count).max() ?? 0
+        for option in options {
+            out += "  " + option.label + String(repeating: " ", count: width - option.label.count + 3) + option.help
+                + "\n"
+        }
+        return out
+    }
+
+    /// The exit status table.
+    static func exitCodes() -> String {
+        var out = "Exit statuses of qsh (the same in the interactive shell's .status):\n\n"
+        for (status, meaning) in ExitStatus.documented {
+            let code = String(status.rawValue)
+            out += "  " + String(repeating: " ", count: 3 - code.count) + code + "  " + meaning + "\n"
+        }
+        return out
+    }
+}
