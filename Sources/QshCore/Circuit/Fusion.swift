@@ -108,18 +108,27 @@ public struct Fuser: Sendable {
                     out.append(.gate(KernelControlled.gate(kind, qubits: qubits, parameters: parameters), condition: nil))
                     continue
                 }
-                var merged: Block
-                if union.count <= limit {
-                    merged = Block(qubits: [], gates: [])
-                    for id in touched {
-                        let b = blocks.removeValue(forKey: id)!
-                        merged.qubits += b.qubits
-                        merged.gates += b.gates
+                // Join the touched blocks that fit, smallest first; close the rest
+                // (they are emitted before the gate, which comes after them).
+                var merged = Block(qubits: [], gates: [])
+                var size = qubits.count
+                let bySize = touched.sorted { (blocks[$0]!.qubits.count, $0) < (blocks[$1]!.qubits.count, $1) }
+                var joining: [Int] = []
+                for id in bySize {
+                    let extra = blocks[id]!.qubits.filter { !qubits.contains($0) }.count
+                    if size + extra <= limit {
+                        size += extra
+                        joining.append(id)
+                    } else {
+                        close(id)
                     }
-                } else {
-                    for id in touched { close(id) }
-                    merged = Block(qubits: [], gates: [])
                 }
+                for id in joining.sorted() {
+                    let b = blocks.removeValue(forKey: id)!
+                    merged.qubits += b.qubits
+                    merged.gates += b.gates
+                }
+                _ = union
                 for q in qubits where !merged.qubits.contains(q) { merged.qubits.append(q) }
                 merged.gates.append((kind, qubits, parameters))
                 let id = nextID

@@ -75,7 +75,7 @@ public final class StateVector<T: SimulatorScalar> {
     }
 
     /// A zeroed state (not normalised); call `setZeroState` for |0…0⟩.
-    public init(qubits: Int) {
+    public init(qubits: Int, loop: some LoopRunner = SequentialLoop()) {
         precondition(qubits >= 0 && qubits < 48, "unreasonable state size")
         qubitCount = qubits
         count = 1 << qubits
@@ -84,8 +84,14 @@ public final class StateVector<T: SimulatorScalar> {
         let bytes = allocated * MemoryLayout<T>.stride
         re = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
         im = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
-        re.initialize(repeating: 0, count: allocated)
-        im.initialize(repeating: 0, count: allocated)
+        // Zeroed slice by slice on the threads that will use them (first touch).
+        let re = self.re, im = self.im
+        let slices = max(1, allocated >> 16)
+        loop.run(count: slices, minimumPerThread: 1) { range in
+            let start = range.lowerBound * (allocated / slices), n = range.count * (allocated / slices)
+            (re + start).initialize(repeating: 0, count: n)
+            (im + start).initialize(repeating: 0, count: n)
+        }
     }
 
     /// 64-byte aligned memory; from 2 MiB up, 2 MiB aligned and backed by transparent
@@ -111,6 +117,11 @@ public final class StateVector<T: SimulatorScalar> {
     /// Sets |0…0⟩.
     public func setZeroState(loop: some LoopRunner) {
         fill(loop: loop, value: 0)
+        re[0] = 1
+    }
+
+    /// |0…0⟩ on a freshly allocated (already zero) state.
+    func setFreshZeroState() {
         re[0] = 1
     }
 

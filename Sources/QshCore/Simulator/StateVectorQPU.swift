@@ -179,8 +179,8 @@ public struct StateVectorQPU: QPU {
             let start = clock.now
             let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
             let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
-            let state = StateVector<T>(qubits: n)
-            state.setZeroState(loop: loop)
+            let state = StateVector<T>(qubits: n, loop: loop)
+            state.setFreshZeroState()
             Self.applyUnitary(fused, to: state, loop: loop)
             let simulated = clock.now
             let picks = Sampler.sample(state, shots: request.shots, generator: &generator, loop: loop)
@@ -206,15 +206,15 @@ public struct StateVectorQPU: QPU {
         let prefixLength = fused.firstIndex { op in
             if case .gate(_, nil) = op { return false } else { return true }
         } ?? fused.count
-        let prefix = StateVector<T>(qubits: n)
-        prefix.setZeroState(loop: loop)
+        let prefix = StateVector<T>(qubits: n, loop: loop)
+        prefix.setFreshZeroState()
         Self.applyUnitary(Array(fused[..<prefixLength]), to: prefix, loop: loop)
         let rest = Array(fused[prefixLength...])
         let plans = rest.map { op -> KernelPlan<T>? in
             if case .gate(let g, _) = op { return KernelDispatch.prepare(g, qubitCount: n, as: T.self) }
             return nil
         }
-        let state = StateVector<T>(qubits: n)
+        let state = StateVector<T>(qubits: n, loop: loop)
         let map = ClbitMap(circuit)
         var tallies = map.emptyTallies()
         var bits = [UInt8](repeating: 0, count: circuit.clbitCount)
@@ -277,8 +277,8 @@ public struct StateVectorQPU: QPU {
         let loop = ParallelLoop(threads: request.threads)
         let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
         let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
-        let state = StateVector<T>(qubits: n)
-        state.setZeroState(loop: loop)
+        let state = StateVector<T>(qubits: n, loop: loop)
+        state.setFreshZeroState()
         Self.applyUnitary(fused, to: state, loop: loop)
         let map = ClbitMap(circuit)
         // Marginalise onto the measured qubits: pattern = their bits packed in order.

@@ -68,7 +68,11 @@ enum KernelDispatch {
     static let minimumAmplitudesPerThread = 1 << 14
 
     /// The plan of `gate` on a state of `qubitCount` qubits.
-    static func prepare<T: SimulatorScalar>(_ gate: FusedGate, qubitCount n: Int, as _: T.Type = T.self) -> KernelPlan<T> {
+    /// `parallelThreshold`: the fewest amplitudes worth a thread (tests pass 1 to force splitting).
+    static func prepare<T: SimulatorScalar>(
+        _ gate: FusedGate, qubitCount n: Int, as _: T.Type = T.self,
+        parallelThreshold: Int = minimumAmplitudesPerThread
+    ) -> KernelPlan<T> {
         let b = T.laneBits
         var targets = gate.targets
         var matrix = gate.matrix
@@ -100,7 +104,7 @@ enum KernelDispatch {
         plan.fixed = (high + controls).sorted()
         if let first = plan.fixed.first { plan.runMask = (1 << (first - b)) - 1 }
         plan.groups = 1 << (n - b - plan.fixed.count)
-        plan.minimumGroups = max(1, minimumAmplitudesPerThread >> (b + kh))
+        plan.minimumGroups = max(1, parallelThreshold >> (b + kh))
         plan.offsets = (0..<(1 << kh)).map { c in
             var o = 0
             for (j, q) in high.enumerated() where c >> j & 1 == 1 { o |= 1 << q }
