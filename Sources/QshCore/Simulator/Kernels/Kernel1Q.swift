@@ -1,16 +1,15 @@
 // The 1-qubit kernel for a target above the lanes: two vectors in, two out, the 2×2
-// matrix held in registers as broadcast coefficient vectors.
+// matrix as coefficient quads folded into the FMAs.
 
 enum Kernel1Q {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im
-        plan.withPointers { fixed, offsets, _, wr, wi in
-            let m = (wr[0], wi[0], wr[1], wi[1], wr[2], wi[2], wr[3], wi[3])
+        plan.withPointers { fixed, offsets, _, quads, _ in
             let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
             let o1 = offsets[1]
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
                 run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                    runMask: runMask, o1: o1, m: m)
+                    runMask: runMask, o1: o1, w: quads)
             }
         }
     }
@@ -20,10 +19,9 @@ enum Kernel1Q {
     static func run<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
-        m: (T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector)
+        w: UnsafePointer<T.Vector>
     ) {
         let b = T.laneBits, lanes = 1 &<< b
-        let (m00r, m00i, m01r, m01i, m10r, m10i, m11r, m11i) = m
         var base = 0
         var g = range.lowerBound
         while g < range.upperBound {
@@ -35,14 +33,14 @@ enum Kernel1Q {
             let i1 = base &+ o1
             let a0r = re.vector(at: base), a0i = im.vector(at: base)
             let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
-            let r0 = (m00r * a0r).addingProduct(m01r, a1r) - (m00i * a0i).addingProduct(m01i, a1i)
-            let j0 = (m00r * a0i).addingProduct(m01r, a1i) + (m00i * a0r).addingProduct(m01i, a1r)
-            let r1 = (m10r * a0r).addingProduct(m11r, a1r) - (m10i * a0i).addingProduct(m11i, a1i)
-            let j1 = (m10r * a0i).addingProduct(m11r, a1i) + (m10i * a0r).addingProduct(m11i, a1r)
-            re.setVector(r0, at: base)
-            im.setVector(j0, at: base)
-            re.setVector(r1, at: i1)
-            im.setVector(j1, at: i1)
+            let x0 = (w[0] * a0r).addingProduct(w[1], a0i).addingProduct(w[4], a1r).addingProduct(w[5], a1i)
+            let y0 = (w[2] * a0i).addingProduct(w[3], a0r).addingProduct(w[6], a1i).addingProduct(w[7], a1r)
+            let x1 = (w[8] * a0r).addingProduct(w[9], a0i).addingProduct(w[12], a1r).addingProduct(w[13], a1i)
+            let y1 = (w[10] * a0i).addingProduct(w[11], a0r).addingProduct(w[14], a1i).addingProduct(w[15], a1r)
+            re.setVector(x0, at: base)
+            im.setVector(y0, at: base)
+            re.setVector(x1, at: i1)
+            im.setVector(y1, at: i1)
             g &+= 1
         }
     }

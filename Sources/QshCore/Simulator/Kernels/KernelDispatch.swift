@@ -11,6 +11,8 @@ struct KernelPlan<T: SimulatorScalar> {
         case oneHigh
         /// Two high targets, no low ones.
         case twoHigh
+        /// One low target and one high one.
+        case oneLowOneHigh
         /// Any other dense gate.
         case dense
         /// A diagonal matrix: one complex factor per amplitude.
@@ -37,7 +39,13 @@ struct KernelPlan<T: SimulatorScalar> {
     /// Coefficient vectors: dense, 2^kh rows × 2^k columns; diagonal, 2^kh factors.
     var wr: [T.Vector] = []
     var wi: [T.Vector] = []
+    /// Dense coefficients as quads (re, -im, re, im) per matrix entry, row by row: each
+    /// is read by exactly one FMA, so the compiler folds the loads into the FMAs and
+    /// keeps registers for the inputs and the accumulators.
+    var quads: [T.Vector] = []
 
+    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the dense
+    /// quads (or the diagonal's real parts) and the imaginary parts.
     func withPointers<R>(
         _ body: (
             UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T.Vector>,
@@ -46,7 +54,7 @@ struct KernelPlan<T: SimulatorScalar> {
     ) -> R {
         // Empty arrays still need a valid pointer; the kernels never read past the counts.
         let f = fixed.isEmpty ? [0] : fixed
-        let r = wr.isEmpty ? [T.Vector()] : wr
+        let r = wr.isEmpty ? [T.Vector()] : (kind == .diagonal ? wr : quads)
         let i = wi.isEmpty ? [T.Vector()] : wi
         return f.withUnsafeBufferPointer { f in
             offsets.withUnsafeBufferPointer { o in
@@ -144,10 +152,13 @@ enum KernelDispatch {
                 }
             }
         }
+        for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
         if kl == 0 && kh == 1 {
             plan.kind = .oneHigh
         } else if kl == 0 && kh == 2 {
             plan.kind = .twoHigh
+        } else if kl == 1 && kh == 1 {
+            plan.kind = .oneLowOneHigh
         }
         _ = k
         return plan
@@ -160,6 +171,7 @@ enum KernelDispatch {
             ReferenceKernels.apply(plan.matrix, targets: plan.targets, controls: plan.controls, to: state)
         case .oneHigh: Kernel1Q.apply(plan, to: state, loop: loop)
         case .twoHigh: Kernel2Q.apply(plan, to: state, loop: loop)
+        case .oneLowOneHigh: Kernel2QLow.apply(plan, to: state, loop: loop)
         case .dense: KernelFused.apply(plan, to: state, loop: loop)
         case .diagonal: KernelDiagonal.apply(plan, to: state, loop: loop)
         }

@@ -60,23 +60,22 @@ enum KernelFused {
             }
             // Each output vector: a row of coefficient vectors times the gathered inputs.
             var r = 0
-            var w = 0
+            var q = wr
             while r < nh {
-                var ar1 = T.Vector(), ar2 = T.Vector(), ai1 = T.Vector(), ai2 = T.Vector()
+                var x1 = T.Vector(), x2 = T.Vector(), y1 = T.Vector(), y2 = T.Vector()
                 var j = 0
                 while j < nk {
-                    let cr = wr[w], ci = wi[w]
                     let xr = sr[j], xi = si[j]
-                    ar1 = ar1.addingProduct(cr, xr)
-                    ar2 = ar2.addingProduct(ci, xi)
-                    ai1 = ai1.addingProduct(cr, xi)
-                    ai2 = ai2.addingProduct(ci, xr)
+                    x1 = x1.addingProduct(q[0], xr)
+                    x2 = x2.addingProduct(q[1], xi)
+                    y1 = y1.addingProduct(q[2], xi)
+                    y2 = y2.addingProduct(q[3], xr)
                     j &+= 1
-                    w &+= 1
+                    q += 4
                 }
                 let o = base &+ offsets[r]
-                re.setVector(ar1 - ar2, at: o)
-                im.setVector(ai1 + ai2, at: o)
+                re.setVector(x1 + x2, at: o)
+                im.setVector(y1 + y2, at: o)
                 r &+= 1
             }
             g &+= 1
