@@ -109,9 +109,32 @@ public final class StateVector<T: SimulatorScalar> {
         return pointer
     }
 
+    /// A view of memory owned by someone else (a sweep's scratch buffer): never freed here.
+    init(wrapping re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, qubits: Int) {
+        qubitCount = qubits
+        count = 1 << qubits
+        self.re = re
+        self.im = im
+        owned = false
+    }
+
+    private var owned = true
+
     deinit {
-        re.deallocate()
-        im.deallocate()
+        if owned {
+            re.deallocate()
+            im.deallocate()
+        }
+    }
+
+    /// Memory for a sweep's scratch state of `qubits` qubits (freed with `deallocateScratch`).
+    static func allocateScratch(qubits: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) {
+        let n = max(1 << qubits, 16)
+        let bytes = n * MemoryLayout<T>.stride
+        return (
+            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n),
+            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n)
+        )
     }
 
     /// Sets |0…0⟩.

@@ -23,11 +23,14 @@ public struct StateVectorQPU: QPU {
     public var capabilities: QPUCapabilities
     /// Fusion settings; nil picks `FusionOptions.default(precision:)`.
     public var fusion: FusionOptions?
+    /// Cache blocking; nil picks the default for the precision.
+    public var sweeps: SweepOptions?
 
     /// - Parameters:
     ///   - memoryLimit: the most bytes the simulation may allocate; the executable passes
     ///     a safe fraction of physical memory (the core never reads the system).
     public init(memoryLimit: Int, maxQubits: Int = 40, maxShots: Int = 100_000_000, fusion: FusionOptions? = nil) {
+        sweeps = nil
         capabilities = QPUCapabilities(
             maxQubits: maxQubits, maxShots: maxShots, memoryLimit: memoryLimit, supportsMidCircuitMeasurement: true)
         self.fusion = fusion
@@ -181,7 +184,7 @@ public struct StateVectorQPU: QPU {
             let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
             let state = StateVector<T>(qubits: n, loop: loop)
             state.setFreshZeroState()
-            Self.applyUnitary(fused, to: state, loop: loop)
+            metadata["passes"] = String(applyUnitary(fused, to: state, loop: loop))
             let simulated = clock.now
             let picks = Sampler.sample(state, shots: request.shots, generator: &generator, loop: loop)
             let map = ClbitMap(circuit)
@@ -208,7 +211,7 @@ public struct StateVectorQPU: QPU {
         } ?? fused.count
         let prefix = StateVector<T>(qubits: n, loop: loop)
         prefix.setFreshZeroState()
-        Self.applyUnitary(Array(fused[..<prefixLength]), to: prefix, loop: loop)
+        applyUnitary(Array(fused[..<prefixLength]), to: prefix, loop: loop)
         let rest = Array(fused[prefixLength...])
         let plans = rest.map { op -> KernelPlan<T>? in
             if case .gate(let g, _) = op { return KernelDispatch.prepare(g, qubitCount: n, as: T.self) }
@@ -248,12 +251,16 @@ public struct StateVectorQPU: QPU {
             timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
     }
 
-    /// Applies unconditional fused gates in order.
-    static func applyUnitary<T: SimulatorScalar>(_ ops: [FusedOperation], to state: StateVector<T>, loop: ParallelLoop) {
-        for op in ops {
-            guard case .gate(let g, nil) = op else { continue }
-            KernelDispatch.apply(KernelDispatch.prepare(g, qubitCount: state.qubitCount, as: T.self), to: state, loop: loop)
+    /// Applies unconditional fused gates in order, cache-blocked into sweeps.
+    @discardableResult
+    func applyUnitary<T: SimulatorScalar>(_ ops: [FusedOperation], to state: StateVector<T>, loop: ParallelLoop) -> Int {
+        let gates = ops.compactMap { op -> FusedGate? in
+            if case .gate(let g, nil) = op { return g } else { return nil }
         }
+        let options = sweeps ?? .default(precision: T.precision)
+        let steps = Sweeps.plan(gates, qubitCount: state.qubitCount, options: options)
+        Sweeps.apply(steps, to: state, options: options, loop: loop)
+        return steps.count
     }
 
     static func gateCount(_ ops: [FusedOperation]) -> Int {
@@ -279,7 +286,7 @@ public struct StateVectorQPU: QPU {
         let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
         let state = StateVector<T>(qubits: n, loop: loop)
         state.setFreshZeroState()
-        Self.applyUnitary(fused, to: state, loop: loop)
+        applyUnitary(fused, to: state, loop: loop)
         let map = ClbitMap(circuit)
         // Marginalise onto the measured qubits: pattern = their bits packed in order.
         let measured = map.measuredQubits
