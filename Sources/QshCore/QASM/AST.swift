@@ -30,25 +30,36 @@ public enum ExpressionKind: UInt8, Sendable {
     case unresolved
 }
 
-/// One node of an expression; children come before their parents in `Program.expressions`.
+/// One node of an expression that depends on gate parameters; children come before
+/// their parents in `Program.expressions`. Constant expressions are folded away.
 public struct Expression: Sendable {
-    public var kind: ExpressionKind
-    /// The longest path to a leaf, counting this node (bounded by the nesting limit).
-    public var height: Int32
-    public var left: Int32
-    public var right: Int32
     public var value: Double
     /// The operator, function or literal the node comes from.
     public var position: SourcePosition
+    public var left: Int32
+    public var right: Int32
+    /// The longest path to a leaf, counting this node (bounded by the nesting limit).
+    public var height: UInt16
+    public var kind: ExpressionKind
+}
+
+/// A parameter of an application: a folded constant, or the root of an expression tree.
+public struct Parameter: Sendable {
+    /// The value when `node` is -1.
+    public var value: Double
+    /// The root node in `Program.expressions`, or -1 for a constant.
+    public var node: Int32
+
+    public var isConstant: Bool { node < 0 }
 }
 
 /// A quantum or classical argument: `q` (a whole register) or `q[3]`.
 public struct Operand: Sendable {
-    public var name: Int32
     /// The index, when `isIndexed`.
     public var index: UInt64
-    public var isIndexed: Bool
     public var position: SourcePosition
+    public var name: Int32
+    public var isIndexed: Bool
 }
 
 /// The condition of `if (creg == value)`.
@@ -66,17 +77,13 @@ public enum StatementKind: UInt8, Sendable {
 
 /// One statement. Operands, parameters and conditions live in the program's pools.
 public struct Statement: Sendable {
-    public var kind: StatementKind
-    /// The first token: the keyword, or the gate's name for an application.
+    /// The register size of `qreg`/`creg`.
+    public var size: UInt64 = 0
+    /// The declared name for a declaration, the gate's name for an application,
+    /// else the keyword.
     public var position: SourcePosition
     /// The register's or gate's name id (the applied gate's for `apply`).
     public var name: Int32
-    /// Where `name` is (the declared name of a declaration).
-    public var namePosition: SourcePosition
-    /// The register size of `qreg`/`creg`.
-    public var size: UInt64 = 0
-    /// A declaration whose syntax was wrong: its name exists but uses raise no errors.
-    public var poisoned = false
     /// The index in `Program.gates` for `gate`/`opaque`.
     public var definition: Int32 = -1
     public var operandStart: Int32 = 0
@@ -85,12 +92,14 @@ public struct Statement: Sendable {
     public var parameterCount: Int32 = 0
     /// The index in `Program.conditions`, or -1.
     public var condition: Int32 = -1
+    public var kind: StatementKind
+    /// A declaration whose syntax was wrong: its name exists but uses raise no errors.
+    public var poisoned = false
 
-    init(kind: StatementKind, position: SourcePosition, name: Int32 = -1, namePosition: SourcePosition? = nil) {
+    init(kind: StatementKind, position: SourcePosition, name: Int32 = -1) {
         self.kind = kind
         self.position = position
         self.name = name
-        self.namePosition = namePosition ?? position
     }
 }
 
@@ -126,8 +135,8 @@ public struct Program: Sendable {
     public var statements: [Statement] = []
     public var operands: [Operand] = []
     public var expressions: [Expression] = []
-    /// Root expression ids of parameter lists (`Statement.parameterStart...`).
-    public var parameters: [Int32] = []
+    /// Parameter lists (`Statement.parameterStart...`).
+    public var parameters: [Parameter] = []
     public var conditions: [ConditionSyntax] = []
     public var gates: [GateDefinition] = []
 
@@ -144,8 +153,8 @@ public struct Program: Sendable {
         return operands[start..<start + Int(statement.operandCount)]
     }
 
-    /// The parameter roots of `statement`.
-    func parameters(of statement: Statement) -> ArraySlice<Int32> {
+    /// The parameters of `statement`.
+    func parameters(of statement: Statement) -> ArraySlice<Parameter> {
         let start = Int(statement.parameterStart)
         return parameters[start..<start + Int(statement.parameterCount)]
     }

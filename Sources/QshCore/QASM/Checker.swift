@@ -29,8 +29,8 @@ struct BodyOperation: Sendable {
     var gate: Int32
     /// Indices into the gate's qubit arguments.
     var qubits: [Int]
-    /// Root expression ids, evaluated against the gate's parameter values.
-    var parameters: [Int32]
+    /// Evaluated against the gate's parameter values.
+    var parameters: [Parameter]
     var position: SourcePosition
 }
 
@@ -98,6 +98,9 @@ struct Checker {
     var reportedTooLarge = false
     var gateCounts: [Int] = []
     var gateOrder: [Int32] = []
+    /// Scratch buffers reused by every application (no allocation per statement).
+    var values: [Double] = []
+    var resolved: [Resolved] = []
 
     init(program: Program, limits: QASMLimits, sink: DiagnosticSink) {
         self.program = program
@@ -165,30 +168,30 @@ struct Checker {
     // MARK: Declarations
 
     mutating func declareRegister(_ statement: Statement) {
-        guard claim(statement.name, at: statement.namePosition) else { return }
+        guard claim(statement.name, at: statement.position) else { return }
         let quantum = statement.kind == .qreg
         if statement.poisoned {
-            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.namePosition)
+            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
             return
         }
         let total = quantum ? qubitTotal : clbitTotal
         let limit = quantum ? limits.maximumQubits : limits.maximumClbits
         guard statement.size <= UInt64(limit), total + Int(statement.size) <= limit else {
             report(
-                statement.namePosition,
+                statement.position,
                 QASMMessages.registerTooLarge(name(statement.name), size: statement.size, quantum: quantum, limit: limit))
-            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.namePosition)
+            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
             return
         }
         let size = Int(statement.size)
         if quantum {
             symbols[Int(statement.name)] = SymbolEntry(
-                kind: .qreg, index: Int32(qregs.count), position: statement.namePosition)
+                kind: .qreg, index: Int32(qregs.count), position: statement.position)
             qregs.append(RegisterInfo(name: statement.name, size: size, offset: qubitTotal))
             qubitTotal += size
         } else {
             symbols[Int(statement.name)] = SymbolEntry(
-                kind: .creg, index: Int32(cregs.count), position: statement.namePosition)
+                kind: .creg, index: Int32(cregs.count), position: statement.position)
             cregs.append(RegisterInfo(name: statement.name, size: size, offset: clbitTotal))
             clbitTotal += size
         }
@@ -268,7 +271,11 @@ struct Checker {
         return overflow ? Int.max : product
     }
 
-    /// True when a finite parameter can never make this expression non-finite.
+    /// True when finite gate parameters can never make this parameter non-finite.
+    func isSafe(_ parameter: Parameter) -> Bool {
+        parameter.isConstant || isSafe(parameter.node)
+    }
+
     func isSafe(_ id: Int32) -> Bool {
         let node = program.expressions[Int(id)]
         switch node.kind {
@@ -398,10 +405,10 @@ struct Checker {
             }
             qubits.append(index)
         }
-        var parameters: [Int32] = []
-        for root in program.parameters(of: statement) {
-            ok = checkNames(root, inside: definition) && ok
-            parameters.append(root)
+        var parameters: [Parameter] = []
+        for parameter in program.parameters(of: statement) {
+            if !parameter.isConstant { ok = checkNames(parameter.node, inside: definition) && ok }
+            parameters.append(parameter)
         }
         guard ok else { return nil }
         return BodyOperation(gate: gateIndex, qubits: qubits, parameters: parameters, position: statement.position)
@@ -477,20 +484,17 @@ struct Checker {
         let gate = resolveGate(statement, inside: nil)
         var ok = gate != nil
         if let gate { ok = checkArity(statement, gate) && ok }
-        var values: [Double] = []
-        values.reserveCapacity(Int(statement.parameterCount))
-        for root in program.parameters(of: statement) {
-            let node = program.expressions[Int(root)]
-            if node.kind == .constant {
-                values.append(node.value)
+        values.removeAll(keepingCapacity: true)
+        for parameter in program.parameters(of: statement) {
+            if parameter.isConstant {
+                values.append(parameter.value)
             } else {
-                _ = checkNames(root, inside: nil)
+                _ = checkNames(parameter.node, inside: nil)
                 ok = false
             }
         }
         // Operands: resolve all, then broadcast sizes, then duplicates.
-        var resolved: [Resolved] = []
-        resolved.reserveCapacity(Int(statement.operandCount))
+        resolved.removeAll(keepingCapacity: true)
         var operandsOK = true
         for operand in program.operands(of: statement) {
             if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
@@ -519,6 +523,7 @@ struct Checker {
             return
         }
         guard ok, let gate else { return }
+        let values = self.values
         let instances = broadcast >= 0 ? broadcast : 1
         let index = Int(symbols[Int(statement.name)].index)
         if gateCounts[index] == 0 && instances > 0 { gateOrder.append(Int32(index)) }
@@ -562,10 +567,10 @@ struct Checker {
             let callee = gates[Int(operation.gate)]
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
-            for root in operation.parameters {
-                let value = program.evaluate(root, values)
+            for parameter in operation.parameters {
+                let value = program.evaluate(parameter, values)
                 guard value.isFinite else {
-                    return firstNonFiniteNode(root, values) ?? program.expressions[Int(root)].position
+                    return firstNonFiniteNode(parameter.node, values) ?? operation.position
                 }
                 arguments.append(value)
             }
@@ -641,6 +646,11 @@ struct Checker {
 }
 
 extension Program {
+    /// The value of a parameter with the gate's parameter `values`.
+    func evaluate(_ parameter: Parameter, _ values: [Double]) -> Double {
+        parameter.isConstant ? parameter.value : evaluate(parameter.node, values)
+    }
+
     /// The value of expression `id` with the gate's parameter `values` (NaN if unresolved).
     func evaluate(_ id: Int32, _ values: [Double]) -> Double {
         let node = expressions[Int(id)]

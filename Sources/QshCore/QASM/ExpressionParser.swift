@@ -2,10 +2,22 @@
 // Precedence, loosest first: + -, then * /, then unary minus, then ^ (right
 // associative, so -2^2 = -4 and 2^3^2 = 512; its right operand may be negated).
 
+/// A partly parsed expression: a folded constant, or a node with its tree height.
+struct Term {
+    var value: Double
+    var node: Int32
+    var height: Int
+    /// Where the constant came from (for the node made if it meets a parameter).
+    var position: SourcePosition
+
+    var isConstant: Bool { node < 0 }
+}
+
 extension Parser {
-    /// Parses one expression and returns the id of its root node.
-    mutating func parseExpression() throws(ParseAbort) -> Int32 {
-        try parseSum(depth: 1)
+    /// Parses one expression: a constant when it folds, else the root of a tree.
+    mutating func parseExpression() throws(ParseAbort) -> Parameter {
+        let term = try parseSum(depth: 1)
+        return Parameter(value: term.isConstant ? term.value : 0, node: term.node)
     }
 
     private mutating func checkDepth(_ depth: Int) throws(ParseAbort) {
@@ -15,7 +27,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseSum(depth: Int) throws(ParseAbort) -> Int32 {
+    private mutating func parseSum(depth: Int) throws(ParseAbort) -> Term {
         var left = try parseProduct(depth: depth)
         while token.kind == .plus || token.kind == .minus {
             let op = token
@@ -26,7 +38,7 @@ extension Parser {
         return left
     }
 
-    private mutating func parseProduct(depth: Int) throws(ParseAbort) -> Int32 {
+    private mutating func parseProduct(depth: Int) throws(ParseAbort) -> Term {
         var left = try parseUnary(depth: depth)
         while token.kind == .star || token.kind == .slash {
             let op = token
@@ -37,7 +49,7 @@ extension Parser {
         return left
     }
 
-    private mutating func parseUnary(depth: Int) throws(ParseAbort) -> Int32 {
+    private mutating func parseUnary(depth: Int) throws(ParseAbort) -> Term {
         guard token.kind == .minus else { return try parsePower(depth: depth) }
         let op = token
         advance()
@@ -46,7 +58,7 @@ extension Parser {
         return try unary(.negate, operand, at: op)
     }
 
-    private mutating func parsePower(depth: Int) throws(ParseAbort) -> Int32 {
+    private mutating func parsePower(depth: Int) throws(ParseAbort) -> Term {
         let base = try parseAtom(depth: depth)
         guard token.kind == .caret else { return base }
         let op = token
@@ -56,7 +68,7 @@ extension Parser {
         return try combine(.power, base, exponent, at: op)
     }
 
-    private mutating func parseAtom(depth: Int) throws(ParseAbort) -> Int32 {
+    private mutating func parseAtom(depth: Int) throws(ParseAbort) -> Term {
         let t = token
         switch t.kind {
         case .integer:
@@ -83,9 +95,9 @@ extension Parser {
                 throw ParseAbort()
             }
             if let index = parameterScope.firstIndex(of: t.nameID) {
-                return node(.parameter, height: 1, left: Int32(index), at: t)
+                return node(.parameter, height: 1, left: Int32(index), at: position(t))
             }
-            return node(.unresolved, height: 1, left: t.nameID, at: t)
+            return node(.unresolved, height: 1, left: t.nameID, at: position(t))
         case .sin, .cos, .tan, .exp, .ln, .sqrt:
             advance()
             try expect(.leftParen, "'('")
@@ -114,59 +126,68 @@ extension Parser {
     }
 
     private mutating func node(
-        _ kind: ExpressionKind, height: Int32, left: Int32 = -1, right: Int32 = -1, value: Double = 0, at t: Token
-    ) -> Int32 {
+        _ kind: ExpressionKind, height: Int, left: Int32 = -1, right: Int32 = -1, value: Double = 0,
+        at position: SourcePosition
+    ) -> Term {
         program.expressions.append(
-            Expression(kind: kind, height: height, left: left, right: right, value: value, position: position(t)))
-        return Int32(program.expressions.count - 1)
+            Expression(
+                value: value, position: position, left: left, right: right, height: UInt16(clamping: height),
+                kind: kind))
+        return Term(value: 0, node: Int32(program.expressions.count - 1), height: height, position: position)
     }
 
-    private mutating func constant(_ value: Double, at t: Token) -> Int32 {
-        node(.constant, height: 1, value: value, at: t)
+    private func constant(_ value: Double, at t: Token) -> Term {
+        Term(value: value, node: -1, height: 0, position: position(t))
     }
 
-    private mutating func checkHeight(_ height: Int32, at t: Token) throws(ParseAbort) {
-        if Int(height) > limits.maximumNestingDepth {
+    /// The node of a term (a constant becomes a leaf when it meets a parameter).
+    private mutating func materialise(_ term: Term) -> Term {
+        guard term.isConstant else { return term }
+        return node(.constant, height: 1, value: term.value, at: term.position)
+    }
+
+    private mutating func checkHeight(_ height: Int, at t: Token) throws(ParseAbort) {
+        if height > limits.maximumNestingDepth {
             sink.report(position(t), QASMMessages.expressionTooDeep(limits.maximumNestingDepth))
             throw ParseAbort()
         }
     }
 
     /// A unary node, folded when its operand is a constant.
-    private mutating func unary(_ kind: ExpressionKind, _ operand: Int32, at t: Token) throws(ParseAbort) -> Int32 {
-        let a = program.expressions[Int(operand)]
-        if a.kind == .constant {
-            let value = QASMMath.apply(kind, a.value)
+    private mutating func unary(_ kind: ExpressionKind, _ operand: Term, at t: Token) throws(ParseAbort) -> Term {
+        if operand.isConstant {
+            let value = QASMMath.apply(kind, operand.value)
             guard value.isFinite else {
-                sink.report(position(t), QASMMessages.nonFinite("'\(kind)(\(a.value))'"))
+                sink.report(position(t), QASMMessages.nonFinite("'\(kind)(\(operand.value))'"))
                 throw ParseAbort()
             }
             return constant(value, at: t)
         }
-        try checkHeight(a.height + 1, at: t)
-        return node(kind, height: a.height + 1, left: operand, at: t)
+        try checkHeight(operand.height + 1, at: t)
+        return node(kind, height: operand.height + 1, left: operand.node, at: position(t))
     }
 
     /// A binary node, folded when both operands are constants.
-    private mutating func combine(_ kind: ExpressionKind, _ left: Int32, _ right: Int32, at t: Token)
-        throws(ParseAbort) -> Int32
+    private mutating func combine(_ kind: ExpressionKind, _ left: Term, _ right: Term, at t: Token)
+        throws(ParseAbort) -> Term
     {
-        let a = program.expressions[Int(left)]
-        let b = program.expressions[Int(right)]
-        if a.kind == .constant && b.kind == .constant {
-            if kind == .divide && b.value == 0 {
+        if left.isConstant && right.isConstant {
+            if kind == .divide && right.value == 0 {
                 sink.report(position(t), QASMMessages.divisionByZero)
                 throw ParseAbort()
             }
-            let value = QASMMath.apply(kind, a.value, b.value)
+            let value = QASMMath.apply(kind, left.value, right.value)
             guard value.isFinite else {
-                sink.report(position(t), QASMMessages.nonFinite("'\(a.value) \(t.kind.spelling) \(b.value)'"))
+                sink.report(
+                    position(t), QASMMessages.nonFinite("'\(left.value) \(t.kind.spelling) \(right.value)'"))
                 throw ParseAbort()
             }
             return constant(value, at: t)
         }
+        let a = materialise(left)
+        let b = materialise(right)
         let height = max(a.height, b.height) + 1
         try checkHeight(height, at: t)
-        return node(kind, height: height, left: left, right: right, at: t)
+        return node(kind, height: height, left: a.node, right: b.node, at: position(t))
     }
 }

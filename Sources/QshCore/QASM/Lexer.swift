@@ -16,6 +16,8 @@ struct Lexer {
     private var lastTokenLine: Int32 = 0
     /// Only the first bad character of a line is reported, so junk gives one error a line.
     private var reportedBadLine: Int32 = 0
+    /// Set while the parser skips a broken statement: bad characters in it are not reported.
+    var muteBadCharacters = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, file: Int32) {
         self.bytes = bytes
@@ -270,7 +272,7 @@ struct Lexer {
         token.kind = .error
         token.length = index - start
         noteContent(end: index)
-        if reportedBadLine != line {
+        if reportedBadLine != line && !muteBadCharacters {
             reportedBadLine = line
             sink.report(file: file, line: token.line, column: token.column, message)
         }

@@ -42,6 +42,12 @@ struct Parser {
         sink = DiagnosticSink(limit: limits.maximumErrors)
         program.files.append(SourceRecord(name: name, includedAt: nil))
         lexer = Lexer(bytes: bytes, file: 0)
+        // Typical programs have 10 to 40 bytes per statement; reserving avoids regrowth
+        // copies of large arrays. Capped so that huge files do not reserve gigabytes.
+        let estimate = min(bytes.count / 32, 1 << 21)
+        program.statements.reserveCapacity(estimate)
+        program.operands.reserveCapacity(estimate * 2)
+        program.parameters.reserveCapacity(estimate * 2)
         token = lexer.next(names: &program.names, sink: &sink)
     }
 
@@ -59,9 +65,11 @@ struct Parser {
         token = lexer.next(names: &program.names, sink: &sink)
     }
 
-    /// Moves to the next token without any report (error recovery).
+    /// Moves to the next token without reporting bad characters (error recovery).
     mutating func skipToken() {
+        lexer.muteBadCharacters = true
         token = lexer.next(names: &program.names, sink: &sink)
+        lexer.muteBadCharacters = false
     }
 
     /// Reports that `what` was needed here and aborts the statement.
@@ -246,8 +254,7 @@ struct Parser {
         advance()
         let name = try expectName()
         var statement = Statement(
-            kind: keyword.kind == .qreg ? .qreg : .creg, position: position(keyword), name: name.nameID,
-            namePosition: position(name))
+            kind: keyword.kind == .qreg ? .qreg : .creg, position: position(name), name: name.nameID)
         do {
             try expect(.leftBracket, "'['")
             let size = token
@@ -334,8 +341,7 @@ struct Parser {
 
     private mutating func defineGate(_ definition: GateDefinition, at keyword: Token) {
         var statement = Statement(
-            kind: definition.isOpaque ? .opaque : .gate, position: position(keyword), name: definition.name,
-            namePosition: definition.namePosition)
+            kind: definition.isOpaque ? .opaque : .gate, position: definition.namePosition, name: definition.name)
         statement.definition = Int32(program.gates.count)
         statement.poisoned = definition.poisoned
         program.gates.append(definition)
@@ -409,8 +415,7 @@ struct Parser {
             advance()
             if token.kind != .rightParen {
                 while true {
-                    let root = try parseExpression()
-                    program.parameters.append(root)
+                    program.parameters.append(try parseExpression())
                     guard token.kind == .comma else { break }
                     advance()
                     if token.kind == .rightParen {
@@ -448,7 +453,7 @@ struct Parser {
         guard token.kind == .identifier else { try fail(what) }
         let name = token
         advance()
-        var operand = Operand(name: name.nameID, index: 0, isIndexed: false, position: position(name))
+        var operand = Operand(index: 0, position: position(name), name: name.nameID, isIndexed: false)
         if token.kind == .leftBracket {
             advance()
             let index = token
