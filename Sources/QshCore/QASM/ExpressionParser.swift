@@ -1,4 +1,5 @@
-// Parameter expressions: precedence climbing with eager constant folding.
+// Parameter expressions: operator precedence with explicit stacks (no recursion,
+// so no input can exhaust the call stack) and eager constant folding.
 // Precedence, loosest first: + -, then * /, then unary minus, then ^ (right
 // associative, so -2^2 = -4 and 2^3^2 = 512; its right operand may be negated).
 
@@ -13,62 +14,128 @@ struct Term {
     var isConstant: Bool { node < 0 }
 }
 
+/// An operator waiting on the stack for its right operand or its ')'.
+enum PendingOperator {
+    case binary(ExpressionKind, Token)
+    case negate(Token)
+    case parenthesis
+    case function(ExpressionKind, Token)
+
+    /// Binding strength; brackets are barriers (0).
+    var precedence: Int {
+        switch self {
+        case .binary(let kind, _):
+            switch kind {
+            case .add, .subtract: return 1
+            case .multiply, .divide: return 2
+            default: return 4
+            }
+        case .negate: return 3
+        case .parenthesis, .function: return 0
+        }
+    }
+}
+
 extension Parser {
     /// Parses one expression: a constant when it folds, else the root of a tree.
     mutating func parseExpression() throws(ParseAbort) -> Parameter {
-        let term = try parseSum(depth: 1)
-        return Parameter(value: term.isConstant ? term.value : 0, node: term.node)
-    }
-
-    private mutating func checkDepth(_ depth: Int) throws(ParseAbort) {
-        if depth > limits.maximumNestingDepth {
-            sink.report(position(token), QASMMessages.expressionTooDeep(limits.maximumNestingDepth))
-            throw ParseAbort()
+        pendingOperators.removeAll(keepingCapacity: true)
+        pendingTerms.removeAll(keepingCapacity: true)
+        var open = 0
+        while true {
+            // An operand, after any prefixes: '-', '(' and function names.
+            prefixes: while true {
+                switch token.kind {
+                case .minus:
+                    pendingOperators.append(.negate(token))
+                    advance()
+                case .leftParen:
+                    pendingOperators.append(.parenthesis)
+                    open += 1
+                    advance()
+                case .sin, .cos, .tan, .exp, .ln, .sqrt:
+                    let name = token
+                    advance()
+                    guard token.kind == .leftParen else { try fail("'('") }
+                    pendingOperators.append(.function(Self.function(name.kind), name))
+                    open += 1
+                    advance()
+                default:
+                    break prefixes
+                }
+                if pendingOperators.count > limits.maximumNestingDepth {
+                    sink.report(position(token), QASMMessages.expressionTooDeep(limits.maximumNestingDepth))
+                    throw ParseAbort()
+                }
+            }
+            pendingTerms.append(try parseAtom())
+            // Then operators and closing brackets.
+            operators: while true {
+                let t = token
+                let kind: ExpressionKind
+                switch t.kind {
+                case .plus: kind = .add
+                case .minus: kind = .subtract
+                case .star: kind = .multiply
+                case .slash: kind = .divide
+                case .caret: kind = .power
+                case .rightParen where open > 0:
+                    while let top = pendingOperators.last, top.precedence > 0 { try reduce() }
+                    if case .function(let function, let name) = pendingOperators.removeLast() {
+                        let argument = pendingTerms.removeLast()
+                        pendingTerms.append(try unary(function, argument, at: name))
+                    }
+                    open -= 1
+                    advance()
+                    continue operators
+                default:
+                    if open > 0 { try fail("')'") }
+                    while !pendingOperators.isEmpty { try reduce() }
+                    let term = pendingTerms.removeLast()
+                    return Parameter(value: term.isConstant ? term.value : 0, node: term.node)
+                }
+                let incoming = PendingOperator.binary(kind, t).precedence
+                let rightAssociative = kind == .power
+                while let top = pendingOperators.last, top.precedence > 0,
+                    top.precedence > incoming || (top.precedence == incoming && !rightAssociative)
+                {
+                    try reduce()
+                }
+                pendingOperators.append(.binary(kind, t))
+                advance()
+                break operators
+            }
         }
     }
 
-    private mutating func parseSum(depth: Int) throws(ParseAbort) -> Term {
-        var left = try parseProduct(depth: depth)
-        while token.kind == .plus || token.kind == .minus {
-            let op = token
-            advance()
-            let right = try parseProduct(depth: depth)
-            left = try combine(op.kind == .plus ? .add : .subtract, left, right, at: op)
+    private static func function(_ kind: TokenKind) -> ExpressionKind {
+        switch kind {
+        case .sin: return .sin
+        case .cos: return .cos
+        case .tan: return .tan
+        case .exp: return .exp
+        case .ln: return .ln
+        default: return .sqrt
         }
-        return left
     }
 
-    private mutating func parseProduct(depth: Int) throws(ParseAbort) -> Term {
-        var left = try parseUnary(depth: depth)
-        while token.kind == .star || token.kind == .slash {
-            let op = token
-            advance()
-            let right = try parseUnary(depth: depth)
-            left = try combine(op.kind == .star ? .multiply : .divide, left, right, at: op)
+    /// Applies the operator on top of the stack to the terms on top of theirs.
+    private mutating func reduce() throws(ParseAbort) {
+        switch pendingOperators.removeLast() {
+        case .binary(let kind, let t):
+            let right = pendingTerms.removeLast()
+            let left = pendingTerms.removeLast()
+            pendingTerms.append(try combine(kind, left, right, at: t))
+        case .negate(let t):
+            let operand = pendingTerms.removeLast()
+            pendingTerms.append(try unary(.negate, operand, at: t))
+        case .parenthesis, .function:
+            break
         }
-        return left
     }
 
-    private mutating func parseUnary(depth: Int) throws(ParseAbort) -> Term {
-        guard token.kind == .minus else { return try parsePower(depth: depth) }
-        let op = token
-        advance()
-        try checkDepth(depth + 1)
-        let operand = try parseUnary(depth: depth + 1)
-        return try unary(.negate, operand, at: op)
-    }
-
-    private mutating func parsePower(depth: Int) throws(ParseAbort) -> Term {
-        let base = try parseAtom(depth: depth)
-        guard token.kind == .caret else { return base }
-        let op = token
-        advance()
-        try checkDepth(depth + 1)
-        let exponent = try parseUnary(depth: depth + 1)
-        return try combine(.power, base, exponent, at: op)
-    }
-
-    private mutating func parseAtom(depth: Int) throws(ParseAbort) -> Term {
+    /// A number, `pi` or an identifier (a gate parameter, or unresolved for the checker).
+    private mutating func parseAtom() throws(ParseAbort) -> Term {
         let t = token
         switch t.kind {
         case .integer:
@@ -98,28 +165,6 @@ extension Parser {
                 return node(.parameter, height: 1, left: Int32(index), at: position(t))
             }
             return node(.unresolved, height: 1, left: t.nameID, at: position(t))
-        case .sin, .cos, .tan, .exp, .ln, .sqrt:
-            advance()
-            try expect(.leftParen, "'('")
-            try checkDepth(depth + 1)
-            let argument = try parseSum(depth: depth + 1)
-            try expect(.rightParen, "')'")
-            let kind: ExpressionKind
-            switch t.kind {
-            case .sin: kind = .sin
-            case .cos: kind = .cos
-            case .tan: kind = .tan
-            case .exp: kind = .exp
-            case .ln: kind = .ln
-            default: kind = .sqrt
-            }
-            return try unary(kind, argument, at: t)
-        case .leftParen:
-            advance()
-            try checkDepth(depth + 1)
-            let inner = try parseSum(depth: depth + 1)
-            try expect(.rightParen, "')'")
-            return inner
         default:
             try fail("an expression")
         }

@@ -32,6 +32,9 @@ struct Parser {
     var qelib1Included = false
     /// Normalised paths of the files being included, outermost first.
     var includeStack: [String] = []
+    /// The expression parser's stacks, reused for every expression.
+    var pendingOperators: [PendingOperator] = []
+    var pendingTerms: [Term] = []
 
     init(
         bytes: UnsafeBufferPointer<UInt8>, name: String, limits: QASMLimits,
