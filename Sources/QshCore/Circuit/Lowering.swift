@@ -37,6 +37,8 @@ private struct Lowerer {
     let checked: CheckedProgram
     let program: Program
     var operations: [Operation] = []
+    /// Scratch space for the operands of one application.
+    var places: [Place] = []
 
     init(checked: CheckedProgram) {
         self.checked = checked
@@ -111,15 +113,15 @@ private struct Lowerer {
     mutating func lowerApplication(_ statement: Statement) throws(LoweringError) {
         let entry = checked.symbols[Int(statement.name)]
         guard entry.kind == .gate else { throw internalError("unresolved gate") }
-        let gate = checked.gates[Int(entry.index)]
         var parameters: [Double] = []
-        parameters.reserveCapacity(Int(statement.parameterCount))
-        for parameter in program.parameters(of: statement) {
-            parameters.append(program.evaluate(parameter, []))
+        if statement.parameterCount > 0 {
+            parameters.reserveCapacity(Int(statement.parameterCount))
+            for parameter in program.parameters(of: statement) {
+                parameters.append(program.evaluate(parameter, []))
+            }
         }
         let condition = try condition(of: statement)
-        var places: [Place] = []
-        places.reserveCapacity(Int(statement.operandCount))
+        places.removeAll(keepingCapacity: true)
         var instances = 1
         for operand in program.operands(of: statement) {
             let p = try place(operand, quantum: true)
@@ -130,19 +132,19 @@ private struct Lowerer {
             var qubits: [Int] = []
             qubits.reserveCapacity(places.count)
             for p in places { qubits.append(p.bit(k)) }
-            try expand(gate, parameters, qubits, condition, depth: 0)
+            try expand(Int(entry.index), parameters, qubits, condition, depth: 0)
         }
     }
 
     mutating func expand(
-        _ gate: CheckedGate, _ parameters: [Double], _ qubits: [Int], _ condition: Condition?, depth: Int
+        _ gate: Int, _ parameters: [Double], _ qubits: [Int], _ condition: Condition?, depth: Int
     ) throws(LoweringError) {
-        if let native = gate.native {
+        if let native = checked.gates[gate].native {
             operations.append(.gate(native, qubits: qubits, parameters: parameters, condition: condition))
             return
         }
         guard depth <= 100_000 else { throw internalError("gate nesting") }
-        for operation in gate.body {
+        for operation in checked.gates[gate].body {
             var mapped: [Int] = []
             mapped.reserveCapacity(operation.qubits.count)
             for index in operation.qubits {
@@ -156,7 +158,7 @@ private struct Lowerer {
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
             for parameter in operation.parameters { arguments.append(program.evaluate(parameter, parameters)) }
-            try expand(checked.gates[Int(operation.gate)], arguments, mapped, condition, depth: depth + 1)
+            try expand(Int(operation.gate), arguments, mapped, condition, depth: depth + 1)
         }
     }
 }
