@@ -185,6 +185,21 @@ private let broken = """
         }
     }
 
+    @Test func filesOverTheSizeLimitAreRefusedUnread() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("big.qasm")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 300 << 20)  // sparse: no disk space, no time
+        try handle.close()
+        let run = try Qsh.run(["qasm", "check", "--json", "big.qasm"], directory: dir.path)
+        #expect(run.status == 1)
+        #expect(
+            run.stdout
+                == "{\"ok\": false, \"errors\": [{\"line\": 1, \"column\": 1, \"code\": \"file-too-large\", \"message\": \"the file is larger than the limit of 268435456 bytes (256 MiB)\"}]}\n"
+        )
+    }
+
     /// Every program of the shared corpus: valid ones pass, invalid ones fail on the expected line.
     @Test func sharedCorpus() throws {
         let corpus = Qsh.sharedFolder.appendingPathComponent("corpus")

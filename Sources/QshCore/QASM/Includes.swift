@@ -76,7 +76,7 @@ extension Parser {
             sink.report(at, QASMMessages.includeFailed(path, reason))
         case .loaded(let bytes):
             if bytes.count > limits.maximumFileSize {
-                sink.report(at, QASMMessages.fileTooLarge(bytes.count, limit: limits.maximumFileSize))
+                sink.report(at, QASMMessages.fileTooLarge(limit: limits.maximumFileSize))
                 return
             }
             parseIncluded(bytes, name: key, key: key, at: at, library: false)

@@ -32,11 +32,7 @@ public enum QASMFrontEnd {
         include: @escaping (String) -> IncludeResult = { _ in .notFound }
     ) -> QASMCheckResult {
         if source.bytes.count > limits.maximumFileSize {
-            let message = QASMMessages.fileTooLarge(source.bytes.count, limit: limits.maximumFileSize)
-            let diagnostic = Diagnostic(
-                code: message.code, message: message.text,
-                at: SourceLocation(file: source.name, line: 1, column: 1))
-            return QASMCheckResult(diagnostics: [diagnostic], program: nil, truncated: false)
+            return oversized(source.name, limits: limits)
         }
         let (program, parseSink) = source.bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer, name: source.name, limits: limits, loader: include)
@@ -53,6 +49,15 @@ public enum QASMFrontEnd {
         }
         let diagnostics = sorted(sink.items, in: program)
         return QASMCheckResult(diagnostics: diagnostics, program: checked, truncated: sink.isFull)
+    }
+
+    /// The result for a file over `limits.maximumFileSize`, for callers that know its size
+    /// without reading it.
+    public static func oversized(_ name: String, limits: QASMLimits = .standard) -> QASMCheckResult {
+        let message = QASMMessages.fileTooLarge(limit: limits.maximumFileSize)
+        let diagnostic = Diagnostic(
+            code: message.code, message: message.text, at: SourceLocation(file: name, line: 1, column: 1))
+        return QASMCheckResult(diagnostics: [diagnostic], program: nil, truncated: false)
     }
 
     /// Turns file ids into names and sorts: diagnostics of an included file sort at the

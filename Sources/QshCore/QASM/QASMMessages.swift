@@ -215,9 +215,9 @@ enum QASMMessages {
         QASMMessage("include-cycle", "\(quote(path)) is already being included (an include cycle)")
     }
 
-    static func fileTooLarge(_ size: Int, limit: Int) -> QASMMessage {
-        QASMMessage(
-            "file-too-large", "the file is \(size) bytes, more than the limit of \(limit) bytes (\(limit >> 20) MiB)")
+    static func fileTooLarge(limit: Int) -> QASMMessage {
+        let mebibytes = limit >= 1 << 20 ? " (\(limit >> 20) MiB)" : ""
+        return QASMMessage("file-too-large", "the file is larger than the limit of \(limit) bytes\(mebibytes)")
     }
 
     // MARK: Checker

@@ -30,7 +30,7 @@ enum QasmCheckCommand {
         let format = try OutputFormat.resolve(invocation)
         let limits = QASMLimits.standard
         let input = try QasmInput.read(invocation.positionals[0], limits: limits)
-        let result = QASMFrontEnd.check(input.source, limits: limits, include: input.includeLoader)
+        let result = input.check(limits: limits)
         if format.isJSON {
             invocation.stdout.line(json(result, mainFile: input.source.name).serialized())
         } else if result.hasErrors {

@@ -24,6 +24,14 @@ struct QasmInput {
     var source: SourceFile
     /// The directory include paths are relative to.
     var directory: String
+    /// The file is over the size limit; `source` is then empty.
+    var oversized = false
+
+    /// Checks the program (or reports it as too large).
+    func check(limits: QASMLimits) -> QASMCheckResult {
+        if oversized { return QASMFrontEnd.oversized(source.name, limits: limits) }
+        return QASMFrontEnd.check(source, limits: limits, include: includeLoader)
+    }
 
     /// Reads `path` (or stdin for `-`), refusing files over the size limit without reading them whole.
     /// - Throws: `CommandFailure` (exit status 1) when the file cannot be read.
@@ -38,6 +46,9 @@ struct QasmInput {
         var info = stat()
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             throw readFailure(path, EISDIR)
+        }
+        if (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) > limits.maximumFileSize {
+            return QasmInput(source: SourceFile(name: path, bytes: []), directory: directoryOf(path), oversized: true)
         }
         let bytes = try readAll(fd: fd, name: path, limit: limits.maximumFileSize)
         return QasmInput(source: SourceFile(name: path, bytes: bytes), directory: directoryOf(path))

@@ -83,12 +83,22 @@ import Testing
         #expect(result.diagnostics.map(\.message) == ["unable to read 'x.inc': Permission denied"])
     }
 
+    @Test func oversizedIncludesAreRefused() {
+        var limits = QASMLimits()
+        limits.maximumFileSize = 40
+        let files = ["big.inc": String(repeating: "// padding\n", count: 10)]
+        #expect(
+            diagnostics("OPENQASM 2.0;\ninclude \"big.inc\";\n", files: files, limits: limits) == [
+                Expected(2, 1, "the file is larger than the limit of 40 bytes")
+            ])
+    }
+
     @Test func oversizedFilesAreRefusedUnread() {
         var limits = QASMLimits()
         limits.maximumFileSize = 10
         #expect(
             diagnostics("OPENQASM 2.0;\nqreg q[1];\n", limits: limits) == [
-                Expected(1, 1, "the file is 25 bytes, more than the limit of 10 bytes (0 MiB)")
+                Expected(1, 1, "the file is larger than the limit of 10 bytes")
             ])
     }
 }
