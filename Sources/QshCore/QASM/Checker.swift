@@ -199,9 +199,12 @@ struct Checker {
 
     mutating func declareGate(_ statement: Statement) {
         let definition = program.gates[Int(statement.definition)]
-        guard claim(definition.name, at: definition.namePosition) else { return }
+        // A duplicate is still checked (its errors are real), but never defined.
+        let claimed = claim(definition.name, at: definition.namePosition)
         if definition.poisoned {
-            symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
+            if claimed {
+                symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
+            }
             return
         }
         var hasErrors = false
@@ -249,6 +252,7 @@ struct Checker {
             report(definition.namePosition, QASMMessages.gateTooDeep(name(definition.name), limit: limits.maximumGateDepth))
             hasErrors = true
         }
+        guard claimed else { return }
         let native = definition.native
         symbols[Int(definition.name)] = SymbolEntry(
             kind: .gate, index: Int32(gates.count), position: definition.namePosition)

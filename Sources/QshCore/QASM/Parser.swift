@@ -509,7 +509,6 @@ struct Parser {
 
     /// `if (creg == n) <gate application | measure | reset>`
     mutating func parseIf() throws(ParseAbort) {
-        let keyword = token
         advance()
         try expect(.leftParen, "'('")
         let name = try expectName()
@@ -531,7 +530,6 @@ struct Parser {
         case .error:
             throw ParseAbort()
         default:
-            _ = keyword
             sink.report(position(token), QASMMessages.ifBody(saw: token.kind.describe))
             throw ParseAbort()
         }

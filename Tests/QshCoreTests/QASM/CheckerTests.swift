@@ -172,6 +172,14 @@ import Testing
             ])
     }
 
+    @Test func aDuplicateGateIsStillChecked() {
+        #expect(
+            diagnostics(header + "gate g a { h a; }\ngate g a { y b; }\n") == [
+                Expected(4, 6, "'g' is already defined"),
+                Expected(4, 14, "'b' is not a qubit argument of 'g'"),
+            ])
+    }
+
     @Test func duplicateNotesPointAtTheFirstDefinition() {
         let result = check(header + "qreg q[2];\nqreg q[3];\n")
         #expect(result.diagnostics.first?.notes == ["'q' was first defined at test.qasm:3:6"])
