@@ -113,6 +113,21 @@ private let broken = """
         #expect(piped.status == 0)
     }
 
+    @Test func symbolicLinksMayNotLeaveTheDirectory() throws {
+        let outside = try TempDirectory()
+        try outside.write("secret.inc", "gate s a { U(0,0,0) a; }\n")
+        let dir = try TempDirectory()
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.file("link.inc"), withDestinationPath: outside.file("secret.inc"))
+        try dir.write("main.qasm", "OPENQASM 2.0;\ninclude \"link.inc\";\n")
+        let run = try Qsh.run(["qasm", "check", "--json", "main.qasm"], directory: dir.path)
+        #expect(run.status == 1)
+        #expect(
+            run.stdout
+                == "{\"ok\": false, \"errors\": [{\"line\": 2, \"column\": 1, \"code\": \"include-error\", \"message\": \"unable to read 'link.inc': it resolves to a file outside the program's directory\"}]}\n"
+        )
+    }
+
     @Test func errorsInIncludedFilesNameTheFile() throws {
         let dir = try TempDirectory()
         try dir.write("defs.inc", "gate g a { x b; }\n")

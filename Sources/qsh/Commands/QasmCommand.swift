@@ -59,6 +59,12 @@ struct QasmInput {
         let directory = directory
         return { relative in
             let full = directory == "." ? relative : directory + "/" + relative
+            // The front end refuses '..' and absolute paths; a symbolic link must not escape either.
+            if let root = QasmInput.realPath(directory), let target = QasmInput.realPath(full),
+                !(target.hasPrefix(root.hasSuffix("/") ? root : root + "/"))
+            {
+                return .failed("it resolves to a file outside the program's directory")
+            }
             let fd = open(full, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 return errno == ENOENT || errno == ENOTDIR ? .notFound : .failed(String(cString: strerror(errno)))
@@ -74,6 +80,13 @@ struct QasmInput {
             }
             return .loaded(bytes)
         }
+    }
+
+    /// The canonical absolute path of `path`, or nil if it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func directoryOf(_ path: String) -> String {
