@@ -64,7 +64,11 @@ enum Measurement {
         qubit: Int, in state: StateVector<T>, generator: inout SeededGenerator, loop: some LoopRunner
     ) {
         let outcome = measure(qubit: qubit, in: state, generator: &generator, loop: loop)
-        guard outcome == 1 else { return }
+        if outcome == 1 { flip(qubit: qubit, in: state) }
+    }
+
+    /// Moves the amplitudes where `qubit` is one to where it is zero (X on a collapsed qubit).
+    static func flip<T: SimulatorScalar>(qubit: Int, in state: StateVector<T>) {
         let bit = 1 << qubit
         for i in 0..<state.count where i & bit != 0 {
             state.re[i ^ bit] = state.re[i]

@@ -198,12 +198,13 @@ public struct StateVectorQPU: QPU {
                 timings: RunTimings(simulate: Self.seconds(simulated - start), sample: Self.seconds(end - simulated)),
                 metadata: metadata)
         }
-        // Shot by shot. Branch-by-branch simulation would share work between shots with
-        // equal outcomes, but its number of branches grows as 2^(measurements) and its
-        // memory with it; shot by shot has fixed memory (two states) and is exact. The
-        // prefix before the first measurement, reset or `if` is simulated once and
-        // copied for each shot, which is where most of the time of typical programs goes.
-        metadata["method"] = "shot-by-shot"
+        // Branch by branch first: one state per distinct measurement history, no
+        // branching on certain outcomes (resets of disentangled ancillas, repeated
+        // measurements), the final measurements sampled from each branch. That is
+        // exact and costs one simulation per history instead of one per shot. When
+        // the histories outgrow the memory budget, shot by shot: fixed memory (two
+        // states), with the unitary prefix before the first measurement, reset or
+        // `if` simulated once and copied for each shot.
         let start = clock.now
         let fused = Fuser(options: fusionOptions(request.precision)).fuse(circuit.operations, qubitCount: n)
         let prefixLength = fused.firstIndex { op in
@@ -213,6 +214,28 @@ public struct StateVectorQPU: QPU {
         prefix.setFreshZeroState()
         applyUnitary(Array(fused[..<prefixLength]), to: prefix, loop: loop)
         let rest = Array(fused[prefixLength...])
+        let stateBytes = StateVectorMemory.bytes(qubits: n, precision: request.precision) ?? Int.max
+        let budget = min(capabilities.memoryLimit, 4 << 30) - 2 * stateBytes
+        // Branching pays only while histories are far fewer than shots.
+        let maximumBranches = max(1, min(4096, budget / max(1, stateBytes), request.shots / 8))
+        let branchStart = StateVector<T>(qubits: n, loop: loop)
+        branchStart.assign(from: prefix)
+        var branchGenerator = generator
+        if let tallies = BranchRunner.run(
+            rest, start: branchStart, circuit: circuit, shots: request.shots, maximumBranches: maximumBranches,
+            generator: &branchGenerator, loop: loop)
+        {
+            metadata["method"] = "branch-by-branch"
+            let map = ClbitMap(circuit)
+            let report = RunProgress(shotsDone: request.shots, shots: request.shots, partial: map.counts(tallies))
+            if !progress(report) { throw QPUError(.executionError, "interrupted") }
+            let end = clock.now
+            let metrics = CircuitMetrics(circuit: circuit, fusedGates: Self.gateCount(fused))
+            return RunResult(
+                registers: map.counts(tallies), shots: request.shots, metrics: metrics,
+                timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
+        }
+        metadata["method"] = "shot-by-shot"
         let plans = rest.map { op -> KernelPlan<T>? in
             if case .gate(let g, _) = op { return KernelDispatch.prepare(g, qubitCount: n, as: T.self) }
             return nil

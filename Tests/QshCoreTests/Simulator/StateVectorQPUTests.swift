@@ -143,7 +143,7 @@ struct StateVectorQPUTests {
             #expect(p.partial.first.map { $0.counts.values.reduce(0, +) } == p.shotsDone)
             return true
         }
-        #expect(r.metadata["method"] == "shot-by-shot")
+        #expect(r.metadata["method"] == "branch-by-branch")
         #expect(Set(r.registers[0].counts.keys).isSubset(of: ["00", "11"]))
         #expect(r.registers[0].counts.count == 2)
         #expect(reports >= 1)
@@ -175,6 +175,32 @@ struct StateVectorQPUTests {
         #expect(r.registers[0].counts.count == 2)
         // d[0] is written only when c == 3, with q0 (still 1): d counts equal c's "11" count.
         #expect(r.registers[1].counts["1", default: 0] == r.registers[0].counts["11", default: 0])
+    }
+
+    @Test("many random mid-circuit outcomes fall back to shot by shot, with the same statistics")
+    func shotByShot() throws {
+        // 13 random measurements before a gate: 8192 histories, over the branch cap.
+        var ops: [Operation] = []
+        for q in 0..<13 { ops += [Self.g(.h, q), .measure(qubit: q, clbit: q, condition: nil)] }
+        ops += [Self.g(.cx, 0, 13), .measure(qubit: 13, clbit: 13, condition: nil)]
+        let c = Self.circuit(qubits: 14, cregs: [("c", 14)], ops)
+        let r = try run(c, shots: 400)
+        #expect(r.metadata["method"] == "shot-by-shot")
+        // Bit 13 always equals bit 0.
+        for key in r.registers[0].counts.keys { #expect(key.first == key.last) }
+        let ones = r.registers[0].counts.filter { $0.key.last == "1" }.values.reduce(0, +)
+        #expect(ones > 120 && ones < 280)
+    }
+
+    @Test("certain outcomes do not branch: resetting a disentangled ancilla")
+    func certainOutcomes() throws {
+        // The ancilla q1 is computed and uncomputed; its reset is certain each round.
+        var ops: [Operation] = [Self.g(.h, 0)]
+        for _ in 0..<20 { ops += [Self.g(.cx, 0, 1), Self.g(.cx, 0, 1), .reset(qubit: 1, condition: nil)] }
+        ops += [.measure(qubit: 0, clbit: 0, condition: nil), .measure(qubit: 1, clbit: 1, condition: nil)]
+        let r = try run(Self.circuit(qubits: 2, cregs: [("c", 2)], ops), shots: 1000)
+        #expect(r.metadata["method"] == "branch-by-branch")
+        #expect(Set(r.registers[0].counts.keys) == ["00", "01"])
     }
 
     @Test("a stopped run reports interruption")
