@@ -308,18 +308,7 @@ public enum GateMatrices {
     }
 }
 
-// Sine and cosine without Foundation: the standard library has no elementary
-// functions, so these come from the C library through the Swift runtime's module.
-#if canImport(Glibc)
-import Glibc
-@inline(__always) fileprivate func sine(_ x: Double) -> Double { Glibc.sin(x) }
-@inline(__always) fileprivate func cosine(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Musl)
-import Musl
-@inline(__always) fileprivate func sine(_ x: Double) -> Double { Musl.sin(x) }
-@inline(__always) fileprivate func cosine(_ x: Double) -> Double { Musl.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) fileprivate func sine(_ x: Double) -> Double { Darwin.sin(x) }
-@inline(__always) fileprivate func cosine(_ x: Double) -> Double { Darwin.cos(x) }
-#endif
+// Sine and cosine from the C maths library, through the front end's one wrapper
+// (QshCore imports Glibc in as few places as possible).
+@inline(__always) fileprivate func sine(_ x: Double) -> Double { QASMMath.apply(.sin, x) }
+@inline(__always) fileprivate func cosine(_ x: Double) -> Double { QASMMath.apply(.cos, x) }
