@@ -7,6 +7,7 @@ enum CommandTable {
         [
             HelpCommand.command,
             VersionCommand.command,
+            TasksCommand.command, QpusCommand.command, WorkerCommand.command,
         ]
     }
 
