@@ -84,7 +84,19 @@ public final class Worker {
     public func runNext() throws -> QuantumTask? {
         guard let task = try store.claimNext(owner: options.owner, at: clock.now(), leaseSeconds: options.leaseSeconds)
         else { return nil }
-        try process(task)
+        do {
+            try process(task)
+        } catch {
+            // Never leave a claimed task behind: fail it now if the store still lets us,
+            // otherwise its lease runs out and the sweep fails it.
+            if let now = try? store.task(id: task.id), !now.status.isTerminal {
+                _ = try? store.transition(
+                    task.id, from: now.status, to: .failed, at: clock.now(), actor: actor,
+                    detail: "worker error",
+                    changes: TaskChanges(errorClass: .internalError, errorReasons: ["worker error: \(error)"]))
+            }
+            throw error
+        }
         return try store.task(id: task.id)
     }
 
