@@ -8,7 +8,7 @@ public final class Connection {
     let handle: OpaquePointer
     /// The path it was opened with (`:memory:` for a private in-memory database).
     public let path: String
-    private var cache: [String: Statement] = [:]
+    private var cache: [String: SQLiteStatement] = [:]
 
     /// Opens (creating when `create` is true) the database at `path`.
     /// - Parameters:
@@ -57,20 +57,20 @@ public final class Connection {
     }
 
     /// Compiles `sql` into a fresh statement.
-    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, 0, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql) }
-        return Statement(handle: stmt, sql: sql)
+        return SQLiteStatement(handle: stmt, sql: sql)
     }
 
     /// A statement for `sql`, compiled once per connection and reused.
-    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+    public func cached(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let hit = cache[sql] { return hit }
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql) }
-        let statement = Statement(handle: stmt, sql: sql)
+        let statement = SQLiteStatement(handle: stmt, sql: sql)
         cache[sql] = statement
         return statement
     }

@@ -1,4 +1,4 @@
-// Statement: an owned sqlite3_stmt with typed binding, one step loop and typed
+// SQLiteStatement: an owned sqlite3_stmt with typed binding, one step loop and typed
 // column reads. Not Sendable: it belongs to its connection's thread.
 import CSQLite
 
@@ -16,7 +16,7 @@ public enum SQLValue: Sendable, Hashable {
 }
 
 /// A prepared statement. Bind, then step; `reset` happens on every bind.
-public final class Statement {
+public final class SQLiteStatement {
     let handle: OpaquePointer
     /// The SQL text, for error messages (never the bound values).
     public let sql: String
@@ -95,11 +95,11 @@ public final class Statement {
 }
 
 @available(*, unavailable)
-extension Statement: Sendable {}
+extension SQLiteStatement: Sendable {}
 
 /// The current row of a statement; valid only inside the mapping closure.
 public struct Row {
-    let statement: Statement
+    let statement: SQLiteStatement
 
     /// True when column `index` is NULL.
     public func isNull(_ index: Int32) -> Bool {
