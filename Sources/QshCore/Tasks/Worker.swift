@@ -218,8 +218,8 @@ public final class Worker {
                 timings: [
                     ("queue", task.createdDate.seconds(until: claimed)),
                     ("compile", claimed.seconds(until: compiled)),
-                    ("simulate", run.timings.simulate),
-                    ("sample", run.timings.sample),
+                    ("simulate", Self.microseconds(run.timings.simulate)),
+                    ("sample", Self.microseconds(run.timings.sample)),
                     ("execute", started.seconds(until: finished)),
                 ],
                 metrics: Self.metricsJSON(run.metrics),
@@ -232,6 +232,9 @@ public final class Worker {
             _ = try move(task, .executionCompleted, .completed)
         }
     }
+
+    /// Seconds rounded to the microsecond, so the stored JSON stays short.
+    static func microseconds(_ seconds: Double) -> Double { (seconds * 1_000_000).rounded() / 1_000_000 }
 
     static func metricsJSON(_ m: CircuitMetrics) -> JSONValue {
         .object([
