@@ -1,6 +1,6 @@
 // Starts a detached `qsh worker --idle-exit 30` after a submit when no worker holds
 // a live registration: posix_spawn in a new session (setsid), stdio on /dev/null,
-// default signal dispositions and an empty signal mask.
+// no other inherited descriptors, default signal dispositions, an empty signal mask.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -25,6 +25,21 @@ enum WorkerLauncher {
         }
     }
 
+    /// The descriptors open in this process, from /proc/self/fd (empty if unreadable).
+    static func openDescriptors() -> [Int32] {
+        guard let dir = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(dir) }
+        let own = dirfd(dir)
+        var fds: [Int32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let fd = Int32(name), fd != own { fds.append(fd) }
+        }
+        return fds
+    }
+
     /// Spawns `executable arguments...` detached; returns an error text or nil.
     static func spawn(_ executable: String, _ arguments: [String]) -> String? {
         var actions = posix_spawn_file_actions_t()
@@ -38,6 +53,12 @@ enum WorkerLauncher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Descriptors we inherited without close-on-exec (a caller's pipe, say) must not
+        // live on in the worker: whoever reads that pipe would wait for it to exit.
+        // (posix_spawn_file_actions_addclosefrom_np is not visible to Swift.)
+        for fd in openDescriptors() where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
         var empty = sigset_t()
         sigemptyset(&empty)
         var defaults = sigset_t()
