@@ -131,12 +131,16 @@ enum TaskCLI {
         let progress = Progress(stream: context.stderr, enabled: context.terminal.stderrIsTTY && !quiet)
         let watch = SignalWatch([SIGINT])
         defer { watch.restore() }
+        var lastStatus: [String: TaskStatus] = [:]
         let outcome = try service.waitUntilTerminal(
             ids: ids, timeout: timeout,
             pause: { seconds in watch.sleep(seconds) == nil },
             onChange: { task in
                 if format == .ndjson && !quiet {
-                    context.stdout.write(TaskRenderer.statusEvent(task))
+                    // A new state is a "status" event; more shots done in the same state, "progress".
+                    let kind = lastStatus[task.id] == task.status ? "progress" : "status"
+                    lastStatus[task.id] = task.status
+                    context.stdout.write(TaskRenderer.statusEvent(task, kind: kind))
                     context.stdout.flush()
                 }
                 if ids.count == 1 { progress.update(task) }

@@ -169,10 +169,11 @@ enum TaskRenderer {
         }
     }
 
-    /// The NDJSON line a stream prints when a task changes state.
-    static func statusEvent(_ task: QuantumTask) -> String {
+    /// The NDJSON line a stream prints when a task changes state (`status`) or runs
+    /// more shots (`progress`).
+    static func statusEvent(_ task: QuantumTask, kind: String = "status") -> String {
         JSONValue.object([
-            ("event", "status"),
+            ("event", .string(kind)),
             ("id", .string(task.id)),
             ("task_status", .string(task.status.rawValue)),
             ("shots_done", .int(task.shotsDone)),
