@@ -141,3 +141,25 @@ import TestSupport
         #expect(short.stderr == "qsh: 'ab' is not a task id; give a task id or a unique prefix of at least 4 hexadecimal digits\n")
     }
 }
+
+extension SubmitWaitTests {
+    @Test func ctrlCWithCancelOnInterruptCancelsTheTask() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Qsh.binary)
+        process.arguments = ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"]
+        process.environment = box.environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130)
+        #expect(stderr == "qsh: stopped waiting and asked to cancel: \(id.prefix(8)) is Cancelled\n")
+        #expect(try box.status(id) == "Cancelled")
+    }
+}

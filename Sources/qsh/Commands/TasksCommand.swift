@@ -148,6 +148,21 @@ enum TaskCLI {
         progress.clear()
         let tasks = outcome.tasks
         switch outcome {
+        case .interrupted where invocation.arguments.has("--cancel-on-interrupt"):
+            watch.restore()
+            var notes: [String] = []
+            for task in tasks where !task.status.isTerminal {
+                do {
+                    let outcome = try service.cancel(task.id, actor: "cli \(userName(context))")
+                    notes.append("\(TaskRenderer.shortID(task.id)) is \(outcome.task.status.rawValue)")
+                } catch let error as TaskError {
+                    notes.append(error.message)
+                }
+            }
+            throw CommandFailure(
+                status: .interrupted, code: "interrupted",
+                message: "stopped waiting and asked to cancel: " + notes.joined(separator: "; "),
+                details: [("task_id", .string(ids.first ?? ""))])
         case .interrupted:
             watch.restore()
             let follow = ids.map { "qsh tasks wait \(TaskRenderer.shortID($0))" }.joined(separator: "; ")

@@ -16,6 +16,7 @@ enum TasksWaitCommand {
         examples: ["qsh tasks wait 550e8400 --timeout 10m", "qsh tasks wait 550e8400 -o ndjson"],
         options: [
             OptionSpec("--timeout", value: "<seconds>", help: "give up after this long (default: 300s)"),
+            OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             CommonOptions.database,
         ] + CommonOptions.output,
         arguments: 1...1000,

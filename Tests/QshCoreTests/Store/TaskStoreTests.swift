@@ -2,6 +2,7 @@
 // transitions with their event rows, leases and the sweep query.
 import QshCore
 import Testing
+import TestSupport
 
 @Suite struct TaskStoreTests {
     @Test func submittedTaskRoundTrips() throws {
@@ -186,5 +187,42 @@ import Testing
         #expect(!(try store.hasLiveWorker(at: clock.now())))
         try store.unregisterWorker(owner: "w1")
         #expect(try store.reserveWorkerStart(at: clock.now(), seconds: 5))
+    }
+}
+
+/// Two connections to one WAL file: what two processes see.
+@Suite struct TaskStoreFileTests {
+    @Test func twoConnectionsRaceOneTransition() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let clock = ManualClock()
+        let a = TaskService(store: try TaskStore.open(path: path), clock: clock)
+        let b = TaskService(store: try TaskStore.open(path: path), clock: clock)
+        let task = try a.submit(bellRequest())
+        #expect(try b.get(task.id).status == .created)
+        #expect(try a.store.transition(task.id, from: .created, to: .payloadProcessing, at: clock.now(), actor: "a"))
+        #expect(!(try b.store.transition(task.id, from: .created, to: .cancelled, at: clock.now(), actor: "b")))
+        #expect(try b.get(task.id).status == .payloadProcessing)
+        #expect(try b.store.events(taskID: task.id).count == 2)
+    }
+
+    @Test func aHeldWriteLockTimesOutAsBusy() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let holder = try TaskStore.open(path: path)
+        let waiter = try TaskStore(connection: Connection(path: path, busyTimeout: 50))
+        try holder.connection.execute("BEGIN IMMEDIATE")
+        do {
+            _ = try waiter.claimNext(owner: "w", at: ManualClock().now(), leaseSeconds: 1)
+            Issue.record("expected SQLITE_BUSY")
+        } catch let error as SQLiteError {
+            #expect(error.code == "database_busy")
+            #expect(error.isBusy)
+        }
+        // Readers are not blocked by the writer in WAL mode.
+        var q = TaskQuery()
+        q.limit = 1
+        #expect(try waiter.list(q).total == 0)
+        try holder.connection.execute("ROLLBACK")
     }
 }
