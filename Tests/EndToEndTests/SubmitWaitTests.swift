@@ -102,12 +102,12 @@ import TestSupport
         #expect(try box.status(id) == "Created")
     }
 
-    @Test func missingFileIsNotFound() throws {
+    @Test func missingFileIsAnError() throws {
         let box = try TaskSandbox()
         let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm")])
-        #expect(run.status == 5)
+        #expect(run.status == 1)
         #expect(run.stdout == "")
-        #expect(run.stderr == "{\"error\": {\"code\": \"not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': no such file or directory\"}}\n")
+        #expect(run.stderr == "{\"error\": {\"code\": \"not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\"}}\n")
     }
 
     @Test(arguments: [

@@ -32,15 +32,17 @@ final class TaskSandbox: @unchecked Sendable {
 
     var environment: [String: String] { ["QSH_DB": db, "QSH_NO_AUTOSTART": "1"] }
 
+    /// Runs qsh in the sandbox's directory against its database.
     func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], timeout: Double = 120)
         throws -> QshRun
     {
         var env = environment
         for (k, v) in extra { env[k] = v }
-        return try Qsh.run(arguments, stdin: stdin, environment: env, timeout: timeout)
+        return try Qsh.run(arguments, stdin: stdin, environment: env, directory: dir.path, timeout: timeout)
     }
 
     /// Writes `text` to `name` and returns its path.
+    @discardableResult
     func program(_ name: String = "bell.qasm", _ text: String = TaskSandbox.bell) throws -> String {
         try dir.write(name, text)
     }
@@ -49,8 +51,8 @@ final class TaskSandbox: @unchecked Sendable {
     func submit(_ extraArguments: [String] = [], text: String = TaskSandbox.bell, name: String = "bell.qasm",
                 extra: [String: String] = [:]) throws -> String
     {
-        let path = try program(name, text)
-        let run = try self.run(["tasks", "submit", path, "-q"] + extraArguments, extra: extra)
+        try program(name, text)
+        let run = try self.run(["tasks", "submit", name, "-q"] + extraArguments, extra: extra)
         guard run.status == 0 else { throw SandboxError.failed(run) }
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -63,6 +65,42 @@ final class TaskSandbox: @unchecked Sendable {
     }
 
     func status(_ id: String) throws -> String { try task(id)["task_status"].string ?? "?" }
+}
+
+extension TaskSandbox {
+    /// Starts `qsh arguments...` in the background against the sandbox's database.
+    func start(_ arguments: [String], extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Qsh.binary)
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = "/usr/bin:/bin"
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls `tasks get` until the task is in one of `states` (or 30 s pass).
+    @discardableResult
+    func waitFor(_ id: String, _ states: Set<String>) throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        var last = ""
+        while Date() < deadline {
+            last = try status(id)
+            if states.contains(last) { return last }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return last
+    }
+
+    /// The pids of the workers registered in the database (read with the sqlite3 CLI).
+    func workerPIDs() throws -> [Int32] {
+        let run = try Subprocess.run("/usr/bin/env", ["sqlite3", db, "SELECT pid FROM workers WHERE pid > 0"])
+        return run.stdout.split(separator: "\n").compactMap { Int32($0) }
+    }
 }
 
 enum SandboxError: Error {

@@ -136,6 +136,16 @@ public final class Worker {
         guard let definition = try store.definition(id: task.definitionID) else {
             return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
         }
+        // PayloadProcessing: parse, check, lower.
+        let circuit: Circuit
+        switch compiler.compile(definition.source, definition.fileName) {
+        case .success(let c):
+            circuit = c
+        case .failure(let failure):
+            return try fail(
+                task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
+                extra: { try TaskStore.saveDiagnostics($0, taskID: task.id, failure.diagnostics) })
+        }
         guard let qpu = qpus.first(where: { $0.id == task.qpuID }) else {
             return try fail(
                 task, from: .payloadProcessing, to: .payloadProcessingError, .unsupportedFeature,
@@ -147,16 +157,6 @@ public final class Worker {
                 ["\(task.shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"])
         }
 
-        // PayloadProcessing: parse, check, lower.
-        let circuit: Circuit
-        switch compiler.compile(definition.source, definition.fileName) {
-        case .success(let c):
-            circuit = c
-        case .failure(let failure):
-            return try fail(
-                task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
-                extra: { try TaskStore.saveDiagnostics($0, taskID: task.id, failure.diagnostics) })
-        }
         let request = RunRequest(
             circuit: circuit, shots: task.shots, seed: task.seed, threads: options.threads,
             precision: options.precision)

@@ -1,6 +1,6 @@
-// The QPUs and the compile step the task commands use. The real front end and
-// simulator are wired here; a scripted `test:sleep` QPU exists only when
-// QSH_TEST_QPU=1, so the end-to-end tests can hold a task mid-run.
+// The QPUs and the compile step the task commands use: the OpenQASM front end plus
+// lowering, and the state-vector simulator. A scripted `test:sleep` QPU exists only
+// when QSH_TEST_QPU=1, so the end-to-end tests can hold a task mid-run.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,8 +12,9 @@ enum Backends {
     /// The QPU used when `--qpu` is not given.
     static let defaultQPU = "sim:statevector"
 
-    /// The QPUs this qsh can run tasks on.
+    /// The QPUs this qsh can run tasks on: the state-vector simulator (and the test QPU).
     static func qpus(_ environment: [String: String]) -> [any QPU] {
+        // The state-vector simulator joins this list when its branch is merged.
         var list: [any QPU] = []
         if environment["QSH_TEST_QPU"] == "1" {
             let delay = environment["QSH_TEST_SHOT_MS"].flatMap(Int.init) ?? 10
@@ -22,18 +23,60 @@ enum Backends {
         return list
     }
 
-    /// Parses, checks and lowers OpenQASM text.
-    static func compiler() -> TaskCompiler {
-        TaskCompiler { _, file in
-            .failure(
-                CompileFailure(
-                    errorClass: .unsupportedFeature,
-                    diagnostics: [
-                        Diagnostic(
-                            code: "no-front-end", message: "this qsh was built without the OpenQASM front end",
-                            at: SourceLocation(file: file, line: 1, column: 1))
-                    ]))
+    /// Bytes the simulator may allocate: $QSH_MEMORY_LIMIT (bytes, or with a K/M/G suffix),
+    /// else half of physical memory, leaving the rest to the system and other processes.
+    static func memoryLimit(_ environment: [String: String]) -> Int {
+        if let text = environment["QSH_MEMORY_LIMIT"], let bytes = parseBytes(text) { return bytes }
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return 1 << 30 }
+        return pages.multipliedReportingOverflow(by: size).overflow ? Int.max / 2 : pages * size / 2
+    }
+
+    static func parseBytes(_ text: String) -> Int? {
+        let scales: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.last, let scale = scales[Character(last.uppercased())] {
+            guard let n = Int(text.dropLast()), n > 0 else { return nil }
+            return n.multipliedReportingOverflow(by: scale).overflow ? nil : n * scale
         }
+        return Int(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The compile step of the worker and of `--dry-run`: the OpenQASM front end, then
+    /// lowering. A stored program is self-contained: only the embedded qelib1.inc can be
+    /// included (the worker does not read the submitter's files).
+    static func compiler() -> TaskCompiler {
+        TaskCompiler { text, file in
+            let checked = QASMFrontEnd.check(SourceFile(name: file, text: text))
+            guard let program = checked.program, !checked.hasErrors else {
+                return .failure(CompileFailure(errorClass: errorClass(of: checked.diagnostics), diagnostics: checked.diagnostics))
+            }
+            do throws(LoweringError) {
+                return .success(try Lowering.lower(program))
+            } catch {
+                return .failure(
+                    CompileFailure(
+                        errorClass: .resourceLimit,
+                        diagnostics: [
+                            Diagnostic(code: error.code, message: error.message, at: SourceLocation(file: file, line: 1, column: 1))
+                        ]))
+            }
+        }
+    }
+
+    /// The class of a compile failure, from its first error's code: limits are
+    /// resource_limit, valid-but-unrunnable programs unsupported_feature, the rest
+    /// invalid_program.
+    static func errorClass(of diagnostics: [Diagnostic]) -> ErrorClass {
+        let codes = diagnostics.filter { $0.severity == .error }.map(\.code)
+        let limits: Set<String> = [
+            "file-too-large", "program-too-large", "register-too-large", "expression-too-deep", "gate-too-deep",
+            "include-too-deep",
+        ]
+        let unsupported: Set<String> = ["opaque-gate-application", "unsupported-version", "include-not-found"]
+        guard let first = codes.first else { return .invalidProgram }
+        if limits.contains(first) { return .resourceLimit }
+        if unsupported.contains(first) { return .unsupportedFeature }
+        return .invalidProgram
     }
 
     /// Threads for the simulator: $QSH_THREADS, else the online CPUs.

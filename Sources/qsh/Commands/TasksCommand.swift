@@ -85,32 +85,11 @@ enum TaskCLI {
         return CommandFailure(status: status, code: error.code, message: error.message, details: details)
     }
 
-    /// Reads a program from a file, or from stdin for `-`.
-    /// - Returns: the text and the name diagnostics use (`<stdin>` for `-`).
+    /// Reads a program from a file, or from stdin for `-`, as `qsh qasm check` does.
+    /// - Returns: the text and the name diagnostics use (the path as given, `<stdin>` for `-`).
     static func readProgram(_ path: String) throws -> (text: String, name: String) {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw CommandFailure(
-                status: errno == ENOENT ? .notFound : .failure, code: errno == ENOENT ? "not_found" : "io_error",
-                message: "cannot read '\(path)': \(reason.lowercased())")
-        }
-        defer { if fd != 0 { close(fd) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CommandFailure(
-                    status: .failure, code: "io_error",
-                    message: "cannot read '\(path)': \(String(cString: strerror(errno)).lowercased())")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        let name = path == "-" ? "<stdin>" : String(path.split(separator: "/").last ?? Substring(path))
-        return (String(decoding: bytes, as: UTF8.self), name)
+        let input = try QasmInput.read(path, limits: .standard)
+        return (String(decoding: input.source.bytes, as: UTF8.self), input.source.name)
     }
 
     /// `--timeout` in seconds (default 300 s: waits are always finite).
