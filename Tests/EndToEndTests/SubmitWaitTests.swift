@@ -140,6 +140,103 @@ import TestSupport
         #expect(short.status == 2)
         #expect(short.stderr == "qsh: 'ab' is not a task id; give a task id or a unique prefix of at least 4 hexadecimal digits\n")
     }
+
+    @Test func happyPathEndsCompletedWithCounts() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit(["--shots", "1000", "--seed", "42"])
+        let twin = try box.submit(["--shots", "1000", "--seed", "42"])
+        let worker = try box.run(["worker", "--once"])
+        #expect(worker.status == 0)
+        let wait = try box.run(["tasks", "wait", id, "-o", "json"])
+        #expect(wait.status == 0)
+        #expect(wait.stderr == "")
+        let task = try J.parse(wait.stdout)
+        #expect(task["task_status"].string == "Completed")
+        #expect(task["shots_done"].int == 1000)
+        #expect(!task["compilation_id"].isNull)
+        let results = try box.run(["tasks", "results", String(id.prefix(8)), "-o", "json"])
+        #expect(results.status == 0)
+        let r = try J.parse(results.stdout)
+        #expect(r["task_id"].string == id)
+        #expect(r["partial"].bool == false)
+        #expect(r["data"]["c"].keys == ["00", "11"])
+        #expect((r["data"]["c"]["00"].int ?? 0) + (r["data"]["c"]["11"].int ?? 0) == 1000)
+        #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
+        #expect(r["metrics"]["qubits"].int == 2)
+        #expect(r["metadata"]["seed"].string == "42")
+        // The same seed gives the same counts.
+        let again = try J.parse(try box.run(["tasks", "results", twin, "-o", "json"]).stdout)
+        #expect(again["data"].text == r["data"].text)
+        let events = try ndjson(try box.run(["tasks", "events", id, "-o", "ndjson"]).stdout)
+        #expect(events.map { $0["to"].string ?? "" } == [
+            "Created", "PayloadProcessing", "Scheduled", "ExecutionStarted", "ExecutionCompleted", "Completed",
+        ])
+        let table = try box.run(["tasks", "results", id, "-o", "table"])
+        #expect(table.stdout.hasPrefix("REGISTER  BITS  COUNT   SHARE\nc         00  "))
+    }
+
+    @Test func submitWaitStreamsStatesThenTheTaskAndResults() throws {
+        let box = try TaskSandbox()
+        let worker = try box.start(["worker", "--idle-exit", "20"])
+        defer { worker.terminate(); worker.waitUntilExit() }
+        let run = try box.run(["tasks", "submit", try box.program(), "--shots", "100", "--wait", "-o", "ndjson"])
+        #expect(run.status == 0)
+        let lines = try ndjson(run.stdout)
+        let statuses = lines.filter { $0["event"].string == "status" }.compactMap { $0["task_status"].string }
+        let order = ["Created", "PayloadProcessing", "Scheduled", "ExecutionStarted", "ExecutionCompleted", "Completed"]
+        #expect(statuses.last == "Completed")
+        #expect(statuses.map { order.firstIndex(of: $0) ?? -1 } == statuses.map { order.firstIndex(of: $0) ?? -1 }.sorted())
+        let tail = lines.suffix(2)
+        #expect(tail.first?["task_status"].string == "Completed")
+        #expect(tail.last?["data"]["c"].keys.isEmpty == false)
+    }
+
+    @Test func payloadProcessingErrorCarriesItsReasonsAndExits3() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit(text: TaskSandbox.badArity, name: "bell.qasm")
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let run = try box.run(["tasks", "wait", id, "-o", "json"])
+        #expect(run.status == 3)
+        let task = try J.parse(run.stdout)
+        #expect(task["task_status"].string == "PayloadProcessingError")
+        #expect(task["error_class"].string == "invalid_program")
+        #expect(task["error_reasons"].text == #"["bell.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"]"#)
+        #expect(task["compilation_id"].isNull)
+        try box.program("bad.qasm", TaskSandbox.badArity)
+        let dry = try box.run(["tasks", "submit", "--dry-run", "bad.qasm", "-o", "json"])
+        #expect(dry.status == 1)
+        let report = try J.parse(dry.stdout)
+        #expect(report["ok"].bool == false)
+        #expect(report["error_class"].string == "invalid_program")
+        #expect(dry.stderr == "bad.qasm:4:1: error: 'cx' takes 2 quantum arguments, but got 1\n")
+        let good = try box.run(["tasks", "submit", "--dry-run", try box.program(), "-o", "table"])
+        #expect(good.status == 0)
+        #expect(good.stdout.hasPrefix("ok: "))
+        #expect(good.stdout.hasSuffix(" is valid for sim:statevector (2 qubits, 2 bits, 4 operations)\n"))
+        #expect(try J.parse(try box.run(["tasks", "list"]).stdout)["total"].int == 1)
+    }
+
+    @Test func tooManyQubitsIsAResourceLimit() throws {
+        let box = try TaskSandbox()
+        let big = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[40];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\n"
+        let id = try box.submit(text: big, name: "big.qasm", extra: ["QSH_MEMORY_LIMIT": "64M"])
+        #expect(try box.run(["worker", "--once"], extra: ["QSH_MEMORY_LIMIT": "64M"]).status == 0)
+        let task = try box.task(id)
+        #expect(task["task_status"].string == "PayloadProcessingError")
+        #expect(task["error_class"].string == "resource_limit")
+    }
+
+    @Test func autostartedWorkerRunsTheTask() throws {
+        let box = try TaskSandbox()
+        let run = try Qsh.run(
+            ["tasks", "submit", try box.program(), "--shots", "10", "--wait", "--timeout", "60", "-o", "json"],
+            environment: ["QSH_DB": box.db, "QSH_NO_AUTOSTART": ""])
+        let pids = try box.workerPIDs()
+        for pid in pids { kill(pid, SIGTERM) }
+        #expect(run.status == 0)
+        #expect(try J.parse(run.stdout)["task_status"].string == "Completed")
+        #expect(pids.count == 1)
+    }
 }
 
 extension SubmitWaitTests {

@@ -59,4 +59,28 @@ import TestSupport
         #expect(!task["error_reasons"].array.isEmpty)
         #expect(try box.run(["tasks", "results", id]).status == 3)
     }
+
+    @Test func killedWorkerIsSweptToFailedAndTheNextTaskRuns() throws {
+        let box = try TaskSandbox()
+        let slow = ["QSH_TEST_QPU": "1", "QSH_TEST_SHOT_MS": "20"]
+        let lost = try box.submit(["--qpu", "test:sleep", "--shots", "1000"], extra: slow)
+        let worker = try box.start(["worker", "--lease", "1"], extra: slow)
+        #expect(try box.waitFor(lost, ["ExecutionStarted"]) == "ExecutionStarted")
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        let next = try box.submit(["--shots", "10"])
+        Thread.sleep(forTimeInterval: 1.5)
+        let sweeper = try box.run(["worker", "--once"])
+        #expect(sweeper.status == 0)
+        let task = try box.task(lost)
+        #expect(task["task_status"].string == "Failed")
+        #expect(task["error_class"].string == "internal_error")
+        let reason = task["error_reasons"][0].string ?? ""
+        #expect(reason.hasPrefix("worker 'pid \(worker.processIdentifier) on "))
+        #expect(reason.contains("was lost: its lease expired at "))
+        #expect(reason.hasSuffix(" while the task was ExecutionStarted"))
+        #expect(try box.status(next) == "Completed")
+        let wait = try box.run(["tasks", "wait", lost])
+        #expect(wait.status == 3)
+    }
 }

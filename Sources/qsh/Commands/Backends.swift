@@ -14,8 +14,7 @@ enum Backends {
 
     /// The QPUs this qsh can run tasks on: the state-vector simulator (and the test QPU).
     static func qpus(_ environment: [String: String]) -> [any QPU] {
-        // The state-vector simulator joins this list when its branch is merged.
-        var list: [any QPU] = []
+        var list: [any QPU] = [StateVectorQPU(memoryLimit: memoryLimit(environment))]
         if environment["QSH_TEST_QPU"] == "1" {
             let delay = environment["QSH_TEST_SHOT_MS"].flatMap(Int.init) ?? 10
             list.append(SleepQPU(millisecondsPerShot: max(0, delay)))
@@ -24,12 +23,10 @@ enum Backends {
     }
 
     /// Bytes the simulator may allocate: $QSH_MEMORY_LIMIT (bytes, or with a K/M/G suffix),
-    /// else half of physical memory, leaving the rest to the system and other processes.
+    /// else what `qsh qasm run` allows (three quarters of physical memory).
     static func memoryLimit(_ environment: [String: String]) -> Int {
         if let text = environment["QSH_MEMORY_LIMIT"], let bytes = parseBytes(text) { return bytes }
-        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0 else { return 1 << 30 }
-        return pages.multipliedReportingOverflow(by: size).overflow ? Int.max / 2 : pages * size / 2
+        return QasmRunCommand.memoryLimit()
     }
 
     static func parseBytes(_ text: String) -> Int? {

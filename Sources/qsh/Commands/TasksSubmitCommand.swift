@@ -56,7 +56,7 @@ enum TasksSubmitCommand {
             tags[key] = value
         }
         let qpus = Backends.qpus(context.environment)
-        let known = Set(qpus.map(\.id) + [Backends.defaultQPU])
+        let known = Set(qpus.map(\.id))
         guard known.contains(qpuID) else {
             var message = "unknown QPU '\(qpuID)'; see 'qsh qpus list'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
