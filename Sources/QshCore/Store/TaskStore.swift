@@ -109,6 +109,10 @@ public final class TaskStore {
     /// - Throws: `StoreError.cannotCreate`, `StoreError.foreignFile`, `StoreError.newerSchema`, `SQLiteError`.
     public static func open(path: String, migrator: Migrator = Schema.migrator) throws -> TaskStore {
         if path == ":memory:" { return try TaskStore(connection: Connection(path: path), migrator: migrator) }
+        // The common case, an existing file, opens without touching the file system API.
+        if let existing = try? Connection(path: path, create: false) {
+            return try TaskStore(connection: existing, migrator: migrator)
+        }
         let files = FileManager.default
         let directory = Self.directory(of: path)
         if !directory.isEmpty && !files.fileExists(atPath: directory) {
