@@ -22,7 +22,7 @@ final class SignalWatch {
 
     /// Sleeps up to `seconds`; returns the signal that arrived, or nil when the time ran out.
     func sleep(_ seconds: Double) -> Int32? {
-        let clamped = max(0, seconds)
+        let clamped = seconds.isNaN ? 0 : min(1_000_000, max(0, seconds))
         var timeout = timespec(
             tv_sec: Int(clamped), tv_nsec: Int((clamped - Double(Int(clamped))) * 1_000_000_000))
         while true {

@@ -8,9 +8,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
-    /// The time `seconds` later (earlier when negative).
+    /// The time `seconds` later (earlier when negative), saturating at about ±285,000
+    /// years so that no user-given duration can overflow.
     public func adding(seconds: Double) -> Timestamp {
-        Timestamp(milliseconds: milliseconds + Int64((seconds * 1000).rounded()))
+        let limit = 9e15
+        let delta = seconds.isNaN ? 0 : min(limit, max(-limit, (seconds * 1000).rounded()))
+        return Timestamp(milliseconds: milliseconds + Int64(delta))
     }
 
     /// Seconds from `self` to `other`.

@@ -40,7 +40,7 @@ enum WorkerCommand {
         let args = invocation.arguments
         let context = invocation.context
         let lease = try args.duration("--lease") ?? 15
-        guard lease >= 0.2 else { throw UsageError("option '--lease' must be at least 0.2s") }
+        guard lease >= 0.2, lease <= 86_400 else { throw UsageError("option '--lease' must be between 0.2s and 1d") }
         let idle = try args.duration("--idle-exit")
         let once = args.has("--once")
         let path = TaskCLI.databasePath(invocation)
@@ -106,7 +106,7 @@ final class Heartbeat {
         let stopRead = fds[0]
         stopWrite = fds[1]
         let done = self.done
-        let interval = Int32(max(50, leaseSeconds * 1000 / 3))
+        let interval = Int32(min(86_400_000, max(50, leaseSeconds * 1000 / 3)))
         DispatchQueue.global().async {
             defer {
                 close(stopRead)

@@ -148,7 +148,9 @@ enum TaskRenderer {
     }
 
     static func formatSeconds(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "\(s)s" }
         if s < 1 { return String(Int((s * 1000).rounded())) + "ms" }
+        if s >= 1e12 { return "\(s)s" }
         return String(Double(Int(s * 100)) / 100) + "s"
     }
 

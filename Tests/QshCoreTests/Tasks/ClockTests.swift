@@ -34,4 +34,12 @@ import Testing
             #expect(Timestamp(rfc3339: Timestamp(milliseconds: ms).rfc3339)?.milliseconds == seconds)
         }
     }
+
+    @Test func addingSaturatesInsteadOfOverflowing() {
+        let t = Timestamp(milliseconds: 0)
+        #expect(t.adding(seconds: 1e300).milliseconds == 9_000_000_000_000_000)
+        #expect(t.adding(seconds: -.infinity).milliseconds == -9_000_000_000_000_000)
+        #expect(t.adding(seconds: .nan) == t)
+        #expect(t.adding(seconds: 1.5).milliseconds == 1500)
+    }
 }
