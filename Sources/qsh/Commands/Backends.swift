@@ -17,7 +17,7 @@ enum Backends {
         var list: [any QPU] = [StateVectorQPU(memoryLimit: memoryLimit(environment))]
         if environment["QSH_TEST_QPU"] == "1" {
             let delay = environment["QSH_TEST_SHOT_MS"].flatMap(Int.init) ?? 10
-            list.append(SleepQPU(millisecondsPerShot: max(0, delay)))
+            list.append(SleepQPU(millisecondsPerShot: min(60_000, max(0, delay))))
         }
         return list
     }
@@ -78,7 +78,7 @@ enum Backends {
 
     /// Threads for the simulator: $QSH_THREADS, else the online CPUs.
     static func threads(_ environment: [String: String]) -> Int {
-        if let text = environment["QSH_THREADS"], let n = Int(text), n > 0 { return n }
+        if let text = environment["QSH_THREADS"], let n = Int(text), n > 0 { return min(n, QasmRunCommand.maximumThreads) }
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 }
