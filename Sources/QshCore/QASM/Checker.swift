@@ -98,6 +98,11 @@ struct Checker {
     var reportedTooLarge = false
     var gateCounts: [Int] = []
     var gateOrder: [Int32] = []
+    /// Gate-body operations the non-finite check may still evaluate (see `firstNonFinite`).
+    var evaluationBudget: Int
+    /// Per gate, the last parameter values its expansion was found finite with: repeated
+    /// calls (and repeated sub-calls, as in g(t) { f(t) a; f(t) a; }) are not re-evaluated.
+    var lastFinite: [[Double]?] = [nil, nil]
     /// Scratch buffers reused by every application (no allocation per statement).
     var values: [Double] = []
     var resolved: [Resolved] = []
@@ -106,6 +111,8 @@ struct Checker {
         self.program = program
         self.limits = limits
         self.sink = sink
+        // Arbitrary: as many evaluations as the largest program may lower to operations.
+        evaluationBudget = limits.maximumOperations
         symbols = [SymbolEntry](repeating: SymbolEntry(), count: program.names.count)
         let builtin = SourcePosition(file: -1, line: 0, column: 0)
         for (name, native, parameters, qubits) in [
@@ -263,6 +270,7 @@ struct Checker {
                 hasErrors: hasErrors, depth: depth, loweredSize: native != nil ? 1 : loweredSize,
                 passthrough: passthrough, body: body))
         gateCounts.append(0)
+        lastFinite.append(nil)
     }
 
     static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
@@ -533,11 +541,15 @@ struct Checker {
         if gateCounts[index] == 0 && instances > 0 { gateOrder.append(Int32(index)) }
         gateCounts[index] += instances
         count(operations: Self.saturatingMultiply(instances, gate.loweredSize), at: statement.position)
-        if !gate.passthrough && !gate.hasErrors && !values.isEmpty {
-            if let position = firstNonFinite(gate, values, depth: 0) {
+        if !gate.passthrough && !gate.hasErrors && !values.isEmpty && gate.loweredSize <= limits.maximumOperations
+            && evaluationBudget > 0 && !reportedTooLarge
+        {
+            if lastFinite[index] != values, let position = firstNonFinite(gate, values, depth: 0) {
                 report(
                     statement.position,
                     QASMMessages.nonFiniteInCall(name(statement.name), at: program.describe(position)))
+            } else {
+                lastFinite[index] = values
             }
         }
     }
@@ -565,9 +577,13 @@ struct Checker {
     }
 
     /// Where, if anywhere, expanding `gate` with `values` computes a non-finite number.
-    func firstNonFinite(_ gate: CheckedGate, _ values: [Double], depth: Int) -> SourcePosition? {
+    /// Spends `evaluationBudget`; once it is gone the rest is left to `Lowering`, which
+    /// refuses non-finite parameters too (this only matters for pathological programs).
+    mutating func firstNonFinite(_ gate: CheckedGate, _ values: [Double], depth: Int) -> SourcePosition? {
         guard depth <= limits.maximumGateDepth else { return nil }
         for operation in gate.body where operation.gate >= 0 {
+            evaluationBudget -= 1
+            if evaluationBudget < 0 { return nil }
             let callee = gates[Int(operation.gate)]
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
@@ -578,10 +594,9 @@ struct Checker {
                 }
                 arguments.append(value)
             }
-            if !callee.passthrough && !arguments.isEmpty,
-                let position = firstNonFinite(callee, arguments, depth: depth + 1)
-            {
-                return position
+            if !callee.passthrough && !arguments.isEmpty && lastFinite[Int(operation.gate)] != arguments {
+                if let position = firstNonFinite(callee, arguments, depth: depth + 1) { return position }
+                lastFinite[Int(operation.gate)] = arguments
             }
         }
         return nil

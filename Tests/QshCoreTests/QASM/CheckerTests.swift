@@ -213,6 +213,18 @@ import Testing
             ])
     }
 
+    @Test func exponentialExpansionIsRefusedQuickly() {
+        var text = header + "gate g0(t) a { rx(t*2) a; }\n"
+        for level in 1...40 { text += "gate g\(level)(t) a { g\(level - 1)(t) a; g\(level - 1)(t) a; }\n" }
+        text += "qreg q[1];\ng40(1) q[0];\n"
+        #expect(codes(text) == ["program-too-large"])
+    }
+
+    @Test func everyCallIsCheckedWithItsOwnValues() {
+        let text = header + "gate inv(t) a { rx(1/t) a; }\nqreg q[1];\ninv(1) q[0];\ninv(0) q[0];\ninv(1) q[0];\ninv(0) q[0];\n"
+        #expect(diagnostics(text).map(\.line) == [6, 8])
+    }
+
     @Test func theGateDepthLimitIsEnforced() {
         var limits = QASMLimits()
         limits.maximumGateDepth = 3
