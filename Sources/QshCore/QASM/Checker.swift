@@ -289,14 +289,15 @@ struct Checker {
     }
 
     func isSafe(_ id: Int32) -> Bool {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter: return true
-        case .negate, .sin, .cos: return isSafe(node.left)
-        case .divide:
-            let right = program.expressions[Int(node.right)]
-            return right.kind == .constant && abs(right.value) >= 1 && isSafe(node.left)
-        default: return false
+        program.nodes(of: id).allSatisfy { n in
+            let node = program.expressions[Int(n)]
+            switch node.kind {
+            case .constant, .parameter, .negate, .sin, .cos: return true
+            case .divide:
+                let right = program.expressions[Int(node.right)]
+                return right.kind == .constant && abs(right.value) >= 1
+            default: return false
+            }
         }
     }
 
@@ -350,11 +351,11 @@ struct Checker {
 
     /// Reports identifiers that are not parameters; true when there were none.
     mutating func checkNames(_ id: Int32, inside definition: GateDefinition?) -> Bool {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter:
-            return true
-        case .unresolved:
+        var ok = true
+        for n in program.nodes(of: id) {
+            let node = program.expressions[Int(n)]
+            guard node.kind == .unresolved else { continue }
+            ok = false
             if let definition {
                 report(
                     node.position,
@@ -367,14 +368,8 @@ struct Checker {
                     report(node.position, QASMMessages.notANumber(name(node.left), is: describe(entry)))
                 }
             }
-            return false
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
-            return checkNames(node.left, inside: definition)
-        case .add, .subtract, .multiply, .divide, .power:
-            let left = checkNames(node.left, inside: definition)
-            let right = checkNames(node.right, inside: definition)
-            return left && right
         }
+        return ok
     }
 
     /// One statement of a gate body, resolved against the gate's arguments.
@@ -604,17 +599,16 @@ struct Checker {
 
     /// The innermost node whose value is not finite (for a precise position).
     func firstNonFiniteNode(_ id: Int32, _ values: [Double]) -> SourcePosition? {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter, .unresolved:
-            return nil
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
-            if let inner = firstNonFiniteNode(node.left, values) { return inner }
-        case .add, .subtract, .multiply, .divide, .power:
-            if let inner = firstNonFiniteNode(node.left, values) { return inner }
-            if let inner = firstNonFiniteNode(node.right, values) { return inner }
+        guard id >= 0 else { return nil }
+        for n in program.nodes(of: id).reversed() {
+            let node = program.expressions[Int(n)]
+            guard !program.evaluate(n, values).isFinite else { continue }
+            let children = [node.left, node.right].filter { child in
+                child >= 0 && node.kind != .parameter && node.kind != .unresolved
+            }
+            if children.allSatisfy({ program.evaluate($0, values).isFinite }) { return node.position }
         }
-        return program.evaluate(id, values).isFinite ? nil : node.position
+        return nil
     }
 
     mutating func checkMeasure(_ statement: Statement) {
@@ -671,6 +665,9 @@ extension Program {
     }
 
     /// The value of expression `id` with the gate's parameter `values` (NaN if unresolved).
+    ///
+    /// Shallow trees are evaluated recursively (at most `recursionHeight` frames); taller
+    /// ones with an explicit stack, so no expression can exhaust a thread's stack.
     func evaluate(_ id: Int32, _ values: [Double]) -> Double {
         let node = expressions[Int(id)]
         switch node.kind {
@@ -681,10 +678,61 @@ extension Program {
             return i < values.count ? values[i] : .nan
         case .unresolved:
             return .nan
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
+        default:
+            if Int(node.height) > Self.recursionHeight { return evaluateIteratively(id, values) }
+            if node.right >= 0 {
+                return QASMMath.apply(node.kind, evaluate(node.left, values), evaluate(node.right, values))
+            }
             return QASMMath.apply(node.kind, evaluate(node.left, values))
-        case .add, .subtract, .multiply, .divide, .power:
-            return QASMMath.apply(node.kind, evaluate(node.left, values), evaluate(node.right, values))
         }
+    }
+
+    /// Trees up to this height are evaluated recursively.
+    static let recursionHeight = 32
+
+    private func evaluateIteratively(_ root: Int32, _ values: [Double]) -> Double {
+        // Post-order with an explicit stack: (node, children done?).
+        var pending: [(Int32, Bool)] = [(root, false)]
+        var results: [Double] = []
+        while let (id, expanded) = pending.popLast() {
+            let node = expressions[Int(id)]
+            switch node.kind {
+            case .constant, .parameter, .unresolved:
+                results.append(evaluate(id, values))
+            default:
+                if Int(node.height) <= Self.recursionHeight {
+                    results.append(evaluate(id, values))
+                } else if !expanded {
+                    pending.append((id, true))
+                    if node.right >= 0 { pending.append((node.right, false)) }
+                    pending.append((node.left, false))
+                } else if node.right >= 0 {
+                    let right = results.removeLast()
+                    let left = results.removeLast()
+                    results.append(QASMMath.apply(node.kind, left, right))
+                } else {
+                    results.append(QASMMath.apply(node.kind, results.removeLast()))
+                }
+            }
+        }
+        return results.last ?? .nan
+    }
+
+    /// The nodes of the tree rooted at `root`, parents before children, left before right.
+    func nodes(of root: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var pending: [Int32] = [root]
+        while let id = pending.popLast() {
+            out.append(id)
+            let node = expressions[Int(id)]
+            switch node.kind {
+            case .constant, .parameter, .unresolved:
+                continue
+            default:
+                if node.right >= 0 { pending.append(node.right) }
+                pending.append(node.left)
+            }
+        }
+        return out
     }
 }
