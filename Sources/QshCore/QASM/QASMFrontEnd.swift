@@ -31,7 +31,8 @@ public enum QASMFrontEnd {
         _ source: SourceFile, limits: QASMLimits = .standard,
         include: @escaping (String) -> IncludeResult = { _ in .notFound }
     ) -> QASMCheckResult {
-        if source.bytes.count > limits.maximumFileSize {
+        // Token offsets are 32-bit: no file of 4 GiB or more, whatever the limits say.
+        if source.bytes.count > limits.maximumFileSize || source.bytes.count >= Int(UInt32.max) {
             return oversized(source.name, limits: limits)
         }
         let (program, parseSink) = source.bytes.withUnsafeBufferPointer { buffer in
