@@ -215,19 +215,31 @@ struct Checker {
             return
         }
         var hasErrors = false
-        for (i, parameter) in definition.parameters.enumerated() where definition.parameters[..<i].contains(parameter) {
-            report(
-                definition.parameterPositions[i], QASMMessages.duplicateGateArgument(name(parameter), as: "a parameter"))
-            hasErrors = true
-        }
-        for (i, qubit) in definition.qubits.enumerated() {
-            if definition.parameters.contains(qubit) {
-                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a parameter"))
+        // Name id -> index of the first parameter / qubit with that name (hashing: gates may be wide).
+        var parameterIndex: [Int32: Int] = [:]
+        for (i, parameter) in definition.parameters.enumerated() {
+            if parameterIndex[parameter] != nil {
+                report(
+                    definition.parameterPositions[i],
+                    QASMMessages.duplicateGateArgument(name(parameter), as: "a parameter"))
                 hasErrors = true
-            } else if definition.qubits[..<i].contains(qubit) {
+            } else {
+                parameterIndex[parameter] = i
+            }
+        }
+        var qubitIndex: [Int32: Int] = [:]
+        for (i, qubit) in definition.qubits.enumerated() {
+            if qubitIndex[qubit] != nil {
                 report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a qubit"))
                 hasErrors = true
+                continue
             }
+            if parameterIndex[qubit] != nil {
+                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a parameter"))
+                hasErrors = true
+            }
+            // Uses in the body resolve to the first qubit of that name (no cascade of errors).
+            qubitIndex[qubit] = i
         }
         if definition.qubits.isEmpty {
             report(definition.position, QASMMessages.gateWithoutQubits)
@@ -239,7 +251,10 @@ struct Checker {
         var passthrough = true
         if !definition.isOpaque {
             for statement in definition.body {
-                guard let operation = checkBodyStatement(statement, in: definition) else {
+                guard
+                    let operation = checkBodyStatement(
+                        statement, in: definition, qubitIndex: qubitIndex, parameterIndex: parameterIndex)
+                else {
                     hasErrors = true
                     continue
                 }
@@ -373,7 +388,9 @@ struct Checker {
     }
 
     /// One statement of a gate body, resolved against the gate's arguments.
-    mutating func checkBodyStatement(_ statement: Statement, in definition: GateDefinition) -> BodyOperation? {
+    mutating func checkBodyStatement(
+        _ statement: Statement, in definition: GateDefinition, qubitIndex: [Int32: Int], parameterIndex: [Int32: Int]
+    ) -> BodyOperation? {
         var ok = true
         var gateIndex: Int32 = -1
         if statement.kind == .apply {
@@ -385,9 +402,10 @@ struct Checker {
             }
         }
         var qubits: [Int] = []
+        var used = Set<Int>()
         for operand in program.operands(of: statement) {
-            guard let index = definition.qubits.firstIndex(of: operand.name) else {
-                if definition.parameters.contains(operand.name) {
+            guard let index = qubitIndex[operand.name] else {
+                if parameterIndex[operand.name] != nil {
                     report(
                         operand.position,
                         QASMMessages.wrongKind(
@@ -404,7 +422,7 @@ struct Checker {
                 report(operand.position, QASMMessages.gateBodyIndexed(name(operand.name)))
                 ok = false
             }
-            if statement.kind == .apply && qubits.contains(index) {
+            if statement.kind == .apply && !used.insert(index).inserted {
                 report(
                     statement.position,
                     QASMMessages.duplicateQubit("'\(name(operand.name))'", gate: name(statement.name)))
@@ -551,6 +569,7 @@ struct Checker {
 
     /// The first qubit that appears twice in one application (after broadcasting), as text.
     func firstDuplicate(_ operands: [Resolved]) -> String? {
+        if operands.count > 8 { return firstDuplicateHashed(operands) }
         for i in 0..<operands.count {
             for j in (i + 1)..<max(i + 1, operands.count) {
                 let a = operands[i]
@@ -565,6 +584,30 @@ struct Checker {
                     return "\(registerName)[0]"
                 } else {
                     return "\(registerName)[\(a.whole ? b.index : a.index)]"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `firstDuplicate` for long operand lists: the qubits each operand covers, hashed.
+    /// A whole register covers all its qubits (one instance of the broadcast uses each).
+    func firstDuplicateHashed(_ operands: [Resolved]) -> String? {
+        var singles = Set<Int>()
+        var wholes = Set<Int>()
+        for r in operands {
+            let register = qregs[r.register]
+            if register.size == 0 { continue }
+            let registerName = name(register.name)
+            if r.whole {
+                if !wholes.insert(r.register).inserted { return "\(registerName)[0]" }
+                if let taken = singles.first(where: { $0 >= register.offset && $0 < register.offset + register.size }) {
+                    return "\(registerName)[\(taken - register.offset)]"
+                }
+            } else {
+                let qubit = register.offset + r.index
+                if wholes.contains(r.register) || !singles.insert(qubit).inserted {
+                    return "\(registerName)[\(r.index)]"
                 }
             }
         }

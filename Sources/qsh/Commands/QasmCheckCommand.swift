@@ -47,8 +47,9 @@ enum QasmCheckCommand {
             let printer = DiagnosticPrinter(
                 color: invocation.context.terminal.colorStderr,
                 showSource: invocation.context.terminal.stderrIsTTY)
+            let lineStarts = printer.showSource ? input.source.lineStarts() : nil
             for diagnostic in result.diagnostics {
-                invocation.stderr.write(printer.render(diagnostic, source: input.source))
+                invocation.stderr.write(printer.render(diagnostic, source: input.source, lineStarts: lineStarts))
             }
             invocation.stderr.line("qsh: " + errorSummary(result, file: input.source.name))
         } else if let summary = result.summary {
