@@ -85,6 +85,14 @@ public final class Connection {
         try cached(sql).first(values) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
     }
 
+    /// Whether closing the last connection checkpoints and removes the WAL (SQLite's
+    /// default). A CLI opens and closes the database on every command, so qsh turns this
+    /// off: the WAL is checkpointed as it grows instead, not once per process.
+    public func setCheckpointOnClose(_ enabled: Bool) throws(SQLiteError) {
+        let rc = qsh_sqlite_db_config_int(handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, enabled ? 0 : 1, nil)
+        guard rc == SQLITE_OK else { throw SQLiteError(db: handle, resultCode: rc, sql: nil) }
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 

@@ -100,6 +100,7 @@ public final class TaskStore {
         if connection.path != ":memory:" && !connection.path.isEmpty {
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = NORMAL")
+            try connection.setCheckpointOnClose(false)
         }
         try connection.execute("PRAGMA foreign_keys = ON")
         try migrator.migrate(connection)
