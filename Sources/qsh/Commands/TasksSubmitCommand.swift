@@ -25,7 +25,7 @@ enum TasksSubmitCommand {
         ],
         options: [
             OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
-            OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1024)"),
+            OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
             OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs (default: random, stored)"),
             OptionSpec("--name", value: "<name>", help: "a name for the task"),
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
@@ -45,7 +45,7 @@ enum TasksSubmitCommand {
         let args = invocation.arguments
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
-        let shots = try args.int("--shots", in: 1...100_000_000) ?? 1024
+        let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
         let seed = try args.uint64("--seed")
         let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
         if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
