@@ -1,0 +1,78 @@
+// `qsh repl [--keep-going]` and bare `qsh`: the interactive shell on a terminal, or the
+// lines of a script on standard input (REPL/Repl.swift holds the loop).
+
+enum ReplCommand {
+    static let command = Command(
+        name: "repl",
+        summary: "Run the interactive shell, or the commands of a script on stdin",
+        synopsis: ["repl [--keep-going] [--db <path>] [-o <format>]"],
+        details: """
+            Each line is a qsh command without the 'qsh' prefix, split with shell-like quoting
+            ('single', "double", \\ escapes, # comments), and lines that start with a dot are the
+            shell's own commands ('.help' lists them). Bare 'qsh' does the same.
+
+            On a terminal: a prompt, line editing, Tab completion and history in
+            $XDG_STATE_HOME/qsh/history ($QSH_HISTORY overrides; empty turns it off). Ctrl-C
+            drops the line or stops the running command; Ctrl-D on an empty line leaves.
+
+            Otherwise the lines of stdin run in order with no prompt, and the first failing
+            command stops the script with its exit status, unless --keep-going is given (the
+            status is then the last failure's). --db and -o apply to the whole session.
+            """,
+        examples: ["qsh", "qsh repl < night.qsh", "qsh repl --keep-going < night.qsh"],
+        options: [
+            OptionSpec("--keep-going", short: "k", help: "in a script, run every line even after a failure"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        run: { invocation in
+            let context = invocation.context
+            guard !context.inShell else { throw UsageError("already in the shell") }
+            return start(context: context, arguments: invocation.arguments)
+        })
+
+    /// Starts a session: interactive when stdin is a terminal, else batch.
+    /// `arguments` may hold `--keep-going`, `--db`, `--output`/`--json` (session-wide).
+    static func start(context: CommandContext, arguments: ParsedArguments) -> ExitStatus {
+        if let db = arguments.value("--db") { context.environment["QSH_DB"] = db }
+        if arguments.has("--json") {
+            context.sessionOutput = .json
+        } else if let text = arguments.value("--output"), let format = OutputFormat(rawValue: text) {
+            context.sessionOutput = format
+        }
+        let interactive = context.terminal.stdinIsTTY
+        var history = History(path: interactive ? History.path(environment: context.environment) : nil)
+        let editor: LineEditor
+        if interactive {
+            Interrupts.install(.shell)
+            if let warning = history.load() { context.stderr.line("qsh: " + warning) }
+            if context.terminal.stderrIsTTY {
+                let completer = Completer(
+                    commands: CommandTable.root, metaCommands: Repl.metaCommands,
+                    sources: CompletionSources.live(context: context))
+                editor = ReadlineEditor(completer: completer, history: history.entries, cap: history.cap)
+            } else {
+                editor = PlainLineEditor(fd: 0, prompts: context.stderr)
+            }
+        } else {
+            editor = PlainLineEditor(fd: 0)
+        }
+        var repl = Repl(
+            context: context, editor: editor, mode: interactive ? .interactive : .batch,
+            keepGoing: arguments.has("--keep-going"), history: history)
+        return repl.run()
+    }
+}
+
+extension CompletionSources {
+    /// The sources of a real session: the QPUs that ship with qsh, the current folder,
+    /// and task ids from `taskIDs(context:)`.
+    static func live(context: CommandContext) -> CompletionSources {
+        CompletionSources(
+            taskIDs: { prefix in liveTaskIDs(context, prefix) }, qpuIDs: { knownQPUs },
+            listDirectory: readDirectory, home: context.home)
+    }
+
+    /// Task ids from the task database, newest first. None until the task store is wired
+    /// in here; completion then offers ids from `tasks list` order.
+    static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] { [] }
+}

@@ -1,0 +1,79 @@
+// Ctrl-C (SIGINT): a sigaction handler that only counts presses in an atomic, which the
+// line editor and long-running commands poll. No work happens inside the handler.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
+
+/// Presses of Ctrl-C not yet taken, and what a second press does. These are the only
+/// process-wide variables here, and they must be: a C signal handler receives no context
+/// pointer, so whatever it touches has to be reachable without one. Both are atomics,
+/// which are safe to touch from the handler; everything else goes through `Interrupts`.
+private let pendingInterrupts = Atomic<Int>(0)
+/// 0: not installed; 1: the interactive shell (presses only count); 2: a command line
+/// (the second press exits at once with 130, SQLite's two-stage pattern).
+private let interruptPolicy = Atomic<Int>(0)
+
+/// The signal handler: count, and on a command line give up after the second press.
+private func handleInterrupt(_ signal: Int32) {
+    let presses = pendingInterrupts.add(1, ordering: .sequentiallyConsistent).newValue
+    if presses >= 2 && interruptPolicy.load(ordering: .sequentiallyConsistent) == 2 {
+        _exit(130)
+    }
+}
+
+/// Installs and reads the SIGINT handler.
+enum Interrupts {
+    /// Who decides what Ctrl-C does.
+    enum Policy: Int {
+        /// The interactive shell: Ctrl-C clears the line or interrupts the command; never exits.
+        case shell = 1
+        /// A single command line: the first Ctrl-C asks the command to stop, the second exits 130.
+        case commandLine = 2
+    }
+
+    /// Makes Ctrl-C count instead of killing the process. Installing for the shell wins over
+    /// a later request from a command (`CommandContext.interruptRequested` in a REPL).
+    static func install(_ policy: Policy) {
+        var current = interruptPolicy.load(ordering: .sequentiallyConsistent)
+        if current == Policy.shell.rawValue || current == policy.rawValue { return }
+        while true {
+            let (exchanged, original) = interruptPolicy.compareExchange(
+                expected: current, desired: policy.rawValue, ordering: .sequentiallyConsistent)
+            if exchanged { break }
+            if original == Policy.shell.rawValue { return }
+            current = original
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { handleInterrupt($0) }
+        sigemptyset(&action.sa_mask)
+        // No SA_RESTART: a blocking read or sleep returns EINTR, so waits notice at once.
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// True when Ctrl-C was pressed and not yet taken.
+    static var pending: Bool { pendingInterrupts.load(ordering: .sequentiallyConsistent) > 0 }
+
+    /// Takes the pending presses: true if there was at least one.
+    @discardableResult
+    static func take() -> Bool { pendingInterrupts.exchange(0, ordering: .sequentiallyConsistent) > 0 }
+}
+
+/// Where a command asks whether Ctrl-C was pressed; a value so tests can inject one.
+struct InterruptSource: Sendable {
+    /// True once Ctrl-C was pressed since the command began.
+    var requested: @Sendable () -> Bool
+
+    /// The real SIGINT handler. The first poll opts the command in on a command line: from
+    /// then on Ctrl-C is counted rather than fatal (a second press still exits 130).
+    static let process = InterruptSource {
+        Interrupts.install(.commandLine)
+        return Interrupts.pending
+    }
+
+    /// Never interrupted (tests).
+    static let never = InterruptSource { false }
+}
