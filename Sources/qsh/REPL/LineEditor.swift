@@ -171,7 +171,7 @@ private func readlineReadKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     let fd = stream.map { fileno($0) } ?? 0
     while true {
         if Interrupts.pending, let bridge = activeReadlineBridge {
-            let busy = RL_STATE_ISEARCH | RL_STATE_NSEARCH | RL_STATE_MULTIKEY | RL_STATE_NUMERICARG
+            let busy = RL_STATE_MOREINPUT | RL_STATE_ISEARCH | RL_STATE_NSEARCH | RL_STATE_MULTIKEY | RL_STATE_NUMERICARG
                 | RL_STATE_COMPLETING | RL_STATE_VIMOTION | RL_STATE_CHARSEARCH
             if qsh_rl_state() & UInt(busy) != 0 && bridge.abortsSent < 3 {
                 bridge.abortsSent += 1
@@ -195,3 +195,4 @@ private func readlineReadKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
         rl_check_signals()
     }
 }
+
