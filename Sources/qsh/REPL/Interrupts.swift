@@ -52,6 +52,12 @@ enum Interrupts {
         // No SA_RESTART: a blocking read or sleep returns EINTR, so waits notice at once.
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent may have left SIGINT blocked (some test runners and daemons do); then
+        // Ctrl-C would never arrive. Unblock it on this, the main, thread.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// True when Ctrl-C was pressed and not yet taken.
