@@ -40,8 +40,9 @@ test:
 conformance: release
 	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus/invalid
 
+# Ratios against Qiskit, Aer, qsim and qulacs in one run; see bench/run.sh for knobs.
 bench: release
-	python3 $(SHARED)/bench/compare.py --parse --qsh $(BIN)
+	QSH_SHARED=$(SHARED) bench/run.sh
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -5,6 +5,7 @@ enum CommandTable {
     /// The top-level commands.
     static var root: [Command] {
         [
+            QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
             ReplCommand.command, CompletionCommand.command,

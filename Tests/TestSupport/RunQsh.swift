@@ -40,9 +40,6 @@ public enum Qsh {
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         directory: String? = nil, timeout: Double = 120
     ) throws -> QshRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
@@ -50,7 +47,22 @@ public enum Qsh {
             "LC_ALL": "C",
         ]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
+        return try Subprocess.run(
+            binary, arguments, stdin: stdin, environment: env, directory: directory, timeout: timeout)
+    }
+}
+
+/// Runs any executable, draining its pipes while it runs.
+public enum Subprocess {
+    /// Runs `executable` with `arguments` and exactly `environment`.
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String]? = nil, directory: String? = nil, timeout: Double = 120
+    ) throws -> QshRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -1,0 +1,164 @@
+// Lowering: a checked OpenQASM program becomes a flat `Circuit`. User gates are
+// expanded from their own definitions down to native kernels (U, CX and the gates
+// of the embedded qelib1.inc), broadcasts resolved and parameters evaluated.
+
+/// Why a checked program could not be lowered.
+public struct LoweringError: QshError {
+    public var code: String
+    public var message: String
+}
+
+/// Turns checked programs into circuits.
+public enum Lowering {
+    /// Lowers `checked` to a circuit with registers in declaration order.
+    ///
+    /// A gate is mapped to a native `GateKind` only when it is U, CX or a gate defined by
+    /// the embedded `qelib1.inc`; any other gate, whatever its name, is expanded from its
+    /// own definition.
+    /// - Throws: `LoweringError` if the program expands past `QASMLimits.maximumOperations`.
+    public static func lower(_ checked: CheckedProgram, limits: QASMLimits = .standard) throws(LoweringError)
+        -> Circuit
+    {
+        guard checked.operationCount <= limits.maximumOperations else {
+            throw LoweringError(
+                code: "program_too_large",
+                message: "the program expands to more than the limit of \(limits.maximumOperations) operations")
+        }
+        var lowerer = Lowerer(checked: checked)
+        lowerer.operations.reserveCapacity(checked.operationCount)
+        try lowerer.run()
+        return Circuit(
+            quantumRegisters: checked.quantumRegisters, classicalRegisters: checked.classicalRegisters,
+            operations: lowerer.operations)
+    }
+}
+
+private struct Lowerer {
+    let checked: CheckedProgram
+    let program: Program
+    var operations: [Operation] = []
+    /// Scratch space for the operands of one application.
+    var places: [Place] = []
+
+    init(checked: CheckedProgram) {
+        self.checked = checked
+        self.program = checked.program
+    }
+
+    func internalError(_ what: String) -> LoweringError {
+        LoweringError(code: "internal_error", message: "cannot lower a program that did not check: \(what)")
+    }
+
+    /// A top-level operand: its first global bit and, for a whole register, its size.
+    struct Place {
+        var offset: Int
+        var size: Int
+        var whole: Bool
+        func bit(_ k: Int) -> Int { whole ? offset + k : offset }
+    }
+
+    func place(_ operand: Operand, quantum: Bool) throws(LoweringError) -> Place {
+        let entry = checked.symbols[Int(operand.name)]
+        guard entry.kind == (quantum ? .qreg : .creg) else { throw internalError("unresolved operand") }
+        let register = quantum ? checked.qregs[Int(entry.index)] : checked.cregs[Int(entry.index)]
+        if operand.isIndexed {
+            guard operand.index < UInt64(register.size) else { throw internalError("index out of range") }
+            return Place(offset: register.offset + Int(operand.index), size: 1, whole: false)
+        }
+        return Place(offset: register.offset, size: register.size, whole: true)
+    }
+
+    func condition(of statement: Statement) throws(LoweringError) -> Condition? {
+        guard statement.condition >= 0 else { return nil }
+        let syntax = program.conditions[Int(statement.condition)]
+        let entry = checked.symbols[Int(syntax.register)]
+        guard entry.kind == .creg else { throw internalError("unresolved condition") }
+        return Condition(register: Int(entry.index), value: syntax.value)
+    }
+
+    mutating func run() throws(LoweringError) {
+        for statement in program.statements {
+            switch statement.kind {
+            case .qreg, .creg, .gate, .opaque:
+                continue
+            case .apply:
+                try lowerApplication(statement)
+            case .measure:
+                let operands = program.operands(of: statement)
+                guard operands.count == 2 else { throw internalError("measure") }
+                let q = try place(operands[operands.startIndex], quantum: true)
+                let c = try place(operands[operands.startIndex + 1], quantum: false)
+                let condition = try condition(of: statement)
+                for k in 0..<q.size {
+                    operations.append(.measure(qubit: q.bit(k), clbit: c.bit(k), condition: condition))
+                }
+            case .reset:
+                let condition = try condition(of: statement)
+                for operand in program.operands(of: statement) {
+                    let q = try place(operand, quantum: true)
+                    for k in 0..<q.size { operations.append(.reset(qubit: q.bit(k), condition: condition)) }
+                }
+            case .barrier:
+                var qubits: [Int] = []
+                var seen = Set<Int>()
+                for operand in program.operands(of: statement) {
+                    let q = try place(operand, quantum: true)
+                    for k in 0..<q.size where seen.insert(q.bit(k)).inserted { qubits.append(q.bit(k)) }
+                }
+                operations.append(.barrier(qubits: qubits))
+            }
+        }
+    }
+
+    mutating func lowerApplication(_ statement: Statement) throws(LoweringError) {
+        let entry = checked.symbols[Int(statement.name)]
+        guard entry.kind == .gate else { throw internalError("unresolved gate") }
+        var parameters: [Double] = []
+        if statement.parameterCount > 0 {
+            parameters.reserveCapacity(Int(statement.parameterCount))
+            for parameter in program.parameters(of: statement) {
+                parameters.append(program.evaluate(parameter, []))
+            }
+        }
+        let condition = try condition(of: statement)
+        places.removeAll(keepingCapacity: true)
+        var instances = 1
+        for operand in program.operands(of: statement) {
+            let p = try place(operand, quantum: true)
+            if p.whole { instances = p.size }
+            places.append(p)
+        }
+        for k in 0..<instances {
+            var qubits: [Int] = []
+            qubits.reserveCapacity(places.count)
+            for p in places { qubits.append(p.bit(k)) }
+            try expand(Int(entry.index), parameters, qubits, condition, depth: 0)
+        }
+    }
+
+    mutating func expand(
+        _ gate: Int, _ parameters: [Double], _ qubits: [Int], _ condition: Condition?, depth: Int
+    ) throws(LoweringError) {
+        if let native = checked.gates[gate].native {
+            operations.append(.gate(native, qubits: qubits, parameters: parameters, condition: condition))
+            return
+        }
+        guard depth <= 100_000 else { throw internalError("gate nesting") }
+        for operation in checked.gates[gate].body {
+            var mapped: [Int] = []
+            mapped.reserveCapacity(operation.qubits.count)
+            for index in operation.qubits {
+                guard index < qubits.count else { throw internalError("gate argument") }
+                mapped.append(qubits[index])
+            }
+            if operation.gate < 0 {
+                operations.append(.barrier(qubits: mapped))
+                continue
+            }
+            var arguments: [Double] = []
+            arguments.reserveCapacity(operation.parameters.count)
+            for parameter in operation.parameters { arguments.append(program.evaluate(parameter, parameters)) }
+            try expand(Int(operation.gate), arguments, mapped, condition, depth: depth + 1)
+        }
+    }
+}

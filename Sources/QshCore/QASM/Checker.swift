@@ -1,0 +1,675 @@
+// Semantic checks: one global namespace, gate scopes, arity, broadcasts, index
+// ranges, duplicate qubits, limits and non-finite parameters. It reports every
+// error it finds and, for a valid program, builds the tables lowering needs.
+
+/// What a global name refers to.
+enum SymbolKind: UInt8, Sendable {
+    case none, qreg, creg, gate
+    /// Declared by a statement with a syntax error: known, but never checked further.
+    case poisoned
+}
+
+/// One entry of the global symbol table, indexed by name id.
+struct SymbolEntry: Sendable {
+    var kind: SymbolKind = .none
+    /// Index into the register or gate table.
+    var index: Int32 = -1
+    var position = SourcePosition(file: -1, line: 0, column: 0)
+}
+
+/// A register with its place in the flat bit numbering.
+struct RegisterInfo: Sendable {
+    var name: Int32
+    var size: Int
+    var offset: Int
+}
+
+/// One operation of a checked gate body: a call (`gate >= 0`) or a barrier (`gate == -1`).
+struct BodyOperation: Sendable {
+    var gate: Int32
+    /// Indices into the gate's qubit arguments.
+    var qubits: [Int]
+    /// Evaluated against the gate's parameter values.
+    var parameters: [Parameter]
+    var position: SourcePosition
+}
+
+/// A gate as the checker resolved it.
+struct CheckedGate: Sendable {
+    var name: Int32
+    var parameterCount: Int
+    var qubitCount: Int
+    var native: GateKind?
+    var isOpaque: Bool
+    /// Its body had errors (only its calls are checked).
+    var hasErrors: Bool
+    /// One more than the deepest gate its body calls (U and CX are 0).
+    var depth: Int
+    /// Operations one application lowers to (saturating).
+    var loweredSize: Int
+    /// Finite parameters can never give a non-finite value anywhere in its expansion.
+    var passthrough: Bool
+    var body: [BodyOperation]
+}
+
+/// How often a gate is applied at the top level (after broadcasting).
+public struct GateCount: Hashable, Sendable {
+    public var name: String
+    public var count: Int
+}
+
+/// A short description of a valid program.
+public struct QASMSummary: Hashable, Sendable {
+    public var qubits: Int
+    public var clbits: Int
+    /// Top-level applications by gate name, in order of first use.
+    public var gates: [GateCount]
+}
+
+/// A program that passed every check, with the resolved tables lowering uses.
+public struct CheckedProgram: Sendable {
+    /// The syntax tree.
+    public let program: Program
+    /// Quantum registers in declaration order, with their offsets.
+    public let quantumRegisters: [Register]
+    /// Classical registers in declaration order, with their offsets.
+    public let classicalRegisters: [Register]
+    public let summary: QASMSummary
+    let symbols: [SymbolEntry]
+    let qregs: [RegisterInfo]
+    let cregs: [RegisterInfo]
+    let gates: [CheckedGate]
+    /// The number of operations `lower` will produce.
+    public let operationCount: Int
+}
+
+/// Walks the statements once, in order, keeping the symbol table as it was at each point.
+struct Checker {
+    let program: Program
+    let limits: QASMLimits
+    var sink: DiagnosticSink
+    var symbols: [SymbolEntry]
+    var gates: [CheckedGate] = []
+    var qregs: [RegisterInfo] = []
+    var cregs: [RegisterInfo] = []
+    var qubitTotal = 0
+    var clbitTotal = 0
+    var operationTotal = 0
+    var reportedTooLarge = false
+    var gateCounts: [Int] = []
+    var gateOrder: [Int32] = []
+    /// Scratch buffers reused by every application (no allocation per statement).
+    var values: [Double] = []
+    var resolved: [Resolved] = []
+
+    init(program: Program, limits: QASMLimits, sink: DiagnosticSink) {
+        self.program = program
+        self.limits = limits
+        self.sink = sink
+        symbols = [SymbolEntry](repeating: SymbolEntry(), count: program.names.count)
+        let builtin = SourcePosition(file: -1, line: 0, column: 0)
+        for (name, native, parameters, qubits) in [
+            (NameTable.builtinU, GateKind.U, 3, 1), (NameTable.builtinCX, GateKind.CX, 0, 2),
+        ] {
+            symbols[Int(name)] = SymbolEntry(kind: .gate, index: Int32(gates.count), position: builtin)
+            gates.append(
+                CheckedGate(
+                    name: name, parameterCount: parameters, qubitCount: qubits, native: native, isOpaque: false,
+                    hasErrors: false, depth: 0, loweredSize: 1, passthrough: true, body: []))
+        }
+        gateCounts = [0, 0]
+    }
+
+    func name(_ id: Int32) -> String { program.names.name(id) }
+
+    func describe(_ entry: SymbolEntry) -> String {
+        switch entry.kind {
+        case .qreg: return "a quantum register"
+        case .creg: return "a classical register"
+        case .gate: return gates[Int(entry.index)].isOpaque ? "an opaque gate" : "a gate"
+        case .none, .poisoned: return "undefined"
+        }
+    }
+
+    mutating func report(_ position: SourcePosition, _ message: QASMMessage, notes: [String] = []) {
+        sink.report(position, message, notes: notes)
+    }
+
+    // MARK: Driver
+
+    mutating func run() {
+        for statement in program.statements {
+            if sink.isFull { return }
+            switch statement.kind {
+            case .qreg, .creg: declareRegister(statement)
+            case .gate, .opaque: declareGate(statement)
+            case .apply: checkApplication(statement)
+            case .measure: checkMeasure(statement)
+            case .reset: checkReset(statement)
+            case .barrier: checkBarrier(statement)
+            }
+        }
+    }
+
+    /// Claims `id` in the global namespace, or reports the clash.
+    mutating func claim(_ id: Int32, at position: SourcePosition) -> Bool {
+        let existing = symbols[Int(id)]
+        guard existing.kind != .none else { return true }
+        if id == NameTable.builtinU || id == NameTable.builtinCX {
+            report(position, QASMMessages.builtinRedefined(name(id)))
+        } else {
+            report(
+                position, QASMMessages.alreadyDefined(name(id)),
+                notes: [QASMMessages.firstDefined(name(id), at: program.describe(existing.position))])
+        }
+        return false
+    }
+
+    // MARK: Declarations
+
+    mutating func declareRegister(_ statement: Statement) {
+        guard claim(statement.name, at: statement.position) else { return }
+        let quantum = statement.kind == .qreg
+        if statement.poisoned {
+            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
+            return
+        }
+        let total = quantum ? qubitTotal : clbitTotal
+        let limit = quantum ? limits.maximumQubits : limits.maximumClbits
+        guard statement.size <= UInt64(limit), total + Int(statement.size) <= limit else {
+            report(
+                statement.position,
+                QASMMessages.registerTooLarge(name(statement.name), size: statement.size, quantum: quantum, limit: limit))
+            symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
+            return
+        }
+        let size = Int(statement.size)
+        if quantum {
+            symbols[Int(statement.name)] = SymbolEntry(
+                kind: .qreg, index: Int32(qregs.count), position: statement.position)
+            qregs.append(RegisterInfo(name: statement.name, size: size, offset: qubitTotal))
+            qubitTotal += size
+        } else {
+            symbols[Int(statement.name)] = SymbolEntry(
+                kind: .creg, index: Int32(cregs.count), position: statement.position)
+            cregs.append(RegisterInfo(name: statement.name, size: size, offset: clbitTotal))
+            clbitTotal += size
+        }
+    }
+
+    mutating func declareGate(_ statement: Statement) {
+        let definition = program.gates[Int(statement.definition)]
+        // A duplicate is still checked (its errors are real), but never defined.
+        let claimed = claim(definition.name, at: definition.namePosition)
+        if definition.poisoned {
+            if claimed {
+                symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
+            }
+            return
+        }
+        var hasErrors = false
+        for (i, parameter) in definition.parameters.enumerated() where definition.parameters[..<i].contains(parameter) {
+            report(
+                definition.parameterPositions[i], QASMMessages.duplicateGateArgument(name(parameter), as: "a parameter"))
+            hasErrors = true
+        }
+        for (i, qubit) in definition.qubits.enumerated() {
+            if definition.parameters.contains(qubit) {
+                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a parameter"))
+                hasErrors = true
+            } else if definition.qubits[..<i].contains(qubit) {
+                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a qubit"))
+                hasErrors = true
+            }
+        }
+        if definition.qubits.isEmpty {
+            report(definition.position, QASMMessages.gateWithoutQubits)
+            hasErrors = true
+        }
+        var body: [BodyOperation] = []
+        var depth = 1
+        var loweredSize = 0
+        var passthrough = true
+        if !definition.isOpaque {
+            for statement in definition.body {
+                guard let operation = checkBodyStatement(statement, in: definition) else {
+                    hasErrors = true
+                    continue
+                }
+                if operation.gate >= 0 {
+                    let callee = gates[Int(operation.gate)]
+                    depth = max(depth, callee.depth + 1)
+                    loweredSize = Self.saturatingAdd(loweredSize, callee.loweredSize)
+                    passthrough =
+                        passthrough && callee.passthrough && operation.parameters.allSatisfy { isSafe($0) }
+                } else {
+                    loweredSize = Self.saturatingAdd(loweredSize, 1)
+                }
+                body.append(operation)
+            }
+        }
+        if depth > limits.maximumGateDepth {
+            report(definition.namePosition, QASMMessages.gateTooDeep(name(definition.name), limit: limits.maximumGateDepth))
+            hasErrors = true
+        }
+        guard claimed else { return }
+        let native = definition.native
+        symbols[Int(definition.name)] = SymbolEntry(
+            kind: .gate, index: Int32(gates.count), position: definition.namePosition)
+        gates.append(
+            CheckedGate(
+                name: definition.name, parameterCount: definition.parameters.count,
+                qubitCount: definition.qubits.count, native: native, isOpaque: definition.isOpaque,
+                hasErrors: hasErrors, depth: depth, loweredSize: native != nil ? 1 : loweredSize,
+                passthrough: passthrough, body: body))
+        gateCounts.append(0)
+    }
+
+    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
+    }
+
+    static func saturatingMultiply(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : product
+    }
+
+    /// True when finite gate parameters can never make this parameter non-finite.
+    func isSafe(_ parameter: Parameter) -> Bool {
+        parameter.isConstant || isSafe(parameter.node)
+    }
+
+    func isSafe(_ id: Int32) -> Bool {
+        let node = program.expressions[Int(id)]
+        switch node.kind {
+        case .constant, .parameter: return true
+        case .negate, .sin, .cos: return isSafe(node.left)
+        case .divide:
+            let right = program.expressions[Int(node.right)]
+            return right.kind == .constant && abs(right.value) >= 1 && isSafe(node.left)
+        default: return false
+        }
+    }
+
+    /// Resolves the gate applied by `statement`, reporting why it cannot be applied.
+    mutating func resolveGate(_ statement: Statement, inside definition: GateDefinition?) -> CheckedGate? {
+        let entry = symbols[Int(statement.name)]
+        if let definition, definition.name == statement.name {
+            report(statement.position, QASMMessages.recursiveGate(name(statement.name)))
+            return nil
+        }
+        switch entry.kind {
+        case .none:
+            report(statement.position, QASMMessages.notDefined(name(statement.name), code: "unknown-gate"))
+            return nil
+        case .poisoned:
+            return nil
+        case .qreg, .creg:
+            report(
+                statement.position,
+                QASMMessages.wrongKind(name(statement.name), is: describe(entry), not: "a gate", code: "unknown-gate"))
+            return nil
+        case .gate:
+            let gate = gates[Int(entry.index)]
+            if gate.isOpaque {
+                report(statement.position, QASMMessages.opaqueApplied(name(statement.name)))
+                return nil
+            }
+            return gate
+        }
+    }
+
+    /// Checks the arity of an application; true when the counts match.
+    mutating func checkArity(_ statement: Statement, _ gate: CheckedGate) -> Bool {
+        var ok = true
+        if Int(statement.parameterCount) != gate.parameterCount {
+            report(
+                statement.position,
+                QASMMessages.wrongParameterCount(
+                    name(statement.name), expected: gate.parameterCount, got: Int(statement.parameterCount)))
+            ok = false
+        }
+        if Int(statement.operandCount) != gate.qubitCount {
+            report(
+                statement.position,
+                QASMMessages.wrongQubitCount(
+                    name(statement.name), expected: gate.qubitCount, got: Int(statement.operandCount)))
+            ok = false
+        }
+        return ok
+    }
+
+    /// Reports identifiers that are not parameters; true when there were none.
+    mutating func checkNames(_ id: Int32, inside definition: GateDefinition?) -> Bool {
+        let node = program.expressions[Int(id)]
+        switch node.kind {
+        case .constant, .parameter:
+            return true
+        case .unresolved:
+            if let definition {
+                report(
+                    node.position,
+                    QASMMessages.gateBodyUndeclaredParameter(name(node.left), gate: name(definition.name)))
+            } else {
+                let entry = symbols[Int(node.left)]
+                if entry.kind == .none {
+                    report(node.position, QASMMessages.notDefined(name(node.left), code: "undeclared-identifier"))
+                } else if entry.kind != .poisoned {
+                    report(node.position, QASMMessages.notANumber(name(node.left), is: describe(entry)))
+                }
+            }
+            return false
+        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
+            return checkNames(node.left, inside: definition)
+        case .add, .subtract, .multiply, .divide, .power:
+            let left = checkNames(node.left, inside: definition)
+            let right = checkNames(node.right, inside: definition)
+            return left && right
+        }
+    }
+
+    /// One statement of a gate body, resolved against the gate's arguments.
+    mutating func checkBodyStatement(_ statement: Statement, in definition: GateDefinition) -> BodyOperation? {
+        var ok = true
+        var gateIndex: Int32 = -1
+        if statement.kind == .apply {
+            if let gate = resolveGate(statement, inside: definition) {
+                ok = checkArity(statement, gate) && ok
+                gateIndex = symbols[Int(statement.name)].index
+            } else {
+                ok = false
+            }
+        }
+        var qubits: [Int] = []
+        for operand in program.operands(of: statement) {
+            guard let index = definition.qubits.firstIndex(of: operand.name) else {
+                if definition.parameters.contains(operand.name) {
+                    report(
+                        operand.position,
+                        QASMMessages.wrongKind(
+                            name(operand.name), is: "a parameter", not: "a qubit", code: "gate-body-undeclared-qubit"))
+                } else {
+                    report(
+                        operand.position,
+                        QASMMessages.gateBodyUndeclaredQubit(name(operand.name), gate: name(definition.name)))
+                }
+                ok = false
+                continue
+            }
+            if operand.isIndexed {
+                report(operand.position, QASMMessages.gateBodyIndexed(name(operand.name)))
+                ok = false
+            }
+            if statement.kind == .apply && qubits.contains(index) {
+                report(
+                    statement.position,
+                    QASMMessages.duplicateQubit("'\(name(operand.name))'", gate: name(statement.name)))
+                ok = false
+            }
+            qubits.append(index)
+        }
+        var parameters: [Parameter] = []
+        for parameter in program.parameters(of: statement) {
+            if !parameter.isConstant { ok = checkNames(parameter.node, inside: definition) && ok }
+            parameters.append(parameter)
+        }
+        guard ok else { return nil }
+        return BodyOperation(gate: gateIndex, qubits: qubits, parameters: parameters, position: statement.position)
+    }
+
+    // MARK: Top-level operations
+
+    /// A resolved top-level operand: a register and, unless whole, an index.
+    struct Resolved {
+        var register: Int
+        var index: Int
+        var whole: Bool
+    }
+
+    /// Resolves an operand that must be in a register of kind `kind`.
+    mutating func resolve(_ operand: Operand, as kind: SymbolKind, code: String) -> Resolved? {
+        let entry = symbols[Int(operand.name)]
+        guard entry.kind == kind else {
+            switch entry.kind {
+            case .none:
+                report(operand.position, QASMMessages.notDefined(name(operand.name), code: "undeclared-register"))
+            case .poisoned:
+                break
+            default:
+                let expected = kind == .qreg ? "a quantum register" : "a classical register"
+                report(
+                    operand.position,
+                    QASMMessages.wrongKind(name(operand.name), is: describe(entry), not: expected, code: code))
+            }
+            return nil
+        }
+        let register = kind == .qreg ? qregs[Int(entry.index)] : cregs[Int(entry.index)]
+        if operand.isIndexed {
+            guard operand.index < UInt64(register.size) else {
+                report(
+                    operand.position,
+                    QASMMessages.indexOutOfRange(operand.index, register: name(operand.name), size: register.size))
+                return nil
+            }
+            return Resolved(register: Int(entry.index), index: Int(operand.index), whole: false)
+        }
+        return Resolved(register: Int(entry.index), index: 0, whole: true)
+    }
+
+    mutating func checkCondition(_ statement: Statement) {
+        guard statement.condition >= 0 else { return }
+        let condition = program.conditions[Int(statement.condition)]
+        let entry = symbols[Int(condition.register)]
+        switch entry.kind {
+        case .creg, .poisoned:
+            break
+        case .none:
+            report(condition.position, QASMMessages.notDefined(name(condition.register), code: "if-undeclared-creg"))
+        default:
+            report(
+                condition.position,
+                QASMMessages.wrongKind(
+                    name(condition.register), is: describe(entry), not: "a classical register",
+                    code: "if-invalid-condition"))
+        }
+    }
+
+    mutating func count(operations: Int, at position: SourcePosition) {
+        operationTotal = Self.saturatingAdd(operationTotal, operations)
+        if operationTotal > limits.maximumOperations && !reportedTooLarge {
+            reportedTooLarge = true
+            report(position, QASMMessages.programTooLarge(limits.maximumOperations))
+        }
+    }
+
+    mutating func checkApplication(_ statement: Statement) {
+        checkCondition(statement)
+        let gate = resolveGate(statement, inside: nil)
+        var ok = gate != nil
+        if let gate { ok = checkArity(statement, gate) && ok }
+        values.removeAll(keepingCapacity: true)
+        for parameter in program.parameters(of: statement) {
+            if parameter.isConstant {
+                values.append(parameter.value)
+            } else {
+                _ = checkNames(parameter.node, inside: nil)
+                ok = false
+            }
+        }
+        // Operands: resolve all, then broadcast sizes, then duplicates.
+        resolved.removeAll(keepingCapacity: true)
+        var operandsOK = true
+        for operand in program.operands(of: statement) {
+            if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
+                resolved.append(r)
+            } else {
+                operandsOK = false
+            }
+        }
+        guard operandsOK else { return }
+        var broadcast = -1
+        var broadcastRegister = -1
+        for r in resolved where r.whole {
+            let size = qregs[r.register].size
+            if broadcast >= 0 && size != broadcast {
+                report(
+                    statement.position,
+                    QASMMessages.broadcastMismatch(
+                        name(qregs[broadcastRegister].name), broadcast, name(qregs[r.register].name), size))
+                return
+            }
+            broadcast = size
+            broadcastRegister = r.register
+        }
+        if let duplicate = firstDuplicate(resolved) {
+            report(statement.position, QASMMessages.duplicateQubit(duplicate, gate: name(statement.name)))
+            return
+        }
+        guard ok, let gate else { return }
+        let values = self.values
+        let instances = broadcast >= 0 ? broadcast : 1
+        let index = Int(symbols[Int(statement.name)].index)
+        if gateCounts[index] == 0 && instances > 0 { gateOrder.append(Int32(index)) }
+        gateCounts[index] += instances
+        count(operations: Self.saturatingMultiply(instances, gate.loweredSize), at: statement.position)
+        if !gate.passthrough && !gate.hasErrors && !values.isEmpty {
+            if let position = firstNonFinite(gate, values, depth: 0) {
+                report(
+                    statement.position,
+                    QASMMessages.nonFiniteInCall(name(statement.name), at: program.describe(position)))
+            }
+        }
+    }
+
+    /// The first qubit that appears twice in one application (after broadcasting), as text.
+    func firstDuplicate(_ operands: [Resolved]) -> String? {
+        for i in 0..<operands.count {
+            for j in (i + 1)..<max(i + 1, operands.count) {
+                let a = operands[i]
+                let b = operands[j]
+                guard a.register == b.register else { continue }
+                let register = qregs[a.register]
+                if register.size == 0 { continue }
+                let registerName = name(register.name)
+                if !a.whole && !b.whole {
+                    if a.index == b.index { return "\(registerName)[\(a.index)]" }
+                } else if a.whole && b.whole {
+                    return "\(registerName)[0]"
+                } else {
+                    return "\(registerName)[\(a.whole ? b.index : a.index)]"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Where, if anywhere, expanding `gate` with `values` computes a non-finite number.
+    func firstNonFinite(_ gate: CheckedGate, _ values: [Double], depth: Int) -> SourcePosition? {
+        guard depth <= limits.maximumGateDepth else { return nil }
+        for operation in gate.body where operation.gate >= 0 {
+            let callee = gates[Int(operation.gate)]
+            var arguments: [Double] = []
+            arguments.reserveCapacity(operation.parameters.count)
+            for parameter in operation.parameters {
+                let value = program.evaluate(parameter, values)
+                guard value.isFinite else {
+                    return firstNonFiniteNode(parameter.node, values) ?? operation.position
+                }
+                arguments.append(value)
+            }
+            if !callee.passthrough && !arguments.isEmpty,
+                let position = firstNonFinite(callee, arguments, depth: depth + 1)
+            {
+                return position
+            }
+        }
+        return nil
+    }
+
+    /// The innermost node whose value is not finite (for a precise position).
+    func firstNonFiniteNode(_ id: Int32, _ values: [Double]) -> SourcePosition? {
+        let node = program.expressions[Int(id)]
+        switch node.kind {
+        case .constant, .parameter, .unresolved:
+            return nil
+        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
+            if let inner = firstNonFiniteNode(node.left, values) { return inner }
+        case .add, .subtract, .multiply, .divide, .power:
+            if let inner = firstNonFiniteNode(node.left, values) { return inner }
+            if let inner = firstNonFiniteNode(node.right, values) { return inner }
+        }
+        return program.evaluate(id, values).isFinite ? nil : node.position
+    }
+
+    mutating func checkMeasure(_ statement: Statement) {
+        checkCondition(statement)
+        let operands = program.operands(of: statement)
+        guard operands.count == 2 else { return }
+        let q = resolve(operands[operands.startIndex], as: .qreg, code: "type-mismatch")
+        let c = resolve(operands[operands.startIndex + 1], as: .creg, code: "type-mismatch")
+        guard let q, let c else { return }
+        let qubits = q.whole ? qregs[q.register].size : 1
+        let bits = c.whole ? cregs[c.register].size : 1
+        if q.whole != c.whole || qubits != bits {
+            report(statement.position, QASMMessages.measureMismatch(qubits: qubits, bits: bits))
+            return
+        }
+        count(operations: qubits, at: statement.position)
+    }
+
+    mutating func checkReset(_ statement: Statement) {
+        checkCondition(statement)
+        for operand in program.operands(of: statement) {
+            if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
+                count(operations: r.whole ? qregs[r.register].size : 1, at: statement.position)
+            }
+        }
+    }
+
+    mutating func checkBarrier(_ statement: Statement) {
+        for operand in program.operands(of: statement) {
+            _ = resolve(operand, as: .qreg, code: "type-mismatch")
+        }
+        count(operations: 1, at: statement.position)
+    }
+
+    /// The checked program; call only when no error was reported.
+    func finish() -> CheckedProgram {
+        func registers(_ infos: [RegisterInfo]) -> [Register] {
+            infos.map { Register(name: name($0.name), size: $0.size, offset: $0.offset) }
+        }
+        let summary = QASMSummary(
+            qubits: qubitTotal, clbits: clbitTotal,
+            gates: gateOrder.map { GateCount(name: name(gates[Int($0)].name), count: gateCounts[Int($0)]) })
+        return CheckedProgram(
+            program: program, quantumRegisters: registers(qregs), classicalRegisters: registers(cregs),
+            summary: summary, symbols: symbols, qregs: qregs, cregs: cregs, gates: gates,
+            operationCount: operationTotal)
+    }
+}
+
+extension Program {
+    /// The value of a parameter with the gate's parameter `values`.
+    func evaluate(_ parameter: Parameter, _ values: [Double]) -> Double {
+        parameter.isConstant ? parameter.value : evaluate(parameter.node, values)
+    }
+
+    /// The value of expression `id` with the gate's parameter `values` (NaN if unresolved).
+    func evaluate(_ id: Int32, _ values: [Double]) -> Double {
+        let node = expressions[Int(id)]
+        switch node.kind {
+        case .constant:
+            return node.value
+        case .parameter:
+            let i = Int(node.left)
+            return i < values.count ? values[i] : .nan
+        case .unresolved:
+            return .nan
+        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
+            return QASMMath.apply(node.kind, evaluate(node.left, values))
+        case .add, .subtract, .multiply, .divide, .power:
+            return QASMMath.apply(node.kind, evaluate(node.left, values), evaluate(node.right, values))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// The explicit limits of the OpenQASM front end. Every breach is reported as an
+// error that names the limit; nothing is allocated before the check.
+
+/// Limits that keep `qasm check` bounded in time and memory on any input.
+///
+/// Each value is a policy choice, not a property of the language; the reasons are
+/// next to each field so that the numbers can be revisited deliberately.
+public struct QASMLimits: Sendable, Hashable {
+    /// Qubits per program (all quantum registers together). 64 because a basis-state
+    /// index and a qubit mask must fit in one `UInt64`, and a state vector over more
+    /// than about 40 qubits cannot exist on any machine anyway; the QPU's own memory
+    /// check gives the tighter, machine-specific limit before anything runs.
+    public var maximumQubits: Int = 64
+    /// Classical bits per program (all classical registers together). Arbitrary:
+    /// generous for real programs, small enough that results stay printable.
+    public var maximumClbits: Int = 1024
+    /// Bytes per source file (the program and each included file): 256 MiB, about
+    /// seven million statements; the front end holds the text and a compact tree.
+    public var maximumFileSize: Int = 256 << 20
+    /// Nesting depth of an expression (parentheses, unary minus, powers, function
+    /// calls) and the height of its tree. The parser and evaluator recurse, so this
+    /// bounds their stack use; 1000 is far above anything written by hand.
+    public var maximumNestingDepth: Int = 1000
+    /// How deeply gate definitions may call each other (a gate's depth is one more
+    /// than the deepest gate in its body). Expansion recurses, hence a limit.
+    public var maximumGateDepth: Int = 1000
+    /// Nested `include` files. Arbitrary; also stops include cycles early.
+    public var maximumIncludeDepth: Int = 16
+    /// Operations after expanding user gates and broadcasts (what `lower` builds).
+    /// Each lowered operation costs around 100 bytes, so this keeps a circuit near 1 GiB.
+    public var maximumOperations: Int = 10_000_000
+    /// Errors reported per program; after that the front end stops.
+    public var maximumErrors: Int = 100
+
+    public init() {}
+
+    /// The limits `qsh` uses.
+    public static let standard = QASMLimits()
+}

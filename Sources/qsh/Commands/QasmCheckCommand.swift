@@ -1,0 +1,90 @@
+// `qsh qasm check FILE|-`: checks an OpenQASM 2.0 program and reports every error,
+// as `file:line:col: error: message` lines or as one JSON document.
+import QshCore
+
+enum QasmCheckCommand {
+    static var command: Command {
+        Command(
+            name: "check",
+            summary: "Check an OpenQASM 2.0 program and report every error",
+            synopsis: ["qasm check [--json | -o <format>] (<file> | -)"],
+            details: """
+                Parses and checks the program (and the files it includes) and reports every error \
+                with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
+                With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
+                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
+                Includes are relative to the program's directory (the current one for stdin).
+                """,
+            examples: [
+                "qsh qasm check bell.qasm",
+                "qsh qasm check --json bell.qasm | jq .summary",
+                "cat bell.qasm | qsh qasm check -",
+            ],
+            options: CommonOptions.output,
+            arguments: 1...1,
+            argumentKind: "file",
+            run: { invocation in try run(invocation) })
+    }
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        let format = try OutputFormat.resolve(invocation)
+        let limits = QASMLimits.standard
+        let input = try QasmInput.read(invocation.positionals[0], limits: limits)
+        let result = input.check(limits: limits)
+        if format.isJSON {
+            invocation.stdout.line(json(result, mainFile: input.source.name).serialized())
+        } else if result.hasErrors {
+            let printer = DiagnosticPrinter(
+                color: invocation.context.terminal.colorStderr,
+                showSource: invocation.context.terminal.stderrIsTTY)
+            for diagnostic in result.diagnostics {
+                invocation.stderr.write(printer.render(diagnostic, source: input.source))
+            }
+            invocation.stderr.line("qsh: " + errorSummary(result, file: input.source.name))
+        } else if let summary = result.summary {
+            invocation.stdout.line(humanSummary(summary, file: input.source.name))
+        }
+        return result.hasErrors ? .failure : .ok
+    }
+
+    /// `3 errors in 'bad.qasm'` (and a note when checking stopped at the limit).
+    static func errorSummary(_ result: QASMCheckResult, file: String) -> String {
+        let n = result.errorCount
+        var text = "\(n) error\(n == 1 ? "" : "s") in '\(file)'"
+        if result.truncated { text += " (stopped after \(n))" }
+        return text
+    }
+
+    /// `bell.qasm: ok, 2 qubits, 2 clbits, 2 gates (h 1, cx 1)`
+    static func humanSummary(_ summary: QASMSummary, file: String) -> String {
+        let total = summary.gates.reduce(0) { $0 + $1.count }
+        var text = "\(file): ok, \(summary.qubits) qubit\(summary.qubits == 1 ? "" : "s"), "
+        text += "\(summary.clbits) clbit\(summary.clbits == 1 ? "" : "s"), \(total) gate\(total == 1 ? "" : "s")"
+        if !summary.gates.isEmpty {
+            let shown = summary.gates.prefix(8).map { "\($0.name) \($0.count)" }
+            text += " (" + shown.joined(separator: ", ") + (summary.gates.count > 8 ? ", ..." : "") + ")"
+        }
+        return text
+    }
+
+    /// The JSON document of a check.
+    static func json(_ result: QASMCheckResult, mainFile: String) -> JSONValue {
+        let errors: [JSONValue] = result.diagnostics.filter { $0.severity == .error }.map { d in
+            var members: [(String, JSONValue)] = []
+            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
+            members += [
+                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
+                ("code", .string(d.code)), ("message", .string(d.message)),
+            ]
+            return .object(members)
+        }
+        var members: [(String, JSONValue)] = [("ok", .bool(!result.hasErrors)), ("errors", .array(errors))]
+        if let summary = result.summary {
+            let gates = JSONValue.object(summary.gates.map { ($0.name, JSONValue.int($0.count)) })
+            members.append(
+                ("summary", .object([("qubits", .int(summary.qubits)), ("clbits", .int(summary.clbits)), ("gates", gates)])))
+        }
+        if result.truncated { members.append(("truncated", .bool(true))) }
+        return .object(members)
+    }
+}
