@@ -85,6 +85,35 @@ import TestSupport
         #expect(run.stdout == Self.version + Self.version)
     }
 
+    @Test func qasmCheckPrintsInAScriptWhatItPrintsOnTheCommandLine() throws {
+        let root = Qsh.packageRoot.path
+        let good = try Qsh.run(["qasm", "check", "examples/bell.qasm"], directory: root)
+        let bad = try Qsh.run(["qasm", "check", "examples/broken.qasm"], directory: root)
+        #expect(bad.status == 1)
+        let script = "qasm check examples/bell.qasm\nqasm check examples/broken.qasm\nversion\n"
+        let run = try Qsh.run([], stdin: script, directory: root)
+        #expect(run.status == 1)
+        #expect(run.stdout == good.stdout + bad.stdout)
+        #expect(run.stderr == good.stderr + bad.stderr)
+        let keepGoing = try Qsh.run(["repl", "-k"], stdin: script, directory: root)
+        #expect(keepGoing.status == 1)
+        #expect(keepGoing.stdout == good.stdout + bad.stdout + Self.version)
+    }
+
+    @Test func aCommandReadingStdinGetsTheRestOfTheScript() throws {
+        let program = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\nh q[0];\n"
+        let direct = try Qsh.run(["qasm", "check", "-"], stdin: program)
+        #expect(direct.status == 0)
+        let piped = try Qsh.run([], stdin: "version\nqasm check -\n" + program)
+        #expect(piped.status == 0)
+        #expect(piped.stdout == Self.version + direct.stdout)
+        let dir = try TempDirectory()
+        let path = try dir.write("check.qsh", "qasm check -\n" + program)
+        let fromFile = try runProgram("/bin/sh", ["-c", "\"$QSH\" < \"$1\"", "sh", path], environment: ["QSH": Qsh.binary])
+        #expect(fromFile.status == 0)
+        #expect(fromFile.stdout == direct.stdout)
+    }
+
     @Test func completionCandidatesComeFromTheCommandTable() throws {
         let names = try Qsh.run(["completion", "--complete", "--", "re"])
         #expect(names.status == 0)
