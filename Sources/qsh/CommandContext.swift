@@ -22,7 +22,7 @@ final class CommandContext {
     var interactive = false
     /// True while a shell session (interactive or a script on stdin) runs commands here.
     var inShell = false
-    /// Where Ctrl-C is read from (REPL/Interrupts.swift); tests inject their own.
+    /// Where Ctrl-C is read from (REPL/InterruptCounter.swift); tests inject their own.
     var interrupts = InterruptSource.process
     /// True once Ctrl-C was pressed during the current command. A long-running command
     /// (a wait, a long simulation) polls this, stops and returns `.interrupted` (130); in the

@@ -122,7 +122,7 @@ final class PlainLineEditor: LineEditor {
 /// Up/Down and Ctrl-R over the history, Tab completion from a `Completer`.
 ///
 /// Signals: readline's own handlers are off (`rl_catch_signals = 0`); the shell's SIGINT
-/// handler only counts (Interrupts.swift). Keys are read by `readlineReadKey`, which sees
+/// handler only counts (InterruptCounter.swift). Keys are read by `readlineReadKey`, which sees
 /// the count when read(2) returns EINTR and turns Ctrl-C into "show ^C, drop the line".
 final class ReadlineEditor: LineEditor {
     private let bridge: ReadlineBridge

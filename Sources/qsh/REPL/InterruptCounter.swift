@@ -1,5 +1,6 @@
 // Ctrl-C (SIGINT): a sigaction handler that only counts presses in an atomic, which the
-// line editor and long-running commands poll. No work happens inside the handler.
+// line editor and long-running commands poll. No work happens inside the handler. A command
+// that blocks SIGINT and takes it with sigtimedwait(2) (tasks wait) works alongside it.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
