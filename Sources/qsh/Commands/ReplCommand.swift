@@ -40,6 +40,7 @@ enum ReplCommand {
             context.sessionOutput = format
         }
         let interactive = context.terminal.stdinIsTTY
+        let sources = CompletionSources.live(context: context)
         var history = History(path: interactive ? History.path(environment: context.environment) : nil)
         let editor: LineEditor
         if interactive {
@@ -48,7 +49,7 @@ enum ReplCommand {
             if context.terminal.stderrIsTTY {
                 let completer = Completer(
                     commands: CommandTable.root, metaCommands: Repl.metaCommands,
-                    sources: CompletionSources.live(context: context))
+                    sources: sources)
                 editor = ReadlineEditor(completer: completer, history: history.entries, cap: history.cap)
             } else {
                 editor = PlainLineEditor(fd: 0, prompts: context.stderr)
@@ -59,6 +60,7 @@ enum ReplCommand {
         var repl = Repl(
             context: context, editor: editor, mode: interactive ? .interactive : .batch,
             keepGoing: arguments.has("--keep-going"), history: history)
+        repl.qpuIDs = sources.qpuIDs
         return repl.run()
     }
 }
