@@ -15,7 +15,7 @@ enum QasmCommand {
             name: "qasm",
             summary: "Check and run OpenQASM 2.0 programs",
             details: "OpenQASM 2.0 as in arXiv:1707.03429, with Qiskit's qelib1.inc built in.",
-            subcommands: [QasmCheckCommand.command])
+            subcommands: [QasmCheckCommand.command, QasmRunCommand.command])
     }
 }
 

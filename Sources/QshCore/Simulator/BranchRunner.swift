@@ -1,0 +1,118 @@
+// Branch-by-branch simulation of circuits with mid-circuit measurement, reset or `if`:
+// one state per distinct measurement history, weighted by its probability. A
+// measurement whose outcome is certain (p < 1e-12 either way) does not branch, so
+// programs that measure or reset disentangled qubits run as one state; the final
+// measurements are sampled from each branch's state. When the branches would pass
+// `maximumBranches` (memory), the caller falls back to running shot by shot.
+
+/// One measurement history: its state, probability and classical bits.
+final class Branch<T: SimulatorScalar> {
+    let state: StateVector<T>
+    var weight: Double
+    var bits: [UInt8]
+
+    init(state: StateVector<T>, weight: Double, bits: [UInt8]) {
+        self.state = state
+        self.weight = weight
+        self.bits = bits
+    }
+}
+
+@available(*, unavailable)
+extension Branch: Sendable {}
+
+enum BranchRunner {
+    /// An outcome with probability below this is treated as impossible.
+    static let certainty = 1e-12
+
+    /// Runs `ops` (fused, in order) on `start`; nil when more than `maximumBranches`
+    /// branches would be needed. Returns the per-register tallies for `shots` shots.
+    static func run<T: SimulatorScalar>(
+        _ ops: [FusedOperation], start: StateVector<T>, circuit: Circuit, shots: Int, maximumBranches: Int,
+        generator: inout SeededGenerator, loop: ParallelLoop
+    ) -> [[String: Int]]? {
+        let n = start.qubitCount
+        // The terminal tail: trailing unconditional measurements, sampled at the end.
+        var tailStart = ops.count
+        while tailStart > 0, case .measure(_, _, nil) = ops[tailStart - 1] { tailStart -= 1 }
+        var branches = [Branch(state: start, weight: 1, bits: [UInt8](repeating: 0, count: circuit.clbitCount))]
+        for op in ops[..<tailStart] {
+            var isReset = false, qubit = 0, clbit = -1, condition: Condition?
+            switch op {
+            case .gate(let g, let cond):
+                let plan = KernelDispatch.prepare(g, qubitCount: n, as: T.self)
+                for b in branches {
+                    if let cond, !StateVectorQPU.holds(cond, bits: b.bits, circuit: circuit) { continue }
+                    KernelDispatch.apply(plan, to: b.state, loop: loop)
+                }
+                continue
+            case .measure(let q, let c, let cond): (qubit, clbit, condition) = (q, c, cond)
+            case .reset(let q, let cond): (isReset, qubit, condition) = (true, q, cond)
+            }
+            var next: [Branch<T>] = []
+            for b in branches {
+                if let condition, !StateVectorQPU.holds(condition, bits: b.bits, circuit: circuit) {
+                    next.append(b)
+                    continue
+                }
+                let p1 = min(1, max(0, Measurement.probabilityOfOne(qubit: qubit, in: b.state, loop: loop)))
+                var outcomes: [(Int, Double)] = []
+                if p1 > certainty { outcomes.append((1, p1)) }
+                if 1 - p1 > certainty { outcomes.append((0, 1 - p1)) }
+                if outcomes.isEmpty { outcomes = [(p1 >= 0.5 ? 1 : 0, 1)] }
+                if outcomes.count == 2 {
+                    if branches.count + next.count + 1 > maximumBranches { return nil }
+                    let copy = StateVector<T>(qubits: n, loop: loop)
+                    copy.assign(from: b.state)
+                    let other = Branch(state: copy, weight: b.weight * outcomes[1].1, bits: b.bits)
+                    settle(other, qubit: qubit, clbit: clbit, outcome: outcomes[1].0, p: outcomes[1].1, reset: isReset, loop: loop)
+                    next.append(other)
+                }
+                b.weight *= outcomes[0].1
+                settle(b, qubit: qubit, clbit: clbit, outcome: outcomes[0].0, p: outcomes[0].1, reset: isReset, loop: loop)
+                next.append(b)
+            }
+            branches = next
+        }
+        // Shots per branch: sorted uniforms over the cumulative weights, in branch order.
+        let total = branches.reduce(0) { $0 + $1.weight }
+        var uniforms = (0..<shots).map { _ in generator.nextUnit() * total }
+        uniforms.sort()
+        var perBranch = [Int](repeating: 0, count: branches.count)
+        var cumulative = 0.0, k = 0
+        for (i, b) in branches.enumerated() {
+            cumulative += b.weight
+            while k < shots && (uniforms[k] < cumulative || i == branches.count - 1) {
+                perBranch[i] += 1
+                k += 1
+            }
+        }
+        let map = ClbitMap(circuit)
+        var tallies = map.emptyTallies()
+        let tail: [(Int, Int)] = ops[tailStart...].compactMap {
+            if case .measure(let q, let c, _) = $0 { return (q, c) } else { return nil }
+        }
+        for (i, b) in branches.enumerated() where perBranch[i] > 0 {
+            if tail.isEmpty {
+                for _ in 0..<perBranch[i] { map.tally(bits: b.bits, into: &tallies) }
+                continue
+            }
+            let picks = Sampler.sample(b.state, shots: perBranch[i], generator: &generator, loop: loop)
+            var bits = b.bits
+            for (index, count) in picks {
+                for (q, c) in tail { bits[c] = UInt8(index >> q & 1) }
+                for _ in 0..<count { map.tally(bits: bits, into: &tallies) }
+            }
+        }
+        return tallies
+    }
+
+    /// Collapses a branch onto `outcome`, records the bit, and for a reset returns the qubit to 0.
+    static func settle<T: SimulatorScalar>(
+        _ b: Branch<T>, qubit: Int, clbit: Int, outcome: Int, p: Double, reset: Bool, loop: ParallelLoop
+    ) {
+        Measurement.collapse(qubit: qubit, to: outcome, probability: p, in: b.state, loop: loop)
+        if clbit >= 0 { b.bits[clbit] = UInt8(outcome) }
+        if reset && outcome == 1 { Measurement.flip(qubit: qubit, in: b.state) }
+    }
+}

@@ -1,0 +1,45 @@
+// The diagonal kernel: z, s, t, rz, u1, cz, cu1, rzz and fused diagonal blocks
+// multiply each amplitude by one phase; no amplitudes mix, so lanes never permute.
+
+enum KernelDiagonal {
+    static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
+        let re = state.re, im = state.im
+        let nh = plan.offsets.count
+        plan.withPointers { fixed, offsets, _, wr, wi in
+            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
+                run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
+                    runMask: runMask, offsets: offsets, nh: nh, wr: wr, wi: wi)
+            }
+        }
+    }
+
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    static func run<T: SimulatorScalar>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
+        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int,
+        offsets: UnsafePointer<Int>, nh: Int, wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
+    ) {
+        let b = T.laneBits, lanes = 1 &<< b
+        var base = 0
+        var g = range.lowerBound
+        while g < range.upperBound {
+            if g == range.lowerBound || g & runMask == 0 {
+                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
+            } else {
+                base &+= lanes
+            }
+            var c = 0
+            while c < nh {
+                let o = base &+ offsets[c]
+                let vr = re.vector(at: o), vi = im.vector(at: o)
+                let dr = wr[c], di = wi[c]
+                re.setVector((dr * vr).addingProduct(-di, vi), at: o)
+                im.setVector((dr * vi).addingProduct(di, vr), at: o)
+                c &+= 1
+            }
+            g &+= 1
+        }
+    }
+}

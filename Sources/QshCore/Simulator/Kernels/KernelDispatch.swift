@@ -1,0 +1,179 @@
+// The one switch: turns a fused gate into a kernel plan for one precision (folding
+// low controls into the matrix, sorting targets, building coefficient vectors) and
+// sends each plan to its kernel.
+
+/// A gate prepared for the kernels of precision T, built once per run.
+struct KernelPlan<T: SimulatorScalar> {
+    enum Kind {
+        /// The state is smaller than one vector: the reference kernel.
+        case scalar
+        /// One high target, no low ones.
+        case oneHigh
+        /// Two high targets, no low ones.
+        case twoHigh
+        /// One low target and one high one.
+        case oneLowOneHigh
+        /// Any other dense gate.
+        case dense
+        /// A diagonal matrix: one complex factor per amplitude.
+        case diagonal
+    }
+
+    var kind: Kind
+    /// Targets in ascending order (low controls folded in) and the matrix in that order.
+    var targets: [Int]
+    var matrix: GateMatrix
+    /// The controls left on high qubits.
+    var controls: [Int]
+    /// Sorted high targets and high controls: where group numbers get zero bits.
+    var fixed: [Int] = []
+    var controlMask = 0
+    /// Groups whose numbers differ only under this mask are consecutive vectors.
+    var runMask = Int.max
+    var groups = 0
+    var minimumGroups = 1
+    /// Offset of each of the group's 2^kh vectors.
+    var offsets: [Int] = [0]
+    /// The lane permutations (xor patterns) of the low targets.
+    var xors: [Int] = [0]
+    /// Coefficient vectors: dense, 2^kh rows × 2^k columns; diagonal, 2^kh factors.
+    var wr: [T.Vector] = []
+    var wi: [T.Vector] = []
+    /// Dense coefficients as quads (re, -im, re, im) per matrix entry, row by row: each
+    /// is read by exactly one FMA, so the compiler folds the loads into the FMAs and
+    /// keeps registers for the inputs and the accumulators.
+    var quads: [T.Vector] = []
+
+    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the dense
+    /// quads (or the diagonal's real parts) and the imaginary parts.
+    func withPointers<R>(
+        _ body: (
+            UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T.Vector>,
+            UnsafePointer<T.Vector>
+        ) -> R
+    ) -> R {
+        // Empty arrays still need a valid pointer; the kernels never read past the counts.
+        let f = fixed.isEmpty ? [0] : fixed
+        let r = wr.isEmpty ? [T.Vector()] : (kind == .diagonal ? wr : quads)
+        let i = wi.isEmpty ? [T.Vector()] : wi
+        return f.withUnsafeBufferPointer { f in
+            offsets.withUnsafeBufferPointer { o in
+                xors.withUnsafeBufferPointer { x in
+                    r.withUnsafeBufferPointer { r in
+                        i.withUnsafeBufferPointer { i in
+                            body(f.baseAddress!, o.baseAddress!, x.baseAddress!, r.baseAddress!, i.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Prepares and applies gates: the only place that chooses a kernel.
+enum KernelDispatch {
+    /// Work below this many amplitudes per thread is not split across threads.
+    static let minimumAmplitudesPerThread = 1 << 14
+
+    /// The plan of `gate` on a state of `qubitCount` qubits.
+    /// `parallelThreshold`: the fewest amplitudes worth a thread (tests pass 1 to force splitting).
+    static func prepare<T: SimulatorScalar>(
+        _ gate: FusedGate, qubitCount n: Int, as _: T.Type = T.self,
+        parallelThreshold: Int = minimumAmplitudesPerThread
+    ) -> KernelPlan<T> {
+        let b = T.laneBits
+        var targets = gate.targets
+        var matrix = gate.matrix
+        var controls: [Int] = []
+        // Low controls become targets of a controlled matrix (target bits first, control above).
+        for c in gate.controls {
+            if c < b && n >= b {
+                matrix = matrix.controlled(by: 1)
+                targets.append(c)
+            } else {
+                controls.append(c)
+            }
+        }
+        // Sort the targets, permuting the matrix to match.
+        let order = targets.indices.sorted { targets[$0] < targets[$1] }
+        matrix = matrix.permuted(order)
+        targets = order.map { targets[$0] }
+
+        var plan = KernelPlan<T>(kind: .dense, targets: targets, matrix: matrix, controls: controls)
+        if n < b {
+            plan.kind = .scalar
+            return plan
+        }
+        let low = targets.filter { $0 < b }, high = targets.filter { $0 >= b }
+        let kl = low.count, kh = high.count, k = targets.count
+        var lowMask = 0
+        for q in low { lowMask |= 1 << q }
+        for c in controls { plan.controlMask |= 1 << c }
+        plan.fixed = (high + controls).sorted()
+        if let first = plan.fixed.first { plan.runMask = (1 << (first - b)) - 1 }
+        plan.groups = 1 << (n - b - plan.fixed.count)
+        plan.minimumGroups = max(1, parallelThreshold >> (b + kh))
+        plan.offsets = (0..<(1 << kh)).map { c in
+            var o = 0
+            for (j, q) in high.enumerated() where c >> j & 1 == 1 { o |= 1 << q }
+            return o
+        }
+        plan.xors = (0..<(1 << kl)).map { KernelIndex.deposit($0, mask: lowMask) }
+        let lanes = 1 << b
+        // Low-target pattern of each lane.
+        let lanePattern = (0..<lanes).map { KernelIndex.extract($0, mask: lowMask) }
+
+        if matrix.isDiagonal {
+            plan.kind = .diagonal
+            for c in 0..<(1 << kh) {
+                var vr = T.Vector(), vi = T.Vector()
+                for l in 0..<lanes {
+                    let d = matrix[(c << kl) | lanePattern[l], (c << kl) | lanePattern[l]]
+                    vr[l] = T(d.re)
+                    vi[l] = T(d.im)
+                }
+                plan.wr.append(vr)
+                plan.wi.append(vi)
+            }
+            return plan
+        }
+        // Dense: W[r][c·2^kl + x][ℓ] = M[(r, lp(ℓ)), (c, lp(ℓ ^ xor_x))].
+        for r in 0..<(1 << kh) {
+            for c in 0..<(1 << kh) {
+                for x in 0..<(1 << kl) {
+                    var vr = T.Vector(), vi = T.Vector()
+                    for l in 0..<lanes {
+                        let m = matrix[(r << kl) | lanePattern[l], (c << kl) | lanePattern[l ^ plan.xors[x]]]
+                        vr[l] = T(m.re)
+                        vi[l] = T(m.im)
+                    }
+                    plan.wr.append(vr)
+                    plan.wi.append(vi)
+                }
+            }
+        }
+        for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
+        if kl == 0 && kh == 1 {
+            plan.kind = .oneHigh
+        } else if kl == 0 && kh == 2 {
+            plan.kind = .twoHigh
+        } else if kl == 1 && kh == 1 {
+            plan.kind = .oneLowOneHigh
+        }
+        _ = k
+        return plan
+    }
+
+    /// Applies a prepared gate: one pass (or a fraction of one, for controlled gates).
+    static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
+        switch plan.kind {
+        case .scalar:
+            ReferenceKernels.apply(plan.matrix, targets: plan.targets, controls: plan.controls, to: state)
+        case .oneHigh: Kernel1Q.apply(plan, to: state, loop: loop)
+        case .twoHigh: Kernel2Q.apply(plan, to: state, loop: loop)
+        case .oneLowOneHigh: Kernel2QLow.apply(plan, to: state, loop: loop)
+        case .dense: KernelFused.apply(plan, to: state, loop: loop)
+        case .diagonal: KernelDiagonal.apply(plan, to: state, loop: loop)
+        }
+    }
+}

@@ -1,0 +1,212 @@
+// The state vector: 2^n amplitudes in structure-of-arrays form (one array of real
+// parts, one of imaginary parts), each 64-byte aligned, in double or single precision.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A floating-point type the simulator runs in, with the SIMD vector its kernels use
+/// (256 bits: four doubles or eight floats under AVX2).
+public protocol SimulatorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
+    /// The SIMD vector of the kernels.
+    associatedtype Vector: SIMD where Vector.Scalar == Self
+    /// log2 of the lanes of `Vector`.
+    static var laneBits: Int { get }
+    /// The precision this type stands for.
+    static var precision: Precision { get }
+    /// `v` with lane ℓ taken from lane ℓ ^ x (x < lane count): the lane permutations
+    /// that apply a gate to a qubit inside one vector.
+    static func permute(_ v: Vector, xor x: Int) -> Vector
+}
+
+extension Double: SimulatorScalar {
+    public typealias Vector = SIMD4<Double>
+    public static var laneBits: Int { 2 }
+    public static var precision: Precision { .double }
+
+    @inline(__always)
+    public static func permute(_ v: SIMD4<Double>, xor x: Int) -> SIMD4<Double> {
+        switch x {
+        case 1: return SIMD4(v[1], v[0], v[3], v[2])
+        case 2: return SIMD4(lowHalf: v.highHalf, highHalf: v.lowHalf)
+        case 3: return SIMD4(v[3], v[2], v[1], v[0])
+        default: return v
+        }
+    }
+}
+
+extension Float: SimulatorScalar {
+    public typealias Vector = SIMD8<Float>
+    public static var laneBits: Int { 3 }
+    public static var precision: Precision { .single }
+
+    @inline(__always)
+    public static func permute(_ v: SIMD8<Float>, xor x: Int) -> SIMD8<Float> {
+        switch x {
+        case 1: return SIMD8(v[1], v[0], v[3], v[2], v[5], v[4], v[7], v[6])
+        case 2: return SIMD8(v[2], v[3], v[0], v[1], v[6], v[7], v[4], v[5])
+        case 3: return SIMD8(v[3], v[2], v[1], v[0], v[7], v[6], v[5], v[4])
+        case 4: return SIMD8(lowHalf: v.highHalf, highHalf: v.lowHalf)
+        case 5: return SIMD8(v[5], v[4], v[7], v[6], v[1], v[0], v[3], v[2])
+        case 6: return SIMD8(v[6], v[7], v[4], v[5], v[2], v[3], v[0], v[1])
+        case 7: return SIMD8(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
+        default: return v
+        }
+    }
+}
+
+/// 2^n amplitudes, real and imaginary parts in two 64-byte aligned arrays. Owns its
+/// memory; not Sendable (kernels share it across threads through raw pointers only).
+public final class StateVector<T: SimulatorScalar> {
+    /// n.
+    public let qubitCount: Int
+    /// 2^n.
+    public let count: Int
+    /// The real parts.
+    public let re: UnsafeMutablePointer<T>
+    /// The imaginary parts.
+    public let im: UnsafeMutablePointer<T>
+
+    /// The bytes a state of `qubits` qubits takes at `precision`, or nil past Int.max.
+    public static func memoryNeeded(qubits: Int, precision: Precision) -> Int? {
+        StateVectorMemory.bytes(qubits: qubits, precision: precision)
+    }
+
+    /// A zeroed state (not normalised); call `setZeroState` for |0…0⟩.
+    public init(qubits: Int, loop: some LoopRunner = SequentialLoop()) {
+        precondition(qubits >= 0 && qubits < 48, "unreasonable state size")
+        qubitCount = qubits
+        count = 1 << qubits
+        // At least one SIMD vector, so kernels may always load whole vectors.
+        let allocated = max(count, 16)
+        let bytes = allocated * MemoryLayout<T>.stride
+        re = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
+        im = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
+        // Zeroed slice by slice on the threads that will use them (first touch).
+        let re = self.re, im = self.im
+        let slices = max(1, allocated >> 16)
+        loop.run(count: slices, minimumPerThread: 1) { range in
+            let start = range.lowerBound * (allocated / slices), n = range.count * (allocated / slices)
+            (re + start).initialize(repeating: 0, count: n)
+            (im + start).initialize(repeating: 0, count: n)
+        }
+    }
+
+    /// 64-byte aligned memory; from 2 MiB up, 2 MiB aligned and backed by transparent
+    /// huge pages where the kernel allows. Gate kernels stream 2^k far-apart slices of
+    /// the state at once: with 4 KiB pages nearly every vector load misses the TLB
+    /// (expensive in a virtual machine's nested page tables), and measured passes on a
+    /// 24-qubit state ran 2-4 times slower than with huge pages.
+    private static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
+        let huge = 1 << 21
+        guard bytes >= huge else { return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge)
+        #if os(Linux)
+        _ = madvise(pointer, bytes, MADV_HUGEPAGE)
+        #endif
+        return pointer
+    }
+
+    /// A view of memory owned by someone else (a sweep's scratch buffer): never freed here.
+    init(wrapping re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, qubits: Int) {
+        qubitCount = qubits
+        count = 1 << qubits
+        self.re = re
+        self.im = im
+        owned = false
+    }
+
+    private var owned = true
+
+    deinit {
+        if owned {
+            re.deallocate()
+            im.deallocate()
+        }
+    }
+
+    /// Memory for a sweep's scratch state of `qubits` qubits (freed with `deallocateScratch`).
+    static func allocateScratch(qubits: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) {
+        let n = max(1 << qubits, 16)
+        let bytes = n * MemoryLayout<T>.stride
+        return (
+            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n),
+            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n)
+        )
+    }
+
+    /// Sets |0…0⟩.
+    public func setZeroState(loop: some LoopRunner) {
+        fill(loop: loop, value: 0)
+        re[0] = 1
+    }
+
+    /// |0…0⟩ on a freshly allocated (already zero) state.
+    func setFreshZeroState() {
+        re[0] = 1
+    }
+
+    /// Sets every amplitude to `value` (real).
+    func fill(loop: some LoopRunner, value: T) {
+        let re = self.re, im = self.im
+        let chunks = StateVectorMemory.chunks(count: count)
+        let size = count / chunks
+        loop.run(count: chunks, minimumPerThread: 1) { range in
+            let start = range.lowerBound * size, n = range.count * size
+            (re + start).update(repeating: value, count: n)
+            (im + start).update(repeating: 0, count: n)
+        }
+    }
+
+    /// Copies another state of the same size.
+    public func assign(from other: StateVector<T>) {
+        precondition(other.count == count)
+        re.update(from: other.re, count: count)
+        im.update(from: other.im, count: count)
+    }
+
+    /// The amplitude at `index`.
+    public subscript(index: Int) -> (re: T, im: T) {
+        get { (re[index], im[index]) }
+        set {
+            re[index] = newValue.re
+            im[index] = newValue.im
+        }
+    }
+}
+
+@available(*, unavailable)
+extension StateVector: Sendable {}
+
+/// Sizes of states, without allocating one.
+public enum StateVectorMemory {
+    /// 2^qubits × bytes per amplitude, or nil when that passes Int.max.
+    public static func bytes(qubits: Int, precision: Precision) -> Int? {
+        guard qubits >= 0 else { return 0 }
+        let shift = qubits + (precision == .double ? 4 : 3)
+        guard shift < Int.bitWidth - 1 else { return nil }
+        return 1 << shift
+    }
+
+    /// The fixed number of chunks reductions split a state of `count` amplitudes into:
+    /// it depends only on the size, so sums come out the same for any thread count.
+    static func chunks(count: Int) -> Int {
+        // Chunks of at least 2^12 amplitudes, at most 256 chunks.
+        let minimum = 1 << 12
+        if count <= minimum { return 1 }
+        return min(256, count / minimum)
+    }
+
+    /// "16 GiB", "512 MiB", "64 KiB": a size for messages.
+    public static func describe(bytes: Int) -> String {
+        let units = [("GiB", 30), ("MiB", 20), ("KiB", 10)]
+        for (unit, shift) in units where bytes >= 1 << shift {
+            let whole = bytes >> shift
+            let tenth = ((bytes - whole << shift) * 10) >> shift
+            return tenth == 0 || whole >= 100 ? "\(whole) \(unit)" : "\(whole).\(tenth) \(unit)"
+        }
+        return "\(bytes) bytes"
+    }
+}

@@ -1,0 +1,66 @@
+// Sampling statistics (chi-square with a loose bound, fixed seed) and determinism.
+import Testing
+@testable import QshCore
+
+@Suite("Sampler")
+struct SamplerTests {
+    /// A state with known probabilities p_i ∝ i + 1 on 6 qubits.
+    static func rampState<T: SimulatorScalar>(_: T.Type) -> (StateVector<T>, [Double]) {
+        let s = StateVector<T>(qubits: 6)
+        let total = Double(64 * 65 / 2)
+        var p = [Double]()
+        for i in 0..<64 {
+            let pi = Double(i + 1) / total
+            p.append(pi)
+            s.re[i] = T(pi.squareRoot() * 0.6)
+            s.im[i] = T(pi.squareRoot() * 0.8)
+        }
+        return (s, p)
+    }
+
+    @Test("counts fit the probabilities (chi-square)")
+    func chiSquare() {
+        let (state, p) = Self.rampState(Double.self)
+        var generator = SeededGenerator(seed: 11)
+        let shots = 100_000
+        let picks = Sampler.sample(state, shots: shots, generator: &generator, loop: SequentialLoop())
+        var counts = [Int](repeating: 0, count: 64)
+        for (i, c) in picks { counts[i] += c }
+        #expect(counts.reduce(0, +) == shots)
+        var chi2 = 0.0
+        for i in 0..<64 {
+            let e = p[i] * Double(shots)
+            chi2 += (Double(counts[i]) - e) * (Double(counts[i]) - e) / e
+        }
+        // 63 degrees of freedom: the 1e-6 upper tail is about 135.
+        #expect(chi2 < 135, "chi-square \(chi2)")
+    }
+
+    @Test("the same seed gives the same shots whatever the thread count")
+    func deterministic() {
+        let n = 16
+        var random = TestRandom(3)
+        let state = random.state(n, as: Float.self)
+        var results: [[Int]] = []
+        for threads in [1, 2, 3] {
+            var generator = SeededGenerator(seed: 99)
+            let picks = Sampler.sample(state, shots: 5000, generator: &generator, loop: ParallelLoop(threads: threads))
+            results.append(picks.flatMap { [$0.index, $0.count] })
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0] == results[2])
+    }
+
+    @Test("the seeded generator is reproducible and covers [0, 1)")
+    func generator() {
+        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
+        let xa = (0..<100).map { _ in a.next() }, xb = (0..<100).map { _ in b.next() }
+        #expect(xa == xb)
+        #expect(xa != (0..<100).map { _ in c.next() })
+        var u = SeededGenerator(seed: 1)
+        let values = (0..<10_000).map { _ in u.nextUnit() }
+        #expect(values.allSatisfy { $0 >= 0 && $0 < 1 })
+        let mean = values.reduce(0, +) / Double(values.count)
+        #expect(abs(mean - 0.5) < 0.02)
+    }
+}
