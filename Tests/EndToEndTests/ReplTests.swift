@@ -155,6 +155,28 @@ import TestSupport
         #expect(run.stdout.contains("completion --complete --"))
         #expect(run.stderr == "")
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh")))
+    func zshScriptParses() throws {
+        let dir = try TempDirectory()
+        let path = try dir.write("_qsh", try Qsh.run(["completion", "zsh"]).stdout)
+        let run = try runProgram("/usr/bin/zsh", ["-n", path])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fish")))
+    func fishScriptCompletesThroughQsh() throws {
+        let dir = try TempDirectory()
+        let path = try dir.write("qsh.fish", try Qsh.run(["completion", "fish"]).stdout)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("qsh"), withDestinationPath: Qsh.binary)
+        let probe = "source $argv[1]; complete -C 'qsh rep'; complete -C 'qsh repl --output=nd'"
+        let run = try runProgram(
+            "/usr/bin/fish", ["--no-config", "-c", probe, path], environment: ["PATH": dir.path + ":/usr/bin:/bin"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "repl\n--output=ndjson\n")
+        #expect(run.stderr == "")
+    }
 }
 
 /// Runs a program other than qsh (a shell, tmux) and returns what it printed.
