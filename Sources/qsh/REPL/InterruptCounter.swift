@@ -17,11 +17,22 @@ private let pendingInterrupts = Atomic<Int>(0)
 /// (the second press exits at once with 130, SQLite's two-stage pattern).
 private let interruptPolicy = Atomic<Int>(0)
 
-/// The signal handler: count, and on a command line give up after the second press.
+/// True while the shell runs a command (not while it reads a line).
+private let runningCommand = Atomic<Bool>(false)
+/// Shown once when a running command ignores three presses (the command does not poll).
+private let stuckHint: StaticString = "\nqsh: this command does not stop on Ctrl-C; Ctrl-\\ quits qsh\n"
+
+/// The signal handler: count; on a command line give up after the second press; in the
+/// shell, say once how to get out of a command that ignores Ctrl-C. Only async-signal-safe
+/// calls (atomics, write(2), _exit(2)).
 private func handleInterrupt(_ signal: Int32) {
     let presses = pendingInterrupts.add(1, ordering: .sequentiallyConsistent).newValue
-    if presses >= 2 && interruptPolicy.load(ordering: .sequentiallyConsistent) == 2 {
+    let policy = interruptPolicy.load(ordering: .sequentiallyConsistent)
+    if presses >= 2 && policy == 2 {
         _exit(130)
+    }
+    if presses == 3 && policy == 1 && runningCommand.load(ordering: .sequentiallyConsistent) {
+        _ = write(2, stuckHint.utf8Start, stuckHint.utf8CodeUnitCount)
     }
 }
 
@@ -67,6 +78,13 @@ enum Interrupts {
     /// Takes the pending presses: true if there was at least one.
     @discardableResult
     static func take() -> Bool { pendingInterrupts.exchange(0, ordering: .sequentiallyConsistent) > 0 }
+
+    /// Marks the shell as running a command (true) or reading a line (false), and drops
+    /// presses from before: a Ctrl-C at the prompt does not interrupt the next command.
+    static func commandRunning(_ running: Bool) {
+        take()
+        runningCommand.store(running, ordering: .sequentiallyConsistent)
+    }
 }
 
 /// Where a command asks whether Ctrl-C was pressed; a value so tests can inject one.

@@ -168,9 +168,10 @@ struct Repl {
             return .usage
         }
         let terminal = context.terminal
-        Interrupts.take()
+        Interrupts.commandRunning(true)
         let started = timer ? clock() : nil
         let status = dispatch(words, context)
+        Interrupts.commandRunning(false)
         context.terminal = terminal
         context.stdout.flush()
         if let started {
@@ -181,7 +182,6 @@ struct Repl {
                     + Repl.seconds(ended.system - started.system) + "s")
         }
         context.stderr.flush()
-        Interrupts.take()
         lastStatus = status
         return status
     }
