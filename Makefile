@@ -38,7 +38,7 @@ test:
 	$(SWIFT) test --skip-build --disable-xctest
 
 conformance: release
-	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus/invalid
+	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus
 
 # Ratios against Qiskit, Aer, qsim and qulacs in one run; see bench/run.sh for knobs.
 bench: release

@@ -8,6 +8,7 @@ enum CommandTable {
             QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
+            TasksCommand.command, QpusCommand.command, WorkerCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

@@ -1,5 +1,11 @@
 // `qsh repl [--keep-going]` and bare `qsh`: the interactive shell on a terminal, or the
 // lines of a script on standard input (REPL/Repl.swift holds the loop).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import QshCore
 
 enum ReplCommand {
     static let command = Command(
@@ -66,15 +72,25 @@ enum ReplCommand {
 }
 
 extension CompletionSources {
-    /// The sources of a real session: the QPUs that ship with qsh, the current folder,
-    /// and task ids from `taskIDs(context:)`.
+    /// The sources of a real session: the QPUs this qsh can run on, the current folder,
+    /// and task ids from the task database.
     static func live(context: CommandContext) -> CompletionSources {
-        CompletionSources(
-            taskIDs: { prefix in liveTaskIDs(context, prefix) }, qpuIDs: { knownQPUs },
-            listDirectory: readDirectory, home: context.home)
+        let environment = context.environment
+        return CompletionSources(
+            taskIDs: { prefix in liveTaskIDs(context, prefix) },
+            qpuIDs: { Backends.qpus(environment).map(\.id) }, listDirectory: readDirectory, home: context.home)
     }
 
-    /// Task ids from the task database, newest first. None until the task store is wired
-    /// in here; completion then offers ids from `tasks list` order.
-    static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] { [] }
+    /// Task ids from the task database that start with `prefix`, newest first (the 500
+    /// newest tasks are looked at). A database that does not exist yet is not created.
+    static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] {
+        let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
+        let path = TaskCLI.databasePath(invocation)
+        guard access(path, R_OK) == 0, let store = try? TaskStore.open(path: path) else { return [] }
+        var query = TaskQuery()
+        query.limit = 500
+        guard let page = try? store.list(query) else { return [] }
+        let wanted = prefix.lowercased()
+        return page.tasks.map(\.id).filter { $0.hasPrefix(wanted) }
+    }
 }
