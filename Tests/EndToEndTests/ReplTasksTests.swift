@@ -42,13 +42,14 @@ import TestSupport
         let statusFile = dir.file("status")
         let command = "cd '\(dir.path)' && env -i PATH=/usr/bin:/bin TERM=screen INPUTRC=/dev/null LC_ALL=C "
             + "HOME='\(dir.path)' XDG_STATE_HOME='\(dir.path)/state' QSH_DB='\(database)' "
-            + "QSH_TEST_QPU=1 QSH_TEST_SHOT_MS=100 '\(Qsh.binary)'; echo $? > '\(statusFile)'"
+            + "QSH_NO_AUTOSTART=1 '\(Qsh.binary)'; echo $? > '\(statusFile)'"
         let tmux = try TmuxSession(command: command)
         let last: ([String]) -> String = { $0.last ?? "" }
         tmux.waitFor { last($0) == "qsh>" }
 
-        // A slow task (100 shots at 100 ms; its worker ends soon after) on the test QPU; -q prints its id.
-        try tmux.type("tasks submit " + Qsh.packageRoot.path + "/examples/bell.qasm --qpu test:sleep --shots 100 -q")
+        // No worker runs (QSH_NO_AUTOSTART), so the task stays queued and a wait lasts;
+        // -q prints the id alone.
+        try tmux.type("tasks submit " + Qsh.packageRoot.path + "/examples/bell.qasm -q")
         try tmux.keys("Enter")
         var screen = tmux.waitFor { $0.count >= 2 && last($0) == "qsh>" && $0[$0.count - 2].count == 36 }
         let id = screen.count >= 2 ? screen[screen.count - 2] : ""
