@@ -264,13 +264,14 @@ func spawnWithCleanSignals(_ path: String, _ arguments: [String]) -> Int32 {
     return (status >> 8) & 0xff
 }
 
-/// A tmux server of our own (its own socket) running one command in a 120x30 pane.
+/// A tmux server of our own (its own socket file) running one command in a 120x30 pane.
 final class TmuxSession {
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    let socket = "qsh-test-\(UUID().uuidString.prefix(8))"
+    /// The server's socket, a file of our own that goes away with the session.
+    let socket = NSTemporaryDirectory() + "/qsh-tmux-\(UUID().uuidString.prefix(8)).sock"
 
     init(command: String) throws {
         // The server outlives this call, so it must not inherit our pipes; and it must not
@@ -278,13 +279,13 @@ final class TmuxSession {
         // SIGHUP, which would reach the pane's processes and make kill-server a no-op).
         let status = spawnWithCleanSignals(
             TmuxSession.tmux ?? "tmux",
-            ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "30", "-s", "main", command])
+            ["-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "30", "-s", "main", command])
         guard status == 0 else { throw TmuxError(message: "tmux new-session exited with \(status)") }
     }
 
     @discardableResult
     func run(_ arguments: [String]) throws -> ProgramRun {
-        try runProgram(TmuxSession.tmux ?? "tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        try runProgram(TmuxSession.tmux ?? "tmux", ["-S", socket, "-f", "/dev/null"] + arguments)
     }
 
     /// Keys by tmux name (`Tab`, `Up`, `C-c`, `Enter`).
@@ -315,7 +316,10 @@ final class TmuxSession {
         return lines
     }
 
-    deinit { _ = try? run(["kill-server"]) }
+    deinit {
+        _ = try? run(["kill-server"])
+        unlink(socket)
+    }
 }
 
 @Suite struct InteractiveReplTests {
