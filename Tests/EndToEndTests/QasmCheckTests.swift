@@ -151,7 +151,7 @@ private let broken = """
         #expect(json.stdout == "")
         #expect(
             json.stderr
-                == "{\"error\": {\"code\": \"not_found\", \"message\": \"cannot read 'nope.qasm': No such file or directory\"}}\n")
+                == "{\"error\": {\"code\": \"file_not_found\", \"message\": \"cannot read 'nope.qasm': No such file or directory\"}}\n")
     }
 
     @Test func usageErrors() throws {

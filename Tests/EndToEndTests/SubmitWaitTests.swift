@@ -107,7 +107,7 @@ import TestSupport
         let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm")])
         #expect(run.status == 1)
         #expect(run.stdout == "")
-        #expect(run.stderr == "{\"error\": {\"code\": \"not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\"}}\n")
+        #expect(run.stderr == "{\"error\": {\"code\": \"file_not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\"}}\n")
     }
 
     @Test(arguments: [
