@@ -1,5 +1,6 @@
 # qsh: build, test, bench, install.
 #   make            optimised, statically linked binary at .build/release/qsh
+#   make demo       build, then run examples/bell.qasm as a task
 #   make test       build and run every test (Swift Testing)
 #   make bench      parser and simulator benchmarks against the peers (see README)
 #   make install    PREFIX=/usr/local: bin/qsh and share/man/man1/qsh.1
@@ -22,7 +23,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib $(SIMD_FLAGS)
 BIN := .build/release/qsh
 SHARED ?= ../shared
 
-.PHONY: all release debug test bench install clean conformance
+.PHONY: all release debug test bench install clean conformance demo
 
 all: release
 
@@ -32,13 +33,20 @@ release:
 debug:
 	$(SWIFT) build --product qsh
 
+# Checks and runs examples/bell.qasm as a task, against a throwaway database in .build/.
+demo: release
+	rm -f .build/demo.sqlite .build/demo.sqlite-wal .build/demo.sqlite-shm
+	$(BIN) qasm check examples/bell.qasm
+	QSH_DB=.build/demo.sqlite $(BIN) tasks submit examples/bell.qasm --shots 1000 --seed 7 --wait -o table
+	QSH_DB=.build/demo.sqlite $(BIN) tasks list -o table
+
 # End-to-end tests run the debug binary that --build-tests builds alongside them.
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
 conformance: release
-	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus/invalid
+	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus
 
 # Ratios against Qiskit, Aer, qsim and qulacs in one run; see bench/run.sh for knobs.
 bench: release

@@ -27,4 +27,43 @@ static inline const char *qsh_rl_library_version(void) {
     return rl_library_version;
 }
 
+/* The interactive shell's settings and the readline state it reads (REPL/LineEditor.swift).
+   These are C globals, which Swift 6 does not let code touch directly. */
+
+/// Prompts and editing on `out` (stderr), readline's signal handlers off (qsh counts
+/// SIGINT itself), keys read by `read_key`; words for completion end at blanks and `=` (`--output=js`),
+/// may be quoted, and file names with blanks get quoted.
+static inline void qsh_rl_setup(FILE *out, rl_getc_func_t *read_key) {
+    rl_outstream = out;
+    rl_readline_name = "qsh";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 1;
+    rl_getc_function = read_key;
+    rl_basic_word_break_characters = " \t\n=";
+    rl_completer_quote_characters = "'\"";
+    rl_filename_quote_characters = " \t\n\\\"'#$`;&|<>()";
+}
+
+/// Gives the output stream back to readline's default before it is closed.
+static inline void qsh_rl_reset_output(void) { rl_outstream = NULL; }
+
+/// The stream readline draws on.
+static inline FILE *qsh_rl_output(void) { return rl_outstream; }
+
+/// readline's state bits (RL_STATE_*).
+static inline unsigned long qsh_rl_state(void) { return rl_readline_state; }
+
+/// Moves the cursor to the end of the line being edited.
+static inline void qsh_rl_point_to_end(void) { rl_point = rl_end; }
+
+/// The line being edited (for completion).
+static inline const char *qsh_rl_line(void) { return rl_line_buffer; }
+
+/// How the matches of one completion are shown: in the given order, and as file names
+/// (a `/` after folders, quoting of blanks) or as words (a space after the match).
+static inline void qsh_rl_set_completion_style(int file_names) {
+    rl_sort_completion_matches = 0;
+    rl_filename_completion_desired = file_names;
+}
+
 #endif

@@ -20,6 +20,15 @@ final class CommandContext {
     var executablePath: String
     /// True inside the interactive shell.
     var interactive = false
+    /// True while a shell session (interactive or a script on stdin) runs commands here.
+    var inShell = false
+    /// Where Ctrl-C is read from (REPL/InterruptCounter.swift); tests inject their own.
+    var interrupts = InterruptSource.process
+    /// True once Ctrl-C was pressed during the current command. A long-running command
+    /// (a wait, a long simulation) polls this, stops and returns `.interrupted` (130); in the
+    /// REPL the prompt then comes back. The first poll on a command line opts in: from then
+    /// on the first Ctrl-C is only counted and a second one exits with 130 at once.
+    var interruptRequested: Bool { interrupts.requested() }
 
     init(
         environment: [String: String], stdout: OutputStream, stderr: OutputStream,

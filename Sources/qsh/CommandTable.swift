@@ -8,6 +8,8 @@ enum CommandTable {
             QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
+            TasksCommand.command, QpusCommand.command, WorkerCommand.command,
+            ReplCommand.command, CompletionCommand.command,
         ]
     }
 
@@ -21,9 +23,14 @@ enum CommandTable {
         return command
     }
 
-    /// What bare `qsh` does.
+    /// What bare `qsh` does: the interactive shell on a terminal, the commands of a script
+    /// when stdin is not one (REPL/Repl.swift). Inside the shell, a line of only global
+    /// options shows the overview instead of starting another shell.
     static func noArguments(context: CommandContext, globals: ParsedArguments) -> ExitStatus {
-        context.stdout.write(HelpCommand.overview())
-        return .ok
+        if context.inShell {
+            context.stdout.write(HelpCommand.overview())
+            return .ok
+        }
+        return ReplCommand.start(context: context, arguments: globals)
     }
 }

@@ -51,3 +51,10 @@ import Testing
         #expect(context.stderr.text == #"{"error": {"code": "not_found", "message": "no task 'abcd'", "task_id": "abcd"}}"# + "\n")
     }
 }
+
+@Suite struct HelpWrapTests {
+    @Test func wrapsLongParagraphsAndKeepsIndentedLines() {
+        let text = "one two three four five six\n  keep   this line as it is\n\nseven"
+        #expect(HelpCommand.wrap(text, width: 10) == "one two\nthree four\nfive six\n  keep   this line as it is\n\nseven")
+    }
+}

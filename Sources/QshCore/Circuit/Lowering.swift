@@ -24,7 +24,7 @@ public enum Lowering {
                 code: "program_too_large",
                 message: "the program expands to more than the limit of \(limits.maximumOperations) operations")
         }
-        var lowerer = Lowerer(checked: checked)
+        var lowerer = Lowerer(checked: checked, maximumDepth: limits.maximumGateDepth)
         lowerer.operations.reserveCapacity(checked.operationCount)
         try lowerer.run()
         return Circuit(
@@ -40,9 +40,12 @@ private struct Lowerer {
     /// Scratch space for the operands of one application.
     var places: [Place] = []
 
-    init(checked: CheckedProgram) {
+    let maximumDepth: Int
+
+    init(checked: CheckedProgram, maximumDepth: Int) {
         self.checked = checked
         self.program = checked.program
+        self.maximumDepth = maximumDepth
     }
 
     func internalError(_ what: String) -> LoweringError {
@@ -143,7 +146,7 @@ private struct Lowerer {
             operations.append(.gate(native, qubits: qubits, parameters: parameters, condition: condition))
             return
         }
-        guard depth <= 100_000 else { throw internalError("gate nesting") }
+        guard depth <= maximumDepth else { throw internalError("gate nesting") }
         for operation in checked.gates[gate].body {
             var mapped: [Int] = []
             mapped.reserveCapacity(operation.qubits.count)
@@ -157,7 +160,16 @@ private struct Lowerer {
             }
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
-            for parameter in operation.parameters { arguments.append(program.evaluate(parameter, parameters)) }
+            for parameter in operation.parameters {
+                let value = program.evaluate(parameter, parameters)
+                // The checker proves this for every call it could afford to evaluate.
+                guard value.isFinite else {
+                    throw LoweringError(
+                        code: "non_finite_parameter",
+                        message: "a gate parameter is not a finite number at \(program.describe(operation.position))")
+                }
+                arguments.append(value)
+            }
             try expand(Int(operation.gate), arguments, mapped, condition, depth: depth + 1)
         }
     }

@@ -98,6 +98,11 @@ struct Checker {
     var reportedTooLarge = false
     var gateCounts: [Int] = []
     var gateOrder: [Int32] = []
+    /// Gate-body operations the non-finite check may still evaluate (see `firstNonFinite`).
+    var evaluationBudget: Int
+    /// Per gate, the last parameter values its expansion was found finite with: repeated
+    /// calls (and repeated sub-calls, as in g(t) { f(t) a; f(t) a; }) are not re-evaluated.
+    var lastFinite: [[Double]?] = [nil, nil]
     /// Scratch buffers reused by every application (no allocation per statement).
     var values: [Double] = []
     var resolved: [Resolved] = []
@@ -106,6 +111,8 @@ struct Checker {
         self.program = program
         self.limits = limits
         self.sink = sink
+        // Arbitrary: as many evaluations as the largest program may lower to operations.
+        evaluationBudget = limits.maximumOperations
         symbols = [SymbolEntry](repeating: SymbolEntry(), count: program.names.count)
         let builtin = SourcePosition(file: -1, line: 0, column: 0)
         for (name, native, parameters, qubits) in [
@@ -208,19 +215,31 @@ struct Checker {
             return
         }
         var hasErrors = false
-        for (i, parameter) in definition.parameters.enumerated() where definition.parameters[..<i].contains(parameter) {
-            report(
-                definition.parameterPositions[i], QASMMessages.duplicateGateArgument(name(parameter), as: "a parameter"))
-            hasErrors = true
-        }
-        for (i, qubit) in definition.qubits.enumerated() {
-            if definition.parameters.contains(qubit) {
-                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a parameter"))
+        // Name id -> index of the first parameter / qubit with that name (hashing: gates may be wide).
+        var parameterIndex: [Int32: Int] = [:]
+        for (i, parameter) in definition.parameters.enumerated() {
+            if parameterIndex[parameter] != nil {
+                report(
+                    definition.parameterPositions[i],
+                    QASMMessages.duplicateGateArgument(name(parameter), as: "a parameter"))
                 hasErrors = true
-            } else if definition.qubits[..<i].contains(qubit) {
+            } else {
+                parameterIndex[parameter] = i
+            }
+        }
+        var qubitIndex: [Int32: Int] = [:]
+        for (i, qubit) in definition.qubits.enumerated() {
+            if qubitIndex[qubit] != nil {
                 report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a qubit"))
                 hasErrors = true
+                continue
             }
+            if parameterIndex[qubit] != nil {
+                report(definition.qubitPositions[i], QASMMessages.duplicateGateArgument(name(qubit), as: "a parameter"))
+                hasErrors = true
+            }
+            // Uses in the body resolve to the first qubit of that name (no cascade of errors).
+            qubitIndex[qubit] = i
         }
         if definition.qubits.isEmpty {
             report(definition.position, QASMMessages.gateWithoutQubits)
@@ -232,7 +251,10 @@ struct Checker {
         var passthrough = true
         if !definition.isOpaque {
             for statement in definition.body {
-                guard let operation = checkBodyStatement(statement, in: definition) else {
+                guard
+                    let operation = checkBodyStatement(
+                        statement, in: definition, qubitIndex: qubitIndex, parameterIndex: parameterIndex)
+                else {
                     hasErrors = true
                     continue
                 }
@@ -263,6 +285,7 @@ struct Checker {
                 hasErrors: hasErrors, depth: depth, loweredSize: native != nil ? 1 : loweredSize,
                 passthrough: passthrough, body: body))
         gateCounts.append(0)
+        lastFinite.append(nil)
     }
 
     static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
@@ -281,14 +304,15 @@ struct Checker {
     }
 
     func isSafe(_ id: Int32) -> Bool {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter: return true
-        case .negate, .sin, .cos: return isSafe(node.left)
-        case .divide:
-            let right = program.expressions[Int(node.right)]
-            return right.kind == .constant && abs(right.value) >= 1 && isSafe(node.left)
-        default: return false
+        program.nodes(of: id).allSatisfy { n in
+            let node = program.expressions[Int(n)]
+            switch node.kind {
+            case .constant, .parameter, .negate, .sin, .cos: return true
+            case .divide:
+                let right = program.expressions[Int(node.right)]
+                return right.kind == .constant && abs(right.value) >= 1
+            default: return false
+            }
         }
     }
 
@@ -342,11 +366,11 @@ struct Checker {
 
     /// Reports identifiers that are not parameters; true when there were none.
     mutating func checkNames(_ id: Int32, inside definition: GateDefinition?) -> Bool {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter:
-            return true
-        case .unresolved:
+        var ok = true
+        for n in program.nodes(of: id) {
+            let node = program.expressions[Int(n)]
+            guard node.kind == .unresolved else { continue }
+            ok = false
             if let definition {
                 report(
                     node.position,
@@ -359,18 +383,14 @@ struct Checker {
                     report(node.position, QASMMessages.notANumber(name(node.left), is: describe(entry)))
                 }
             }
-            return false
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
-            return checkNames(node.left, inside: definition)
-        case .add, .subtract, .multiply, .divide, .power:
-            let left = checkNames(node.left, inside: definition)
-            let right = checkNames(node.right, inside: definition)
-            return left && right
         }
+        return ok
     }
 
     /// One statement of a gate body, resolved against the gate's arguments.
-    mutating func checkBodyStatement(_ statement: Statement, in definition: GateDefinition) -> BodyOperation? {
+    mutating func checkBodyStatement(
+        _ statement: Statement, in definition: GateDefinition, qubitIndex: [Int32: Int], parameterIndex: [Int32: Int]
+    ) -> BodyOperation? {
         var ok = true
         var gateIndex: Int32 = -1
         if statement.kind == .apply {
@@ -382,9 +402,10 @@ struct Checker {
             }
         }
         var qubits: [Int] = []
+        var used = Set<Int>()
         for operand in program.operands(of: statement) {
-            guard let index = definition.qubits.firstIndex(of: operand.name) else {
-                if definition.parameters.contains(operand.name) {
+            guard let index = qubitIndex[operand.name] else {
+                if parameterIndex[operand.name] != nil {
                     report(
                         operand.position,
                         QASMMessages.wrongKind(
@@ -401,7 +422,7 @@ struct Checker {
                 report(operand.position, QASMMessages.gateBodyIndexed(name(operand.name)))
                 ok = false
             }
-            if statement.kind == .apply && qubits.contains(index) {
+            if statement.kind == .apply && !used.insert(index).inserted {
                 report(
                     statement.position,
                     QASMMessages.duplicateQubit("'\(name(operand.name))'", gate: name(statement.name)))
@@ -533,17 +554,22 @@ struct Checker {
         if gateCounts[index] == 0 && instances > 0 { gateOrder.append(Int32(index)) }
         gateCounts[index] += instances
         count(operations: Self.saturatingMultiply(instances, gate.loweredSize), at: statement.position)
-        if !gate.passthrough && !gate.hasErrors && !values.isEmpty {
-            if let position = firstNonFinite(gate, values, depth: 0) {
+        if !gate.passthrough && !gate.hasErrors && !values.isEmpty && gate.loweredSize <= limits.maximumOperations
+            && evaluationBudget > 0 && !reportedTooLarge
+        {
+            if lastFinite[index] != values, let position = firstNonFinite(gate, values, depth: 0) {
                 report(
                     statement.position,
                     QASMMessages.nonFiniteInCall(name(statement.name), at: program.describe(position)))
+            } else {
+                lastFinite[index] = values
             }
         }
     }
 
     /// The first qubit that appears twice in one application (after broadcasting), as text.
     func firstDuplicate(_ operands: [Resolved]) -> String? {
+        if operands.count > 8 { return firstDuplicateHashed(operands) }
         for i in 0..<operands.count {
             for j in (i + 1)..<max(i + 1, operands.count) {
                 let a = operands[i]
@@ -564,10 +590,38 @@ struct Checker {
         return nil
     }
 
+    /// `firstDuplicate` for long operand lists: the qubits each operand covers, hashed.
+    /// A whole register covers all its qubits (one instance of the broadcast uses each).
+    func firstDuplicateHashed(_ operands: [Resolved]) -> String? {
+        var singles = Set<Int>()
+        var wholes = Set<Int>()
+        for r in operands {
+            let register = qregs[r.register]
+            if register.size == 0 { continue }
+            let registerName = name(register.name)
+            if r.whole {
+                if !wholes.insert(r.register).inserted { return "\(registerName)[0]" }
+                if let taken = singles.first(where: { $0 >= register.offset && $0 < register.offset + register.size }) {
+                    return "\(registerName)[\(taken - register.offset)]"
+                }
+            } else {
+                let qubit = register.offset + r.index
+                if wholes.contains(r.register) || !singles.insert(qubit).inserted {
+                    return "\(registerName)[\(r.index)]"
+                }
+            }
+        }
+        return nil
+    }
+
     /// Where, if anywhere, expanding `gate` with `values` computes a non-finite number.
-    func firstNonFinite(_ gate: CheckedGate, _ values: [Double], depth: Int) -> SourcePosition? {
+    /// Spends `evaluationBudget`; once it is gone the rest is left to `Lowering`, which
+    /// refuses non-finite parameters too (this only matters for pathological programs).
+    mutating func firstNonFinite(_ gate: CheckedGate, _ values: [Double], depth: Int) -> SourcePosition? {
         guard depth <= limits.maximumGateDepth else { return nil }
         for operation in gate.body where operation.gate >= 0 {
+            evaluationBudget -= 1
+            if evaluationBudget < 0 { return nil }
             let callee = gates[Int(operation.gate)]
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
@@ -578,10 +632,9 @@ struct Checker {
                 }
                 arguments.append(value)
             }
-            if !callee.passthrough && !arguments.isEmpty,
-                let position = firstNonFinite(callee, arguments, depth: depth + 1)
-            {
-                return position
+            if !callee.passthrough && !arguments.isEmpty && lastFinite[Int(operation.gate)] != arguments {
+                if let position = firstNonFinite(callee, arguments, depth: depth + 1) { return position }
+                lastFinite[Int(operation.gate)] = arguments
             }
         }
         return nil
@@ -589,17 +642,16 @@ struct Checker {
 
     /// The innermost node whose value is not finite (for a precise position).
     func firstNonFiniteNode(_ id: Int32, _ values: [Double]) -> SourcePosition? {
-        let node = program.expressions[Int(id)]
-        switch node.kind {
-        case .constant, .parameter, .unresolved:
-            return nil
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
-            if let inner = firstNonFiniteNode(node.left, values) { return inner }
-        case .add, .subtract, .multiply, .divide, .power:
-            if let inner = firstNonFiniteNode(node.left, values) { return inner }
-            if let inner = firstNonFiniteNode(node.right, values) { return inner }
+        guard id >= 0 else { return nil }
+        for n in program.nodes(of: id).reversed() {
+            let node = program.expressions[Int(n)]
+            guard !program.evaluate(n, values).isFinite else { continue }
+            let children = [node.left, node.right].filter { child in
+                child >= 0 && node.kind != .parameter && node.kind != .unresolved
+            }
+            if children.allSatisfy({ program.evaluate($0, values).isFinite }) { return node.position }
         }
-        return program.evaluate(id, values).isFinite ? nil : node.position
+        return nil
     }
 
     mutating func checkMeasure(_ statement: Statement) {
@@ -656,6 +708,9 @@ extension Program {
     }
 
     /// The value of expression `id` with the gate's parameter `values` (NaN if unresolved).
+    ///
+    /// Shallow trees are evaluated recursively (at most `recursionHeight` frames); taller
+    /// ones with an explicit stack, so no expression can exhaust a thread's stack.
     func evaluate(_ id: Int32, _ values: [Double]) -> Double {
         let node = expressions[Int(id)]
         switch node.kind {
@@ -666,10 +721,61 @@ extension Program {
             return i < values.count ? values[i] : .nan
         case .unresolved:
             return .nan
-        case .negate, .sin, .cos, .tan, .exp, .ln, .sqrt:
+        default:
+            if Int(node.height) > Self.recursionHeight { return evaluateIteratively(id, values) }
+            if node.right >= 0 {
+                return QASMMath.apply(node.kind, evaluate(node.left, values), evaluate(node.right, values))
+            }
             return QASMMath.apply(node.kind, evaluate(node.left, values))
-        case .add, .subtract, .multiply, .divide, .power:
-            return QASMMath.apply(node.kind, evaluate(node.left, values), evaluate(node.right, values))
         }
+    }
+
+    /// Trees up to this height are evaluated recursively.
+    static let recursionHeight = 32
+
+    private func evaluateIteratively(_ root: Int32, _ values: [Double]) -> Double {
+        // Post-order with an explicit stack: (node, children done?).
+        var pending: [(Int32, Bool)] = [(root, false)]
+        var results: [Double] = []
+        while let (id, expanded) = pending.popLast() {
+            let node = expressions[Int(id)]
+            switch node.kind {
+            case .constant, .parameter, .unresolved:
+                results.append(evaluate(id, values))
+            default:
+                if Int(node.height) <= Self.recursionHeight {
+                    results.append(evaluate(id, values))
+                } else if !expanded {
+                    pending.append((id, true))
+                    if node.right >= 0 { pending.append((node.right, false)) }
+                    pending.append((node.left, false))
+                } else if node.right >= 0 {
+                    let right = results.removeLast()
+                    let left = results.removeLast()
+                    results.append(QASMMath.apply(node.kind, left, right))
+                } else {
+                    results.append(QASMMath.apply(node.kind, results.removeLast()))
+                }
+            }
+        }
+        return results.last ?? .nan
+    }
+
+    /// The nodes of the tree rooted at `root`, parents before children, left before right.
+    func nodes(of root: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var pending: [Int32] = [root]
+        while let id = pending.popLast() {
+            out.append(id)
+            let node = expressions[Int(id)]
+            switch node.kind {
+            case .constant, .parameter, .unresolved:
+                continue
+            default:
+                if node.right >= 0 { pending.append(node.right) }
+                pending.append(node.left)
+            }
+        }
+        return out
     }
 }

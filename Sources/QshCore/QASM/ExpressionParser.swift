@@ -161,8 +161,8 @@ extension Parser {
                 sink.report(position(t), QASMMessages.unknownFunction(program.names.name(t.nameID)))
                 throw ParseAbort()
             }
-            if let index = parameterScope.firstIndex(of: t.nameID) {
-                return node(.parameter, height: 1, left: Int32(index), at: position(t))
+            if let index = parameterScope[t.nameID] {
+                return node(.parameter, height: 1, left: index, at: position(t))
             }
             return node(.unresolved, height: 1, left: t.nameID, at: position(t))
         default:

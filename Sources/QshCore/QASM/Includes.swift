@@ -75,7 +75,7 @@ extension Parser {
         case .failed(let reason):
             sink.report(at, QASMMessages.includeFailed(path, reason))
         case .loaded(let bytes):
-            if bytes.count > limits.maximumFileSize {
+            if bytes.count > limits.maximumFileSize || bytes.count >= Int(UInt32.max) {
                 sink.report(at, QASMMessages.fileTooLarge(limit: limits.maximumFileSize))
                 return
             }

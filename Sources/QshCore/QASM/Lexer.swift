@@ -82,6 +82,7 @@ struct Lexer {
         return token
     }
 
+    @inline(__always)
     private mutating func punct(_ token: inout Token, _ kind: TokenKind, _ length: Int) {
         token.kind = kind
         token.length = length
@@ -136,6 +137,7 @@ struct Lexer {
         (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F
     }
 
+    @inline(__always)
     private mutating func lexWord(_ token: inout Token, names: inout NameTable) {
         let start = index
         index += 1
@@ -196,6 +198,7 @@ struct Lexer {
     }
 
     /// Integers are digits only; reals need a '.' or an exponent.
+    @inline(__always)
     private mutating func lexNumber(_ token: inout Token, sink: inout DiagnosticSink) {
         let start = index
         var value: UInt64 = 0

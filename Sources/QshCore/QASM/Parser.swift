@@ -23,8 +23,9 @@ struct Parser {
     let loader: (String) -> IncludeResult
     var lexer: Lexer
     var token = Token()
-    /// The parameters of the gate whose body is being parsed (expressions resolve against them).
-    var parameterScope: [Int32] = []
+    /// The parameters of the gate whose body is being parsed (expressions resolve against them):
+    /// name id -> index, first occurrence wins (duplicates are the checker's to report).
+    var parameterScope: [Int32: Int32] = [:]
     /// Statements of the gate body being parsed, or nil at the top level.
     var body: [Statement]? = nil
     /// The current file is the embedded qelib1.inc: its gates map to native kernels.
@@ -370,10 +371,12 @@ struct Parser {
 
     /// The statements between '{' and '}' of a gate definition.
     mutating func parseBody(_ definition: inout GateDefinition, open: Token) {
-        parameterScope = definition.parameters
+        for (index, parameter) in definition.parameters.enumerated() where parameterScope[parameter] == nil {
+            parameterScope[parameter] = Int32(index)
+        }
         body = []
         defer {
-            parameterScope = []
+            parameterScope = [:]
             body = nil
         }
         while !sink.isFull {

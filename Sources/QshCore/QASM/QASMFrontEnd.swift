@@ -31,7 +31,8 @@ public enum QASMFrontEnd {
         _ source: SourceFile, limits: QASMLimits = .standard,
         include: @escaping (String) -> IncludeResult = { _ in .notFound }
     ) -> QASMCheckResult {
-        if source.bytes.count > limits.maximumFileSize {
+        // Token offsets are 32-bit: no file of 4 GiB or more, whatever the limits say.
+        if source.bytes.count > limits.maximumFileSize || source.bytes.count >= Int(UInt32.max) {
             return oversized(source.name, limits: limits)
         }
         let (program, parseSink) = source.bytes.withUnsafeBufferPointer { buffer in
@@ -85,9 +86,18 @@ public enum QASMFrontEnd {
             let item = entry.item
             let i = Int(item.file)
             let name = i >= 0 && i < program.files.count ? program.files[i].name : "?"
+            var notes = item.notes
+            // Name the include chain, innermost first: "in a file included from main.qasm:3:1".
+            var current = i
+            while current > 0, current < program.files.count, let at = program.files[current].includedAt,
+                notes.count < item.notes.count + 16
+            {
+                notes.append("in a file included from \(program.describe(at))")
+                current = Int(at.file)
+            }
             return Diagnostic(
                 code: item.code, message: item.message,
-                at: SourceLocation(file: name, line: Int(item.line), column: Int(item.column)), notes: item.notes)
+                at: SourceLocation(file: name, line: Int(item.line), column: Int(item.column)), notes: notes)
         }
     }
 }

@@ -40,6 +40,39 @@ enum QASMMath {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
+    /// 10^0 ... 10^19: every power of ten that fits in a UInt64.
+    private static let integerPowersOfTen: [UInt64] = (0...19).map { k in
+        var p: UInt64 = 1
+        for _ in 0..<k { p *= 10 }
+        return p
+    }
+
+    /// `n / d` correctly rounded to the nearest double (ties to even), for n, d > 0.
+    ///
+    /// The quotient is computed to 62 or more bits with a 128-by-64-bit division; the
+    /// bits below the 53 kept, plus the remainder, decide the rounding exactly.
+    static func divide(_ n: UInt64, _ d: UInt64) -> Double {
+        let shiftN = n.leadingZeroBitCount
+        let normalised = n << UInt64(shiftN)
+        let b = 64 - d.leadingZeroBitCount  // d is in [2^(b-1), 2^b)
+        let t = b - 1  // numerator = normalised * 2^t; its high word is below d
+        let high: UInt64 = t == 0 ? 0 : normalised >> UInt64(64 - t)
+        let low: UInt64 = t == 0 ? normalised : normalised << UInt64(t)
+        let (q, r) = d.dividingFullWidth((high: high, low: low))
+        // q is in [2^62, 2^64); keep 53 bits.
+        let bits = 64 - q.leadingZeroBitCount
+        let shift = bits - 53
+        var mantissa = q >> UInt64(shift)
+        let rest = q & ((1 << UInt64(shift)) - 1)
+        let half: UInt64 = 1 << UInt64(shift - 1)
+        if rest > half || (rest == half && (r != 0 || mantissa & 1 == 1)) {
+            mantissa += 1
+        }
+        // value = q * 2^-(shiftN + t), and q is about mantissa * 2^shift.
+        let exponent = shift - shiftN - t
+        return Double(sign: .plus, exponent: exponent, significand: Double(mantissa))
+    }
+
     /// The correctly rounded value of the real literal in `count` bytes at `p`.
     ///
     /// Clinger's fast path (significand below 2^53, power of ten up to 22: one exact
@@ -80,10 +113,20 @@ enum QASMMath {
             }
             i += 1
         }
-        if fast && significand <= (1 << 53) {
+        if fast {
             let e = exponentSign * exponent - fractionDigits
-            if e >= 0 && e <= 22 { return Double(significand) * powersOfTen[e] }
-            if e < 0 && e >= -22 { return Double(significand) / powersOfTen[-e] }
+            if significand <= (1 << 53) {
+                if e >= 0 && e <= 22 { return Double(significand) * powersOfTen[e] }
+                if e < 0 && e >= -22 { return Double(significand) / powersOfTen[-e] }
+            }
+            if significand == 0 { return 0 }
+            if e >= 0 && e <= 19 {
+                // An integer below 2^64: one correctly rounded conversion.
+                let (product, overflow) = significand.multipliedReportingOverflow(by: integerPowersOfTen[e])
+                if !overflow { return Double(product) }
+            } else if e < 0 && e >= -19 {
+                return divide(significand, integerPowersOfTen[-e])
+            }
         }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
             for k in 0..<count { buffer[k] = CChar(bitPattern: p[k]) }

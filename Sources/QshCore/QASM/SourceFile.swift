@@ -17,6 +17,23 @@ public struct SourceFile: Sendable, Hashable {
         self.init(name: name, bytes: Array(text.utf8))
     }
 
+    /// The byte offset where each line starts (index 0 is line 1), to look up many lines.
+    public func lineStarts() -> [Int] {
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
+        return starts
+    }
+
+    /// The text of the 1-based `line` using `lineStarts()`, without its line break.
+    public func lineText(_ line: Int, lineStarts starts: [Int]) -> String? {
+        guard line >= 1, line <= starts.count else { return nil }
+        let start = starts[line - 1]
+        var end = line < starts.count ? starts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        guard start <= end else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
     /// The text of the 1-based `line` without its line break, or nil past the end.
     /// Invalid UTF-8 is replaced, so the result is always printable text.
     public func lineText(_ line: Int) -> String? {

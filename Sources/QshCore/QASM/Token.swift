@@ -86,21 +86,33 @@ enum TokenKind: UInt8, Sendable {
 }
 
 /// One token: kind, byte range in its file, 1-based position and a payload.
+///
+/// Kept to 32 bytes so it travels in registers: the lexer returns one per call.
 struct Token: Sendable {
-    var kind: TokenKind = .eof
-    /// Byte offset of the first byte in the file.
-    var start: Int = 0
-    /// Length in bytes.
-    var length: Int = 0
-    var line: Int32 = 1
-    var column: Int32 = 1
     /// Integer value for `.integer`, name id for `.identifier`.
     var payload: UInt64 = 0
+    private var offset32: UInt32 = 0
+    private var length32: UInt32 = 0
+    var line: Int32 = 1
+    var column: Int32 = 1
+    var kind: TokenKind = .eof
     /// `.integer`: the literal does not fit in 64 bits (already reported).
     /// `.identifier`: not a valid identifier (upper case or `_` first).
     var flagged: Bool = false
     /// True when this token is the first on its line.
     var startsLine: Bool = false
+
+    /// Byte offset of the first byte in the file (files are below 4 GiB).
+    var start: Int {
+        get { Int(offset32) }
+        set { offset32 = UInt32(truncatingIfNeeded: newValue) }
+    }
+
+    /// Length in bytes.
+    var length: Int {
+        get { Int(length32) }
+        set { length32 = UInt32(truncatingIfNeeded: newValue) }
+    }
 
     var nameID: Int32 { Int32(truncatingIfNeeded: payload) }
 }

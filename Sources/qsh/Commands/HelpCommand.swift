@@ -75,7 +75,7 @@ enum HelpCommand {
     static func help(for command: Command, path: [String]) -> String {
         var out = usageLines(for: command, path: path)
         out += "\n" + command.summary + "\n"
-        if !command.details.isEmpty { out += "\n" + command.details + "\n" }
+        if !command.details.isEmpty { out += "\n" + wrap(command.details, width: 78) + "\n" }
         if !command.examples.isEmpty {
             out += "\nExamples:\n"
             for example in command.examples { out += "  " + example + "\n" }
@@ -105,5 +105,27 @@ enum HelpCommand {
             out += "  " + String(repeating: " ", count: 3 - code.count) + code + "  " + meaning + "\n"
         }
         return out
+    }
+
+    /// Wraps each paragraph (separated by blank lines) at `width` columns; lines that
+    /// start with spaces (examples, lists) are kept as they are.
+    static func wrap(_ text: String, width: Int) -> String {
+        var out: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(" ") || line.count <= width {
+                out.append(String(line))
+                continue
+            }
+            var current = ""
+            for word in line.split(separator: " ") {
+                if !current.isEmpty && current.count + 1 + word.count > width {
+                    out.append(current)
+                    current = ""
+                }
+                current += current.isEmpty ? String(word) : " " + word
+            }
+            if !current.isEmpty { out.append(current) }
+        }
+        return out.joined(separator: "\n")
     }
 }

@@ -13,7 +13,8 @@ enum QasmCheckCommand {
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
                 or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
-                Includes are relative to the program's directory (the current one for stdin).
+                Includes are relative to the program's directory (the current one for stdin). \
+                Limits: \(limitsText)
                 """,
             examples: [
                 "qsh qasm check bell.qasm",
@@ -24,6 +25,15 @@ enum QasmCheckCommand {
             arguments: 1...1,
             argumentKind: "file",
             run: { invocation in try run(invocation) })
+    }
+
+    /// The limits of `QASMLimits.standard`, in words, for the help text.
+    static var limitsText: String {
+        let l = QASMLimits.standard
+        return "\(l.maximumQubits) qubits, \(l.maximumClbits) classical bits, \(l.maximumFileSize >> 20) MiB per file, "
+            + "expressions nested \(l.maximumNestingDepth) deep, gates nested \(l.maximumGateDepth) deep, "
+            + "includes nested \(l.maximumIncludeDepth) deep, \(l.maximumOperations) operations after expansion; "
+            + "at most \(l.maximumErrors) errors are reported (then \"truncated\": true)."
     }
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
@@ -37,8 +47,9 @@ enum QasmCheckCommand {
             let printer = DiagnosticPrinter(
                 color: invocation.context.terminal.colorStderr,
                 showSource: invocation.context.terminal.stderrIsTTY)
+            let lineStarts = printer.showSource ? input.source.lineStarts() : nil
             for diagnostic in result.diagnostics {
-                invocation.stderr.write(printer.render(diagnostic, source: input.source))
+                invocation.stderr.write(printer.render(diagnostic, source: input.source, lineStarts: lineStarts))
             }
             invocation.stderr.line("qsh: " + errorSummary(result, file: input.source.name))
         } else if let summary = result.summary {

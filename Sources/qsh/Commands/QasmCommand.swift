@@ -118,7 +118,7 @@ struct QasmInput {
 
     static func readFailure(_ path: String, _ code: Int32) -> CommandFailure {
         CommandFailure(
-            status: .failure, code: code == ENOENT ? "not_found" : "io_error",
+            status: .failure, code: code == ENOENT ? "file_not_found" : "io_error",
             message: "cannot read '\(path)': \(String(cString: strerror(code)))")
     }
 }

@@ -12,15 +12,18 @@ struct DiagnosticPrinter {
     /// Lines longer than this are not echoed (a 10 MB line helps nobody).
     static let maximumEchoedLine = 400
 
-    /// The diagnostic as one or more lines, each ending in a newline.
-    func render(_ diagnostic: Diagnostic, source: SourceFile?) -> String {
+    /// The diagnostic as one or more lines, each ending in a newline. Pass `lineStarts`
+    /// (from `source.lineStarts()`) when rendering many diagnostics of a large file.
+    func render(_ diagnostic: Diagnostic, source: SourceFile?, lineStarts: [Int]? = nil) -> String {
         let severity = diagnostic.severity.rawValue + ":"
         let severityStyle: Style = diagnostic.severity == .error ? .red : (diagnostic.severity == .warning ? .yellow : .cyan)
         var out = Style.bold.apply("\(diagnostic.location):", if: color) + " "
         out += Style.bold.apply(severityStyle.apply(severity, if: color), if: color) + " "
         out += Style.bold.apply(diagnostic.message, if: color) + "\n"
         if showSource, let source, source.name == diagnostic.location.file,
-            let line = source.lineText(diagnostic.location.line), line.utf8.count <= Self.maximumEchoedLine
+            let line = lineStarts.map({ source.lineText(diagnostic.location.line, lineStarts: $0) })
+                ?? source.lineText(diagnostic.location.line),
+            line.utf8.count <= Self.maximumEchoedLine
         {
             out += line + "\n"
             out += caretLine(line, column: diagnostic.location.column) + "\n"

@@ -203,6 +203,28 @@ import Testing
         #expect(diagnostics(header + "qreg q[64];\n").isEmpty)
     }
 
+    @Test func wideGatesAndLongOperandLists() {
+        let n = 2000
+        let parameters = (0..<n).map { "p\($0)" }.joined(separator: ",")
+        let qubits = (0..<n).map { "a\($0)" }.joined(separator: ",")
+        let body = (0..<n).map { "rx(p\($0)) a\($0);" }.joined(separator: " ")
+        #expect(diagnostics(header + "gate g(\(parameters)) \(qubits) { \(body) }\n").isEmpty)
+        // Twelve operands take the hashed duplicate check; one repeats.
+        let defs = "gate w a0,a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11 { U(0,0,0) a0; }\nqreg q[12];\nqreg r[3];\n"
+        let distinct = (0..<12).map { "q[\($0)]" }.joined(separator: ", ")
+        #expect(diagnostics(header + defs + "w \(distinct);\n").isEmpty)
+        let repeated = (0..<11).map { "q[\($0)]" }.joined(separator: ", ") + ", q[4]"
+        #expect(
+            diagnostics(header + defs + "w \(repeated);\n") == [
+                Expected(6, 1, "duplicate qubit q[4] in the arguments of 'w'")
+            ])
+        let mixed = (0..<10).map { "q[\($0)]" }.joined(separator: ", ") + ", r, r[1]"
+        #expect(
+            diagnostics(header + defs + "w \(mixed);\n") == [
+                Expected(6, 1, "duplicate qubit r[1] in the arguments of 'w'")
+            ])
+    }
+
     @Test func theOperationLimitIsEnforced() {
         var limits = QASMLimits()
         limits.maximumOperations = 10
@@ -211,6 +233,18 @@ import Testing
             diagnostics(text, limits: limits) == [
                 Expected(6, 1, "the program expands to more than the limit of 10 operations")
             ])
+    }
+
+    @Test func exponentialExpansionIsRefusedQuickly() {
+        var text = header + "gate g0(t) a { rx(t*2) a; }\n"
+        for level in 1...40 { text += "gate g\(level)(t) a { g\(level - 1)(t) a; g\(level - 1)(t) a; }\n" }
+        text += "qreg q[1];\ng40(1) q[0];\n"
+        #expect(codes(text) == ["program-too-large"])
+    }
+
+    @Test func everyCallIsCheckedWithItsOwnValues() {
+        let text = header + "gate inv(t) a { rx(1/t) a; }\nqreg q[1];\ninv(1) q[0];\ninv(0) q[0];\ninv(1) q[0];\ninv(0) q[0];\n"
+        #expect(diagnostics(text).map(\.line) == [6, 8])
     }
 
     @Test func theGateDepthLimitIsEnforced() {

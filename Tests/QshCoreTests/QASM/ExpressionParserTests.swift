@@ -120,3 +120,34 @@ private func errors(_ expression: String) -> [Expected] {
         #expect(program.evaluate(parameter, [2]) == 1 + Double.pi)
     }
 }
+
+@Suite struct RealLiteralTests {
+    /// Every path of the literal reader against the standard library's correctly rounded parse.
+    @Test func agreesWithTheStandardLibrary() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        var texts = ["0.1", "0.5", "1.", ".5", "2.834962538386593", "0.12345678901234567", "3.141592653589793",
+            "9007199254740993.0", "18446744073709551615.0", "1.7976931348623157e308", "4.9e-324", "1e-30",
+            "123456789012345678901234567890.5", "0.000000000000000000001", "1.e-1", "2.5E+3", "99999999999999999.9"]
+        for _ in 0..<20_000 {
+            let digits = Int(next() % 20) + 1
+            var text = ""
+            for _ in 0..<digits { text += String(next() % 10) }
+            let point = Int(next() % UInt64(digits + 1))
+            text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+            if next() % 4 == 0 { text += "e" + (next() % 2 == 0 ? "-" : "") + String(next() % 30) }
+            texts.append(text)
+        }
+        for text in texts {
+            var bytes = Array(text.utf8)
+            let value = bytes.withUnsafeMutableBufferPointer { QASMMath.parseReal($0.baseAddress!, $0.count) }
+            let expected = Double(text.hasPrefix(".") ? "0" + text : text)
+            #expect(value == expected, "\(text)")
+        }
+    }
+}

@@ -63,6 +63,16 @@ import Testing
         ])
     }
 
+    @Test func notesNameTheIncludeChain() {
+        let files = ["a.inc": "include \"b.inc\";\n", "b.inc": "gate g a { x b; }\n"]
+        let result = check(header + "include \"a.inc\";\n", files: files)
+        #expect(result.diagnostics.first?.description == "b.inc:1:14: error: 'b' is not a qubit argument of 'g'")
+        #expect(
+            result.diagnostics.first?.notes == [
+                "in a file included from a.inc:1:1", "in a file included from test.qasm:3:1",
+            ])
+    }
+
     @Test func includedGatesAreUsable() {
         let files = ["defs.inc": "OPENQASM 2.0;\ngate bell a, b { h a; cx a, b; }\n"]
         #expect(diagnostics(header + "include \"defs.inc\";\nqreg q[2];\nbell q[0], q[1];\n", files: files).isEmpty)

@@ -137,3 +137,21 @@ import Testing
         #expect(result.tokens[0].length == 100_000)
     }
 }
+
+@Suite struct NameTableTests {
+    @Test func internsManyNamesAndFindsThemAgain() {
+        var table = NameTable()
+        var ids: [Int32] = []
+        for i in 0..<5000 { ids.append(table.intern("name\(i)")) }
+        #expect(Set(ids).count == 5000)
+        for i in stride(from: 0, to: 5000, by: 7) {
+            #expect(table.intern("name\(i)") == ids[i])
+            #expect(table.lookup("name\(i)") == ids[i])
+            #expect(table.name(ids[i]) == "name\(i)")
+        }
+        #expect(table.lookup("missing") == nil)
+        #expect(table.lookup("") == nil)
+        #expect(table.count == 5002)
+        #expect(table.name(-1) == "")
+    }
+}

@@ -24,6 +24,17 @@ import QshCore
                 == "bad.qasm:3:4: error: index 2 is out of range for register 'q' of size 2\n\tx q[2];\n\t  ^\n")
     }
 
+    @Test func lineIndexGivesTheSameText() {
+        let printer = DiagnosticPrinter(color: false, showSource: true)
+        let crlf = SourceFile(name: "bad.qasm", text: "OPENQASM 2.0;\r\nqreg q[2];\r\n\tx q[2];")
+        #expect(
+            printer.render(diagnostic, source: crlf, lineStarts: crlf.lineStarts())
+                == printer.render(diagnostic, source: crlf))
+        #expect(crlf.lineText(3, lineStarts: crlf.lineStarts()) == "\tx q[2];")
+        #expect(crlf.lineText(2, lineStarts: crlf.lineStarts()) == "qreg q[2];")
+        #expect(crlf.lineText(4, lineStarts: crlf.lineStarts()) == nil)
+    }
+
     @Test func colourOnlyWhenAsked() {
         let printer = DiagnosticPrinter(color: true, showSource: false)
         let text = printer.render(diagnostic, source: source)

@@ -1,0 +1,125 @@
+// The Migrator: checks that a file is ours (PRAGMA application_id) and not newer
+// than this binary (PRAGMA user_version), stamps a fresh file, and applies the
+// ordered migrations, each in its own transaction with its version bump.
+
+/// One step of the schema's history.
+public struct Migration: Sendable {
+    /// The `user_version` the database has once this step ran; 1, 2, 3... in order.
+    public var version: Int
+    /// A short name for logs, e.g. `create-tasks`.
+    public var name: String
+    /// The statements of the step (no transaction control; the Migrator adds it).
+    public var sql: String
+
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// Why a database file cannot be used.
+public enum StoreError: QshError, Equatable {
+    /// The file is an SQLite database of another application (or not SQLite at all).
+    case foreignFile(path: String, applicationID: Int32)
+    /// The file was written by a newer qsh.
+    case newerSchema(path: String, version: Int, supported: Int)
+    /// The database directory or file could not be created.
+    case cannotCreate(path: String, reason: String)
+    /// A row holds something this qsh cannot read.
+    case corrupt(reason: String)
+
+    public var code: String {
+        switch self {
+        case .foreignFile: return "foreign_database"
+        case .newerSchema: return "newer_database"
+        case .cannotCreate, .corrupt: return "database_error"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .foreignFile(let path, let id):
+            if id == 0 { return "'\(path)' is not a qsh task database; it was left untouched" }
+            return "'\(path)' is not a qsh task database (application id \(id)); it was left untouched"
+        case .newerSchema(let path, let version, let supported):
+            return "'\(path)' was written by a newer qsh (schema version \(version), this qsh supports up to "
+                + "\(supported)); upgrade qsh to use it"
+        case .cannotCreate(let path, let reason):
+            return "cannot create '\(path)': \(reason)"
+        case .corrupt(let reason):
+            return "the task database is damaged: \(reason)"
+        }
+    }
+}
+
+/// Applies an ordered list of migrations to a connection.
+public struct Migrator: Sendable {
+    /// The value stamped in `PRAGMA application_id`.
+    public var applicationID: Int32
+    /// The steps in version order.
+    public var migrations: [Migration]
+
+    public init(applicationID: Int32, migrations: [Migration]) {
+        self.applicationID = applicationID
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    /// The schema version this binary writes.
+    public var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// What a file is, read without writing anything.
+    enum FileState: Equatable {
+        case fresh
+        case ours(version: Int)
+    }
+
+    /// Reads the header pragmas and refuses foreign and newer files, changing nothing.
+    /// - Throws: `StoreError.foreignFile`, `StoreError.newerSchema`, or `SQLiteError`
+    ///   (e.g. `not_a_database` for a file that is not SQLite at all).
+    func inspect(_ db: Connection) throws -> FileState {
+        let appID: Int64
+        do {
+            appID = try db.scalar("PRAGMA application_id") ?? 0
+        } catch let error as SQLiteError where error.code == "not_a_database" {
+            throw StoreError.foreignFile(path: db.path, applicationID: 0)
+        }
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        if appID == 0 {
+            let objects = try db.scalar("SELECT count(*) FROM sqlite_schema") ?? 0
+            if objects == 0 && version == 0 { return .fresh }
+            throw StoreError.foreignFile(path: db.path, applicationID: 0)
+        }
+        guard appID == Int64(applicationID) else {
+            throw StoreError.foreignFile(path: db.path, applicationID: Int32(truncatingIfNeeded: appID))
+        }
+        if version > latestVersion {
+            throw StoreError.newerSchema(path: db.path, version: version, supported: latestVersion)
+        }
+        return .ours(version: version)
+    }
+
+    /// Checks the file, then applies every missing step, one transaction each.
+    /// Safe when several processes open a fresh file at once: each step re-reads the
+    /// version under the write lock.
+    /// - Returns: the versions applied by this call.
+    @discardableResult
+    public func migrate(_ db: Connection) throws -> [Int] {
+        var state = try inspect(db)
+        var applied: [Int] = []
+        for step in migrations {
+            if case .ours(let version) = state, version >= step.version { continue }
+            let ran = try db.transaction(.immediate) { db -> Bool in
+                state = try inspect(db)
+                if case .ours(let version) = state, version >= step.version { return false }
+                if state == .fresh { try db.execute("PRAGMA application_id = \(applicationID)") }
+                try db.execute(step.sql)
+                try db.execute("PRAGMA user_version = \(step.version)")
+                return true
+            }
+            state = .ours(version: step.version)
+            if ran { applied.append(step.version) }
+        }
+        return applied
+    }
+}

@@ -1,0 +1,124 @@
+// The task database's schema: its application id and the ordered migrations.
+// Times are INTEGER milliseconds since the Unix epoch (UTC); JSON-valued columns
+// hold compact JSON text. Add a step at the end; never edit a released step.
+
+/// The schema of the task database.
+public enum Schema {
+    /// `PRAGMA application_id` of a qsh task database: 'QSHT' in ASCII.
+    public static let applicationID: Int32 = 0x5153_4854
+
+    /// The migrator for this binary's schema.
+    public static var migrator: Migrator { Migrator(applicationID: applicationID, migrations: migrations) }
+
+    /// Every step, in order.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "create-tasks", sql: version1)
+    ]
+
+    static let version1 = """
+        CREATE TABLE definitions (
+            id          TEXT PRIMARY KEY,
+            file_name   TEXT NOT NULL,
+            source      TEXT NOT NULL,
+            created_ms  INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE tasks (
+            id               TEXT PRIMARY KEY,
+            task_status      TEXT NOT NULL CHECK (task_status IN ('Created', 'PayloadProcessing',
+                                 'Scheduled', 'ExecutionStarted', 'ExecutionCompleted', 'Completed',
+                                 'Failed', 'Cancelled', 'PayloadProcessingError')),
+            qpu_id           TEXT NOT NULL,
+            shots            INTEGER NOT NULL CHECK (shots > 0),
+            seed             INTEGER NOT NULL,
+            name             TEXT,
+            tags             TEXT NOT NULL DEFAULT '{}',
+            definition_id    TEXT NOT NULL REFERENCES definitions(id),
+            compilation_id   TEXT,
+            created_by       TEXT NOT NULL,
+            created_ms       INTEGER NOT NULL,
+            updated_ms       INTEGER NOT NULL,
+            scheduled_ms     INTEGER,
+            started_ms       INTEGER,
+            ended_ms         INTEGER,
+            error_class      TEXT,
+            error_reasons    TEXT NOT NULL DEFAULT '[]',
+            shots_done       INTEGER NOT NULL DEFAULT 0,
+            lease_owner      TEXT,
+            lease_expires_ms INTEGER
+        ) STRICT;
+        CREATE INDEX tasks_by_created ON tasks(created_ms);
+        CREATE INDEX tasks_by_status ON tasks(task_status, created_ms);
+        CREATE INDEX tasks_by_qpu ON tasks(qpu_id, created_ms);
+        CREATE INDEX tasks_by_lease ON tasks(lease_expires_ms) WHERE lease_owner IS NOT NULL;
+
+        CREATE TABLE task_tags (
+            task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            key     TEXT NOT NULL,
+            value   TEXT NOT NULL,
+            PRIMARY KEY (task_id, key)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX task_tags_by_pair ON task_tags(key, value);
+
+        CREATE TABLE task_events (
+            seq          INTEGER PRIMARY KEY,
+            task_id      TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            from_status  TEXT,
+            to_status    TEXT NOT NULL,
+            at_ms        INTEGER NOT NULL,
+            actor        TEXT NOT NULL,
+            detail       TEXT
+        ) STRICT;
+        CREATE INDEX task_events_by_task ON task_events(task_id, seq);
+
+        CREATE TABLE results (
+            task_id     TEXT PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+            shots       INTEGER NOT NULL,
+            shots_done  INTEGER NOT NULL,
+            partial     INTEGER NOT NULL,
+            data        TEXT NOT NULL,
+            timings     TEXT NOT NULL DEFAULT '{}',
+            metrics     TEXT NOT NULL DEFAULT '{}',
+            metadata    TEXT NOT NULL DEFAULT '{}',
+            updated_ms  INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE diagnostics (
+            task_id   TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            seq       INTEGER NOT NULL,
+            severity  TEXT NOT NULL,
+            code      TEXT NOT NULL,
+            message   TEXT NOT NULL,
+            file      TEXT NOT NULL,
+            line      INTEGER NOT NULL,
+            col       INTEGER NOT NULL,
+            PRIMARY KEY (task_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE workers (
+            owner       TEXT PRIMARY KEY,
+            pid         INTEGER NOT NULL,
+            started_ms  INTEGER NOT NULL,
+            expires_ms  INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE task_counts (
+            task_status TEXT PRIMARY KEY,
+            n           INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO task_counts (task_status, n) VALUES ('Created', 0), ('PayloadProcessing', 0),
+            ('Scheduled', 0), ('ExecutionStarted', 0), ('ExecutionCompleted', 0), ('Completed', 0),
+            ('Failed', 0), ('Cancelled', 0), ('PayloadProcessingError', 0);
+        CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks BEGIN
+            UPDATE task_counts SET n = n + 1 WHERE task_status = NEW.task_status;
+        END;
+        CREATE TRIGGER tasks_count_update AFTER UPDATE OF task_status ON tasks
+            WHEN OLD.task_status <> NEW.task_status BEGIN
+            UPDATE task_counts SET n = n - 1 WHERE task_status = OLD.task_status;
+            UPDATE task_counts SET n = n + 1 WHERE task_status = NEW.task_status;
+        END;
+        CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks BEGIN
+            UPDATE task_counts SET n = n - 1 WHERE task_status = OLD.task_status;
+        END;
+        """
+}

@@ -1,0 +1,68 @@
+// Typed errors of the task layer. Codes are stable (the CLI maps `not_found` to
+// exit status 5 and `ambiguous_id` to 2); messages follow the house voice.
+
+/// Why a task operation failed.
+public enum TaskError: QshError, Equatable {
+    /// No task has this id or id prefix.
+    case notFound(id: String)
+    /// The prefix matches more than one task.
+    case ambiguousPrefix(prefix: String, candidates: [String])
+    /// The text cannot be a task id or id prefix (too short, not hexadecimal).
+    case invalidID(text: String)
+    /// The state machine has no such edge.
+    case illegalTransition(id: String, from: TaskStatus, to: TaskStatus)
+    /// Cancel was asked once execution had started.
+    case cancelRefused(id: String, status: TaskStatus)
+    /// The task has no results (yet, or ever).
+    case noResults(id: String, status: TaskStatus)
+    /// The task's QPU is not known here.
+    case unknownQPU(id: String)
+    /// A submit request that cannot be stored (shots, tags...).
+    case invalidRequest(reason: String)
+
+    public var code: String {
+        switch self {
+        case .notFound: return "not_found"
+        case .ambiguousPrefix: return "ambiguous_id"
+        case .invalidID: return "invalid_id"
+        case .illegalTransition: return "illegal_transition"
+        case .cancelRefused: return "conflict"
+        case .noResults: return "no_results"
+        case .unknownQPU: return "not_found"
+        case .invalidRequest: return "invalid_argument"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .notFound(let id):
+            return "task '\(id)' not found"
+        case .ambiguousPrefix(let prefix, let candidates):
+            return "task id prefix '\(prefix)' is ambiguous; candidates: " + candidates.joined(separator: ", ")
+        case .invalidID(let text):
+            return "'\(text)' is not a task id; give a task id or a unique prefix of at least 4 hexadecimal digits"
+        case .illegalTransition(let id, let from, let to):
+            return "task '\(id)' cannot move from \(from.rawValue) to \(to.rawValue)"
+        case .cancelRefused(let id, let status):
+            return "task '\(id)' cannot be cancelled: it is \(status.rawValue) and execution has started"
+        case .noResults(let id, let status):
+            return "task '\(id)' has no results (it is \(status.rawValue))"
+        case .unknownQPU(let id):
+            return "QPU '\(id)' not found"
+        case .invalidRequest(let reason):
+            return reason
+        }
+    }
+
+    /// The task id the error is about, for the JSON error object.
+    public var taskID: String? {
+        switch self {
+        case .notFound(let id), .illegalTransition(let id, _, _), .cancelRefused(let id, _),
+            .noResults(let id, _):
+            return id
+        case .ambiguousPrefix(let prefix, _): return prefix
+        case .invalidID(let text): return text
+        case .unknownQPU, .invalidRequest: return nil
+        }
+    }
+}

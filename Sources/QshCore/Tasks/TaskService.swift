@@ -1,0 +1,173 @@
+// TaskService: what the commands do with tasks — submit, get, list, cancel, wait,
+// results, events — on top of the store. Cancel follows the lifecycle (idempotent
+// on terminal tasks, refused once execution started, completion wins a race).
+
+/// What a cancel request did.
+public enum CancelOutcome: Sendable {
+    /// The task is now Cancelled.
+    case cancelled(QuantumTask)
+    /// The task had already ended; nothing changed.
+    case alreadyTerminal(QuantumTask)
+
+    /// The task as it is now.
+    public var task: QuantumTask {
+        switch self {
+        case .cancelled(let t), .alreadyTerminal(let t): return t
+        }
+    }
+}
+
+/// How a wait ended, with the tasks as last read.
+public enum WaitOutcome: Sendable {
+    /// Every task reached a terminal state.
+    case finished([QuantumTask])
+    /// The timeout ran out first.
+    case timedOut([QuantumTask])
+    /// The caller's pause function reported an interrupt.
+    case interrupted([QuantumTask])
+
+    public var tasks: [QuantumTask] {
+        switch self {
+        case .finished(let t), .timedOut(let t), .interrupted(let t): return t
+        }
+    }
+}
+
+/// The polling schedule of a wait: exponential backoff from `initial` to `maximum`.
+public struct Backoff: Sendable {
+    public var initial: Double
+    public var factor: Double
+    public var maximum: Double
+
+    /// 50 ms, growing by half each poll, capped at 1 s: a local database is cheap to read.
+    public init(initial: Double = 0.05, factor: Double = 1.5, maximum: Double = 1.0) {
+        self.initial = initial
+        self.factor = factor
+        self.maximum = maximum
+    }
+
+    /// The delay after `delay`.
+    public func next(after delay: Double) -> Double { min(maximum, delay * factor) }
+}
+
+/// Task operations for the commands. Not Sendable (it owns a store).
+public final class TaskService {
+    public let store: TaskStore
+    public let clock: any WallClock
+
+    public init(store: TaskStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Highest seed drawn at random: seeds stay exact in JSON (2^53).
+    static let randomSeedBound: UInt64 = 1 << 53
+
+    /// Builds the task a request describes, without storing it.
+    public func makeTask(_ request: SubmitRequest) throws -> QuantumTask {
+        guard request.shots > 0 else { throw TaskError.invalidRequest(reason: "shots must be at least 1") }
+        for key in request.tags.keys where key.isEmpty {
+            throw TaskError.invalidRequest(reason: "tag keys cannot be empty")
+        }
+        let now = clock.now()
+        var rng = SystemRandomNumberGenerator()
+        return QuantumTask(
+            id: TaskID.generate(using: &rng), status: .created, qpuID: request.qpuID, shots: request.shots,
+            seed: request.seed ?? UInt64.random(in: 0..<Self.randomSeedBound, using: &rng), name: request.name,
+            tags: request.tags, definitionID: TaskID.generate(using: &rng), createdBy: request.createdBy,
+            createdDate: now, updatedDate: now)
+    }
+
+    /// Stores a new Created task and returns it; it never runs the program.
+    public func submit(_ request: SubmitRequest, actor: String = "cli") throws -> QuantumTask {
+        let task = try makeTask(request)
+        try store.insert(task, source: request.source, fileName: request.fileName, actor: actor)
+        return task
+    }
+
+    /// The task whose id is, or starts with, `idOrPrefix`.
+    /// - Throws: `TaskError.notFound`, `.ambiguousPrefix`, `.invalidID`.
+    public func get(_ idOrPrefix: String) throws -> QuantumTask {
+        let id = try store.resolve(idOrPrefix)
+        guard let task = try store.task(id: id) else { throw TaskError.notFound(id: idOrPrefix) }
+        return task
+    }
+
+    /// A page of tasks.
+    public func list(_ query: TaskQuery) throws -> TaskPage { try store.list(query) }
+
+    /// The task and its event log.
+    public func events(_ idOrPrefix: String) throws -> (QuantumTask, [TaskEvent]) {
+        let task = try get(idOrPrefix)
+        return (task, try store.events(taskID: task.id))
+    }
+
+    /// The task and its results (final, or partial while running).
+    /// - Throws: `TaskError.noResults` when nothing was recorded.
+    public func results(_ idOrPrefix: String) throws -> (QuantumTask, TaskResult) {
+        let task = try get(idOrPrefix)
+        guard let result = try store.result(taskID: task.id) else {
+            throw TaskError.noResults(id: task.id, status: task.status)
+        }
+        return (task, result)
+    }
+
+    /// Cancels a task if the lifecycle allows it.
+    /// - Throws: `TaskError.cancelRefused` once execution has started (completion wins).
+    public func cancel(_ idOrPrefix: String, actor: String = "cli") throws -> CancelOutcome {
+        var task = try get(idOrPrefix)
+        // Each round either wins the compare-and-set or sees a newer state; the lifecycle
+        // is finite, so this ends within a few rounds.
+        for _ in 0..<16 {
+            if task.status.isTerminal { return .alreadyTerminal(task) }
+            guard TaskStateMachine.cancellable.contains(task.status) else {
+                throw TaskError.cancelRefused(id: task.id, status: task.status)
+            }
+            if try store.transition(
+                task.id, from: task.status, to: .cancelled, at: clock.now(), actor: actor,
+                detail: "cancelled by the user")
+            {
+                return .cancelled(try store.task(id: task.id) ?? task)
+            }
+            guard let now = try store.task(id: task.id) else { throw TaskError.notFound(id: task.id) }
+            task = now
+        }
+        throw TaskError.cancelRefused(id: task.id, status: task.status)
+    }
+
+    /// Polls until every task is terminal, the timeout runs out, or `pause` reports an
+    /// interrupt. `onChange` sees every task whenever its state or shot count changes
+    /// (and once at the start).
+    /// - Parameters:
+    ///   - ids: full task ids.
+    ///   - pause: sleeps for the given seconds; returns false when interrupted.
+    public func waitUntilTerminal(
+        ids: [String], timeout: Double, backoff: Backoff = Backoff(), pause: (Double) -> Bool,
+        onChange: (QuantumTask) -> Void
+    ) throws -> WaitOutcome {
+        let deadline = clock.now().adding(seconds: timeout)
+        var seen: [String: (TaskStatus, Int)] = [:]
+        var delay = backoff.initial
+        while true {
+            var current: [QuantumTask] = []
+            for id in ids {
+                guard let task = try store.task(id: id) else { throw TaskError.notFound(id: id) }
+                current.append(task)
+                let key = (task.status, task.shotsDone)
+                if seen[id].map({ $0 != key }) ?? true {
+                    seen[id] = key
+                    onChange(task)
+                }
+            }
+            if current.allSatisfy(\.status.isTerminal) { return .finished(current) }
+            let now = clock.now()
+            if now >= deadline { return .timedOut(current) }
+            let sleep = min(delay, now.seconds(until: deadline))
+            if !pause(sleep) { return .interrupted(current) }
+            delay = backoff.next(after: delay)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension TaskService: Sendable {}

@@ -1,0 +1,261 @@
+// The worker: claims Created tasks with a lease and drives each one through
+// PayloadProcessing (compile, check against the QPU), Scheduled, ExecutionStarted
+// (partial counts as shots complete), ExecutionCompleted and Completed, or ends it
+// in PayloadProcessingError or Failed. The compile step and the QPUs are injected.
+
+/// Why a program could not be compiled: its diagnostics and the failure's class.
+public struct CompileFailure: Error, Sendable {
+    public var errorClass: ErrorClass
+    public var diagnostics: [Diagnostic]
+
+    public init(errorClass: ErrorClass, diagnostics: [Diagnostic]) {
+        self.errorClass = errorClass
+        self.diagnostics = diagnostics
+    }
+
+    /// One `file:line:col: message` line per error, as stored in `error_reasons`.
+    public var reasons: [String] {
+        let errors = diagnostics.filter { $0.severity == .error }
+        return (errors.isEmpty ? diagnostics : errors).map { "\($0.location): \($0.message)" }
+    }
+}
+
+/// The compile step: OpenQASM text and its file name to a circuit, or diagnostics.
+public struct TaskCompiler: Sendable {
+    public var compile: @Sendable (_ source: String, _ fileName: String) -> Result<Circuit, CompileFailure>
+
+    public init(_ compile: @escaping @Sendable (_ source: String, _ fileName: String) -> Result<Circuit, CompileFailure>) {
+        self.compile = compile
+    }
+}
+
+/// How a worker runs.
+public struct WorkerOptions: Sendable {
+    /// The lease owner id, unique per worker process, e.g. `pid 4242 on host`.
+    public var owner: String
+    /// How long a lease lasts unless renewed.
+    public var leaseSeconds: Double
+    /// Threads handed to the QPU.
+    public var threads: Int
+    public var precision: Precision
+    /// Least time between two progress writes.
+    public var progressInterval: Double
+
+    public init(
+        owner: String, leaseSeconds: Double = 15, threads: Int = 1, precision: Precision = .double,
+        progressInterval: Double = 0.2
+    ) {
+        self.owner = owner
+        self.leaseSeconds = leaseSeconds
+        self.threads = threads
+        self.precision = precision
+        self.progressInterval = progressInterval
+    }
+}
+
+/// Claims and runs tasks. Not Sendable (it owns a store); one per thread.
+public final class Worker {
+    public let store: TaskStore
+    public let clock: any WallClock
+    public let compiler: TaskCompiler
+    public let qpus: [any QPU]
+    public let options: WorkerOptions
+
+    public init(
+        store: TaskStore, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU], options: WorkerOptions
+    ) {
+        self.store = store
+        self.clock = clock
+        self.compiler = compiler
+        self.qpus = qpus
+        self.options = options
+    }
+
+    var actor: String { "worker \(options.owner)" }
+
+    /// Fails the tasks of lost workers.
+    @discardableResult
+    public func sweep() throws -> [QuantumTask] {
+        try RecoverySweep(store: store, clock: clock, actor: options.owner).run()
+    }
+
+    /// Claims the oldest Created task and runs it to its end.
+    /// - Returns: the task as it ended, or nil when none was waiting.
+    public func runNext() throws -> QuantumTask? {
+        guard let task = try store.claimNext(owner: options.owner, at: clock.now(), leaseSeconds: options.leaseSeconds)
+        else { return nil }
+        do {
+            try process(task)
+        } catch {
+            // Never leave a claimed task behind: fail it now if the store still lets us,
+            // otherwise its lease runs out and the sweep fails it.
+            if let now = try? store.task(id: task.id), !now.status.isTerminal {
+                _ = try? store.transition(
+                    task.id, from: now.status, to: .failed, at: clock.now(), actor: actor,
+                    detail: "worker error",
+                    changes: TaskChanges(errorClass: .internalError, errorReasons: ["worker error: \(error)"]))
+            }
+            throw error
+        }
+        return try store.task(id: task.id)
+    }
+
+    /// Runs tasks until none is waiting.
+    /// - Returns: how many tasks it ran.
+    @discardableResult
+    public func drain() throws -> Int {
+        var count = 0
+        while try runNext() != nil { count += 1 }
+        return count
+    }
+
+    /// Moves `task` on; false when someone else moved it first (a cancel), in which
+    /// case the worker lets the task go.
+    private func move(
+        _ task: QuantumTask, _ from: TaskStatus, _ to: TaskStatus, detail: String? = nil,
+        changes: TaskChanges = TaskChanges(), extra: ((Connection) throws -> Void)? = nil
+    ) throws -> Bool {
+        let moved = try store.transition(
+            task.id, from: from, to: to, at: clock.now(), actor: actor, detail: detail, changes: changes, extra: extra)
+        if !moved { try store.releaseLease(id: task.id, owner: options.owner) }
+        return moved
+    }
+
+    private func fail(
+        _ task: QuantumTask, from: TaskStatus, to: TaskStatus, _ errorClass: ErrorClass, _ reasons: [String],
+        extra: ((Connection) throws -> Void)? = nil
+    ) throws {
+        _ = try move(
+            task, from, to, detail: reasons.first, changes: TaskChanges(errorClass: errorClass, errorReasons: reasons),
+            extra: extra)
+    }
+
+    /// Drives a claimed (PayloadProcessing) task to a terminal state.
+    public func process(_ task: QuantumTask) throws {
+        let claimed = clock.now()
+        guard let definition = try store.definition(id: task.definitionID) else {
+            return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
+        }
+        // PayloadProcessing: parse, check, lower.
+        let circuit: Circuit
+        switch compiler.compile(definition.source, definition.fileName) {
+        case .success(let c):
+            circuit = c
+        case .failure(let failure):
+            return try fail(
+                task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
+                extra: { try TaskStore.saveDiagnostics($0, taskID: task.id, failure.diagnostics) })
+        }
+        guard let qpu = qpus.first(where: { $0.id == task.qpuID }) else {
+            return try fail(
+                task, from: .payloadProcessing, to: .payloadProcessingError, .unsupportedFeature,
+                ["QPU '\(task.qpuID)' is not available"])
+        }
+        if task.shots > qpu.capabilities.maxShots {
+            return try fail(
+                task, from: .payloadProcessing, to: .payloadProcessingError, .resourceLimit,
+                ["\(task.shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"])
+        }
+
+        let request = RunRequest(
+            circuit: circuit, shots: task.shots, seed: task.seed, threads: options.threads,
+            precision: options.precision)
+        do {
+            try qpu.validate(request)
+        } catch let error as QPUError {
+            return try fail(task, from: .payloadProcessing, to: .payloadProcessingError, error.errorClass, [error.message])
+        } catch {
+            return try fail(task, from: .payloadProcessing, to: .payloadProcessingError, .internalError, ["\(error)"])
+        }
+        let compiled = clock.now()
+
+        var rng = SystemRandomNumberGenerator()
+        let compilationID = TaskID.generate(using: &rng)
+        guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilationID: compilationID)) else {
+            return
+        }
+        guard try move(task, .scheduled, .executionStarted) else { return }
+
+        // ExecutionStarted: run, writing progress and renewing the lease as shots complete.
+        let started = clock.now()
+        var lastWrite = started
+        var lastRenewal = started
+        let outcome: Result<RunResult, Error>
+        do {
+            let result = try qpu.run(request) { progress in
+                let now = clock.now()
+                guard lastWrite.seconds(until: now) >= options.progressInterval
+                else { return true }
+                lastWrite = now
+                do {
+                    try store.recordProgress(
+                        id: task.id, shots: task.shots, shotsDone: progress.shotsDone,
+                        partial: progress.partial.isEmpty ? nil : progress.partial, at: now)
+                    if lastRenewal.seconds(until: now) >= options.leaseSeconds / 3 {
+                        lastRenewal = now
+                        try store.renewLeases(owner: options.owner, at: now, leaseSeconds: options.leaseSeconds)
+                    }
+                } catch {
+                    // A busy database must not stop the run: progress is advisory, the
+                    // next write (and the final one) carry the whole state again.
+                }
+                return true
+            }
+            outcome = .success(result)
+        } catch {
+            outcome = .failure(error)
+        }
+        let finished = clock.now()
+
+        switch outcome {
+        case .failure(let error as QPUError):
+            return try fail(task, from: .executionStarted, to: .failed, error.errorClass, [error.message])
+        case .failure(let error):
+            return try fail(task, from: .executionStarted, to: .failed, .executionError, ["\(error)"])
+        case .success(let run):
+            let result = TaskResult(
+                taskID: task.id, shots: task.shots, shotsDone: run.shots, partial: false, registers: run.registers,
+                timings: [
+                    ("queue", task.createdDate.seconds(until: claimed)),
+                    ("compile", claimed.seconds(until: compiled)),
+                    ("simulate", Self.microseconds(run.timings.simulate)),
+                    ("sample", Self.microseconds(run.timings.sample)),
+                    ("execute", started.seconds(until: finished)),
+                ],
+                metrics: Self.metricsJSON(run.metrics),
+                metadata: Self.metadataJSON(run.metadata, qpu: qpu.id, request: request))
+            guard
+                try move(
+                    task, .executionStarted, .executionCompleted, changes: TaskChanges(shotsDone: run.shots),
+                    extra: { try TaskStore.saveResult($0, result, at: finished) })
+            else { return }
+            _ = try move(task, .executionCompleted, .completed)
+        }
+    }
+
+    /// Seconds rounded to the microsecond, so the stored JSON stays short.
+    static func microseconds(_ seconds: Double) -> Double { (seconds * 1_000_000).rounded() / 1_000_000 }
+
+    static func metricsJSON(_ m: CircuitMetrics) -> JSONValue {
+        .object([
+            ("qubits", .int(m.qubits)),
+            ("clbits", .int(m.clbits)),
+            ("gate_counts", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
+            ("depth", .int(m.depth)),
+            ("fused_gates", .int(m.fusedGates)),
+        ])
+    }
+
+    static func metadataJSON(_ metadata: [String: String], qpu: String, request: RunRequest) -> JSONValue {
+        var members: [(String, JSONValue)] = [("qpu_id", .string(qpu))]
+        var defaults: [String: String] = [
+            "seed": String(request.seed), "threads": String(request.threads), "precision": request.precision.rawValue,
+        ]
+        for (k, v) in metadata { defaults[k] = v }
+        for key in defaults.keys.sorted() { members.append((key, .string(defaults[key] ?? ""))) }
+        return .object(members)
+    }
+}
+
+@available(*, unavailable)
+extension Worker: Sendable {}

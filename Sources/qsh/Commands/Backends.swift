@@ -1,0 +1,122 @@
+// The QPUs and the compile step the task commands use: the OpenQASM front end plus
+// lowering, and the state-vector simulator. A scripted `test:sleep` QPU exists only
+// when QSH_TEST_QPU=1, so the end-to-end tests can hold a task mid-run.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import QshCore
+
+enum Backends {
+    /// The QPU used when `--qpu` is not given.
+    static let defaultQPU = "sim:statevector"
+
+    /// The QPUs this qsh can run tasks on: the state-vector simulator (and the test QPU).
+    static func qpus(_ environment: [String: String]) -> [any QPU] {
+        var list: [any QPU] = [StateVectorQPU(memoryLimit: memoryLimit(environment))]
+        if environment["QSH_TEST_QPU"] == "1" {
+            let delay = environment["QSH_TEST_SHOT_MS"].flatMap(Int.init) ?? 10
+            list.append(SleepQPU(millisecondsPerShot: min(60_000, max(0, delay))))
+        }
+        return list
+    }
+
+    /// Bytes the simulator may allocate: $QSH_MEMORY_LIMIT (bytes, or with a K/M/G suffix),
+    /// else what `qsh qasm run` allows (three quarters of physical memory).
+    static func memoryLimit(_ environment: [String: String]) -> Int {
+        if let text = environment["QSH_MEMORY_LIMIT"], let bytes = parseBytes(text) { return bytes }
+        return QasmRunCommand.memoryLimit()
+    }
+
+    static func parseBytes(_ text: String) -> Int? {
+        let scales: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.last, let scale = scales[Character(last.uppercased())] {
+            guard let n = Int(text.dropLast()), n > 0 else { return nil }
+            return n.multipliedReportingOverflow(by: scale).overflow ? nil : n * scale
+        }
+        return Int(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The compile step of the worker and of `--dry-run`: the OpenQASM front end, then
+    /// lowering. A stored program is self-contained: only the embedded qelib1.inc can be
+    /// included (the worker does not read the submitter's files).
+    static func compiler() -> TaskCompiler {
+        TaskCompiler { text, file in
+            let checked = QASMFrontEnd.check(SourceFile(name: file, text: text))
+            guard let program = checked.program, !checked.hasErrors else {
+                return .failure(CompileFailure(errorClass: errorClass(of: checked.diagnostics), diagnostics: checked.diagnostics))
+            }
+            do throws(LoweringError) {
+                return .success(try Lowering.lower(program))
+            } catch {
+                return .failure(
+                    CompileFailure(
+                        errorClass: .resourceLimit,
+                        diagnostics: [
+                            Diagnostic(code: error.code, message: error.message, at: SourceLocation(file: file, line: 1, column: 1))
+                        ]))
+            }
+        }
+    }
+
+    /// The class of a compile failure, from its first error's code: limits are
+    /// resource_limit, valid-but-unrunnable programs unsupported_feature, the rest
+    /// invalid_program.
+    static func errorClass(of diagnostics: [Diagnostic]) -> ErrorClass {
+        let codes = diagnostics.filter { $0.severity == .error }.map(\.code)
+        let limits: Set<String> = [
+            "file-too-large", "program-too-large", "register-too-large", "expression-too-deep", "gate-too-deep",
+            "include-too-deep",
+        ]
+        let unsupported: Set<String> = ["opaque-gate-application", "unsupported-version", "include-not-found"]
+        guard let first = codes.first else { return .invalidProgram }
+        if limits.contains(first) { return .resourceLimit }
+        if unsupported.contains(first) { return .unsupportedFeature }
+        return .invalidProgram
+    }
+
+    /// Threads for the simulator: $QSH_THREADS, else the online CPUs.
+    static func threads(_ environment: [String: String]) -> Int {
+        if let text = environment["QSH_THREADS"], let n = Int(text), n > 0 { return min(n, QasmRunCommand.maximumThreads) }
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+}
+
+/// A QPU for the end-to-end tests: every shot sleeps, then measures all zeros.
+/// Shot-by-shot, so partial counts and progress are visible.
+struct SleepQPU: QPU {
+    var millisecondsPerShot: Int
+    var id: String { "test:sleep" }
+    var summary: String { "test QPU: sleeps per shot and measures zeros (QSH_TEST_QPU=1)" }
+    var capabilities: QPUCapabilities {
+        QPUCapabilities(maxQubits: 30, maxShots: 1_000_000, memoryLimit: 1 << 30, supportsMidCircuitMeasurement: true)
+    }
+
+    func validate(_ request: RunRequest) throws {
+        if request.circuit.qubitCount > capabilities.maxQubits {
+            throw QPUError(
+                .resourceLimit,
+                "the program uses \(request.circuit.qubitCount) qubits; 'test:sleep' has \(capabilities.maxQubits)")
+        }
+    }
+
+    func run(_ request: RunRequest, progress: (RunProgress) -> Bool) throws -> RunResult {
+        let registers = request.circuit.classicalRegisters
+        func counts(_ n: Int) -> [RegisterCounts] {
+            registers.map { RegisterCounts(name: $0.name, width: $0.size, counts: [String(repeating: "0", count: $0.size): n]) }
+        }
+        for shot in 1...max(1, request.shots) {
+            if millisecondsPerShot > 0 { usleep(UInt32(millisecondsPerShot * 1000)) }
+            if !progress(RunProgress(shotsDone: shot, shots: request.shots, partial: counts(shot))) {
+                throw QPUError(.executionError, "interrupted")
+            }
+        }
+        return RunResult(
+            registers: counts(request.shots), shots: request.shots,
+            metrics: CircuitMetrics(
+                qubits: request.circuit.qubitCount, clbits: request.circuit.clbitCount, gateCounts: [:],
+                depth: 0, fusedGates: 0),
+            timings: RunTimings(simulate: 0, sample: 0), metadata: ["simulator": "test:sleep"])
+    }
+}

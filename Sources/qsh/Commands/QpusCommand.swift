@@ -1,0 +1,82 @@
+// `qsh qpus list` and `qsh qpus get`: the QPUs this qsh can run tasks on and
+// their capabilities.
+import QshCore
+
+enum QpusCommand {
+    static let command = Command(
+        name: "qpus",
+        summary: "Show the QPUs tasks can run on",
+        subcommands: [
+            Command(
+                name: "list", summary: "List the QPUs and their limits", synopsis: ["qpus list"],
+                examples: ["qsh qpus list", "qsh qpus list --json | jq -r '.elements[].id'"],
+                options: CommonOptions.output,
+                run: { invocation in
+                    let format = try OutputFormat.resolve(invocation)
+                    let qpus = Backends.qpus(invocation.context.environment)
+                    invocation.stdout.write(render(qpus, format: format, color: invocation.context.terminal.colorStdout))
+                    return .ok
+                }),
+            Command(
+                name: "get", summary: "Show one QPU", synopsis: ["qpus get <id>"],
+                examples: ["qsh qpus get sim:statevector --json"],
+                options: CommonOptions.output,
+                arguments: 1...1,
+                run: { invocation in
+                    let format = try OutputFormat.resolve(invocation)
+                    let id = invocation.positionals[0]
+                    guard let qpu = Backends.qpus(invocation.context.environment).first(where: { $0.id == id }) else {
+                        throw TaskCLI.failure(.unknownQPU(id: id))
+                    }
+                    switch format {
+                    case .json: invocation.stdout.line(json(qpu).prettySerialized())
+                    case .ndjson: invocation.stdout.line(json(qpu).serialized())
+                    default:
+                        invocation.stdout.write(
+                            render([qpu], format: format, color: invocation.context.terminal.colorStdout))
+                    }
+                    return .ok
+                }),
+        ])
+
+    static func json(_ qpu: any QPU) -> JSONValue {
+        let c = qpu.capabilities
+        return .object([
+            ("id", .string(qpu.id)),
+            ("summary", .string(qpu.summary)),
+            ("max_qubits", .int(c.maxQubits)),
+            ("max_shots", .int(c.maxShots)),
+            ("memory_limit", .int(c.memoryLimit)),
+            ("mid_circuit_measurement", .bool(c.supportsMidCircuitMeasurement)),
+        ])
+    }
+
+    static func mebibytes(_ bytes: Int) -> String { "\(bytes / (1 << 20)) MiB" }
+
+    static func render(_ qpus: [any QPU], format: OutputFormat, color: Bool) -> String {
+        let rows = qpus.map { q in
+            [q.id, String(q.capabilities.maxQubits), String(q.capabilities.maxShots),
+             mebibytes(q.capabilities.memoryLimit), q.summary]
+        }
+        switch format {
+        case .json:
+            return JSONValue.object([
+                ("elements", .array(qpus.map(json))), ("page", 0), ("size", .int(qpus.count)),
+                ("total", .int(qpus.count)),
+            ]).prettySerialized() + "\n"
+        case .ndjson: return qpus.map { json($0).serialized() + "\n" }.joined()
+        case .csv:
+            return TableRenderer.csv(
+                ["id", "max_qubits", "max_shots", "memory_limit", "summary"].map { Column($0) },
+                qpus.map { q in
+                    [q.id, String(q.capabilities.maxQubits), String(q.capabilities.maxShots),
+                     String(q.capabilities.memoryLimit), q.summary]
+                })
+        case .tsv: return TableRenderer.tsv(rows)
+        case .table, .wide:
+            return TableRenderer.table(
+                [Column("ID"), Column("QUBITS", .right), Column("MAX SHOTS", .right), Column("MEMORY", .right),
+                 Column("SUMMARY")], rows, color: color)
+        }
+    }
+}

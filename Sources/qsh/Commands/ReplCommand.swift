@@ -1,0 +1,96 @@
+// `qsh repl [--keep-going]` and bare `qsh`: the interactive shell on a terminal, or the
+// lines of a script on standard input (REPL/Repl.swift holds the loop).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import QshCore
+
+enum ReplCommand {
+    static let command = Command(
+        name: "repl",
+        summary: "Run the interactive shell, or the commands of a script on stdin",
+        synopsis: ["repl [--keep-going] [--db <path>] [-o <format>]"],
+        details: """
+            Each line is a qsh command without the 'qsh' prefix, split with shell-like quoting
+            ('single', "double", \\ escapes, # comments), and lines that start with a dot are the
+            shell's own commands ('.help' lists them). Bare 'qsh' does the same.
+
+            On a terminal: a prompt, line editing, Tab completion and history in
+            $XDG_STATE_HOME/qsh/history ($QSH_HISTORY overrides; empty turns it off). Ctrl-C
+            drops the line or stops the running command; Ctrl-D on an empty line leaves.
+
+            Otherwise the lines of stdin run in order with no prompt, and the first failing
+            command stops the script with its exit status, unless --keep-going is given (the
+            status is then the last failure's). --db and -o apply to the whole session.
+            """,
+        examples: ["qsh", "qsh repl < night.qsh", "qsh repl --keep-going < night.qsh"],
+        options: [
+            OptionSpec("--keep-going", short: "k", help: "in a script, run every line even after a failure"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        run: { invocation in
+            let context = invocation.context
+            guard !context.inShell else { throw UsageError("already in the shell") }
+            return start(context: context, arguments: invocation.arguments)
+        })
+
+    /// Starts a session: interactive when stdin is a terminal, else batch.
+    /// `arguments` may hold `--keep-going`, `--db`, `--output`/`--json` (session-wide).
+    static func start(context: CommandContext, arguments: ParsedArguments) -> ExitStatus {
+        if let db = arguments.value("--db") { context.environment["QSH_DB"] = db }
+        if arguments.has("--json") {
+            context.sessionOutput = .json
+        } else if let text = arguments.value("--output"), let format = OutputFormat(rawValue: text) {
+            context.sessionOutput = format
+        }
+        let interactive = context.terminal.stdinIsTTY
+        let sources = CompletionSources.live(context: context)
+        var history = History(path: interactive ? History.path(environment: context.environment) : nil)
+        let editor: LineEditor
+        if interactive {
+            Interrupts.install(.shell)
+            if let warning = history.load() { context.stderr.line("qsh: " + warning) }
+            if context.terminal.stderrIsTTY {
+                let completer = Completer(
+                    commands: CommandTable.root, metaCommands: Repl.metaCommands,
+                    sources: sources)
+                editor = ReadlineEditor(completer: completer, history: history.entries, cap: history.cap)
+            } else {
+                editor = PlainLineEditor(fd: 0, prompts: context.stderr)
+            }
+        } else {
+            editor = PlainLineEditor(fd: 0)
+        }
+        var repl = Repl(
+            context: context, editor: editor, mode: interactive ? .interactive : .batch,
+            keepGoing: arguments.has("--keep-going"), history: history)
+        repl.qpuIDs = sources.qpuIDs
+        return repl.run()
+    }
+}
+
+extension CompletionSources {
+    /// The sources of a real session: the QPUs this qsh can run on, the current folder,
+    /// and task ids from the task database.
+    static func live(context: CommandContext) -> CompletionSources {
+        let environment = context.environment
+        return CompletionSources(
+            taskIDs: { prefix in liveTaskIDs(context, prefix) },
+            qpuIDs: { Backends.qpus(environment).map(\.id) }, listDirectory: readDirectory, home: context.home)
+    }
+
+    /// Task ids from the task database that start with `prefix`, newest first (the 500
+    /// newest tasks are looked at). A database that does not exist yet is not created.
+    static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] {
+        let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
+        let path = TaskCLI.databasePath(invocation)
+        guard access(path, R_OK) == 0, let store = try? TaskStore.open(path: path) else { return [] }
+        var query = TaskQuery()
+        query.limit = 500
+        guard let page = try? store.list(query) else { return [] }
+        let wanted = prefix.lowercased()
+        return page.tasks.map(\.id).filter { $0.hasPrefix(wanted) }
+    }
+}

@@ -1,0 +1,222 @@
+// `qsh tasks ...`: the group entry and what its subcommands share — finding and
+// opening the database, mapping task errors to exit statuses, reading programs,
+// and following tasks until they end (wait, get --wait, submit --wait).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import QshCore
+
+enum TasksCommand {
+    static let command = Command(
+        name: "tasks",
+        summary: "Submit programs as tasks and follow them to their results",
+        details: "Task ids are UUIDs; any unique prefix of 4 or more characters works, as in git.",
+        examples: [
+            "qsh tasks submit bell.qasm --shots 1000 --wait",
+            "ID=$(qsh tasks submit bell.qasm -q) && qsh tasks wait $ID && qsh tasks results $ID",
+            "qsh tasks list --status Completed --json | jq '.elements[].id'",
+        ],
+        subcommands: [
+            TasksSubmitCommand.command,
+            TasksGetCommand.command,
+            TasksListCommand.command,
+            TasksWaitCommand.command,
+            TasksCancelCommand.command,
+            TasksResultsCommand.command,
+            TasksEventsCommand.command,
+        ])
+}
+
+/// Helpers shared by the task commands.
+enum TaskCLI {
+    /// `--db`, else $QSH_DB, else $XDG_DATA_HOME/qsh/tasks.sqlite, else ~/.local/share/qsh/tasks.sqlite.
+    static func databasePath(_ invocation: Invocation) -> String {
+        let env = invocation.context.environment
+        if let db = invocation.arguments.value("--db"), !db.isEmpty { return db }
+        if let db = env["QSH_DB"], !db.isEmpty { return db }
+        if let data = env["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/qsh/tasks.sqlite" }
+        return invocation.context.home + "/.local/share/qsh/tasks.sqlite"
+    }
+
+    /// The database path made absolute (for a worker started elsewhere).
+    static func absoluteDatabasePath(_ invocation: Invocation) -> String {
+        let path = databasePath(invocation)
+        return path.hasPrefix("/") ? path : invocation.context.currentDirectory + "/" + path
+    }
+
+    /// Opens the store and a service over it with the system clock.
+    static func service(_ invocation: Invocation) throws -> TaskService {
+        TaskService(store: try TaskStore.open(path: databasePath(invocation)), clock: SystemClock())
+    }
+
+    /// Who submits: $USER, else $LOGNAME, else the uid.
+    static func userName(_ context: CommandContext) -> String {
+        if let user = context.environment["USER"], !user.isEmpty { return user }
+        if let user = context.environment["LOGNAME"], !user.isEmpty { return user }
+        return "uid \(getuid())"
+    }
+
+    /// Runs `body`, turning task errors into failures with the documented exit statuses.
+    static func mapErrors(_ body: () throws -> ExitStatus) throws -> ExitStatus {
+        do {
+            return try body()
+        } catch let error as TaskError {
+            throw failure(error)
+        }
+    }
+
+    /// The exit status and JSON details of a task error.
+    static func failure(_ error: TaskError) -> CommandFailure {
+        let status: ExitStatus
+        switch error {
+        case .notFound, .unknownQPU: status = .notFound
+        case .ambiguousPrefix, .invalidID, .invalidRequest: status = .usage
+        case .noResults(_, let s) where s.isUnsuccessful: status = .taskFailed
+        case .noResults(_, .cancelled): status = .cancelled
+        default: status = .failure
+        }
+        var details: [(String, JSONValue)] = []
+        if let id = error.taskID { details.append(("task_id", .string(id))) }
+        if case .ambiguousPrefix(_, let candidates) = error {
+            details.append(("candidates", .array(candidates.map { .string($0) })))
+        }
+        return CommandFailure(status: status, code: error.code, message: error.message, details: details)
+    }
+
+    /// Reads a program from a file, or from stdin for `-`, as `qsh qasm check` does.
+    /// - Returns: the text and the name diagnostics use (the path as given, `<stdin>` for `-`).
+    static func readProgram(_ path: String) throws -> (text: String, name: String) {
+        let input = try QasmInput.read(path, limits: .standard)
+        return (String(decoding: input.source.bytes, as: UTF8.self), input.source.name)
+    }
+
+    /// `--timeout` in seconds (default 300 s: waits are always finite).
+    static func timeout(_ invocation: Invocation) throws -> Double {
+        try invocation.arguments.duration("--timeout") ?? 300
+    }
+
+    /// Follows `ids` until they end, streaming NDJSON status lines for `-o ndjson` and
+    /// drawing progress on a terminal; then prints the final state and picks the exit
+    /// status (0 Completed, 3 Failed/PayloadProcessingError, 6 Cancelled, 124 timeout,
+    /// 130 Ctrl-C).
+    static func follow(
+        _ ids: [String], service: TaskService, invocation: Invocation, format: OutputFormat, quiet: Bool = false,
+        showResults: Bool = false
+    ) throws -> ExitStatus {
+        let context = invocation.context
+        let timeout = try timeout(invocation)
+        let progress = Progress(stream: context.stderr, enabled: context.terminal.stderrIsTTY && !quiet)
+        let watch = SignalWatch([SIGINT])
+        defer { watch.restore() }
+        var lastStatus: [String: TaskStatus] = [:]
+        let outcome = try service.waitUntilTerminal(
+            ids: ids, timeout: timeout,
+            pause: { seconds in watch.sleep(seconds) == nil },
+            onChange: { task in
+                if format == .ndjson && !quiet {
+                    // A new state is a "status" event; more shots done in the same state, "progress".
+                    let kind = lastStatus[task.id] == task.status ? "progress" : "status"
+                    lastStatus[task.id] = task.status
+                    context.stdout.write(TaskRenderer.statusEvent(task, kind: kind))
+                    context.stdout.flush()
+                }
+                if ids.count == 1 { progress.update(task) }
+            })
+        progress.clear()
+        let tasks = outcome.tasks
+        switch outcome {
+        case .interrupted where invocation.arguments.has("--cancel-on-interrupt"):
+            watch.restore()
+            var notes: [String] = []
+            for task in tasks where !task.status.isTerminal {
+                do {
+                    let outcome = try service.cancel(task.id, actor: "cli \(userName(context))")
+                    notes.append("\(TaskRenderer.shortID(task.id)) is \(outcome.task.status.rawValue)")
+                } catch let error as TaskError {
+                    notes.append(error.message)
+                }
+            }
+            throw CommandFailure(
+                status: .interrupted, code: "interrupted",
+                message: "stopped waiting and asked to cancel: " + notes.joined(separator: "; "),
+                details: [("task_id", .string(ids.first ?? ""))])
+        case .interrupted:
+            watch.restore()
+            let follow = ids.map { "qsh tasks wait \(TaskRenderer.shortID($0))" }.joined(separator: "; ")
+            let states = tasks.map { "\(TaskRenderer.shortID($0.id)) is \($0.status.rawValue)" }.joined(separator: ", ")
+            throw CommandFailure(
+                status: .interrupted, code: "interrupted",
+                message: "stopped waiting (\(states)); the task keeps running. Follow it with: \(follow)",
+                details: [("task_id", .string(ids.first ?? ""))])
+        case .timedOut:
+            let pending = tasks.filter { !$0.status.isTerminal }
+            let what = pending.map { "task '\($0.id)' is still \($0.status.rawValue)" }.joined(separator: "; ")
+            throw CommandFailure(
+                status: .timedOut, code: "timeout",
+                message: "timed out after \(TaskRenderer.formatSeconds(timeout)): \(what)",
+                details: [("task_id", .string(pending.first?.id ?? ""))])
+        case .finished:
+            break
+        }
+        if !quiet {
+            switch format {
+            case .ndjson:
+                for task in tasks { context.stdout.write(task.wireJSON.serialized() + "\n") }
+                if showResults, let task = tasks.first, task.status == .completed,
+                    let result = try service.store.result(taskID: task.id)
+                {
+                    context.stdout.write(result.wireJSON.serialized() + "\n")
+                }
+            case .json where tasks.count == 1:
+                var object = tasks[0].wireJSON
+                if showResults, tasks[0].status == .completed, let result = try service.store.result(taskID: ids[0]),
+                    case .object(var members) = object
+                {
+                    members.append(("results", result.wireJSON))
+                    object = .object(members)
+                }
+                context.stdout.write(object.prettySerialized() + "\n")
+            case .table, .wide:
+                if tasks.count == 1 {
+                    context.stdout.write(TaskRenderer.task(tasks[0], format: format, color: context.terminal.colorStdout))
+                    if showResults, tasks[0].status == .completed,
+                        let result = try service.store.result(taskID: ids[0])
+                    {
+                        context.stdout.write("\n")
+                        context.stdout.write(
+                            TaskRenderer.result(result, format: format, color: context.terminal.colorStdout))
+                    }
+                } else {
+                    context.stdout.write(
+                        TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
+                }
+            default:
+                context.stdout.write(
+                    TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
+            }
+        }
+        return exitStatus(for: tasks)
+    }
+
+    /// 3 if any task failed, else 6 if any was cancelled, else 0.
+    static func exitStatus(for tasks: [QuantumTask]) -> ExitStatus {
+        if tasks.contains(where: { $0.status.isUnsuccessful }) { return .taskFailed }
+        if tasks.contains(where: { $0.status == .cancelled }) { return .cancelled }
+        return .ok
+    }
+
+    /// A `KEY=VALUE` tag.
+    static func parseTag(_ text: String) throws -> (String, String) {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+            throw UsageError("option '--tag' expects KEY=VALUE, got '\(text)'")
+        }
+        return (String(text[..<eq]), String(text[text.index(after: eq)...]))
+    }
+
+    /// Checks an id argument before touching the database.
+    static func checkID(_ text: String) throws {
+        if TaskID.normalizedPrefix(text) == nil { throw failure(.invalidID(text: text)) }
+    }
+}

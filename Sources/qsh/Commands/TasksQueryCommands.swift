@@ -1,0 +1,176 @@
+// `qsh tasks get`, `tasks list`, `tasks results`, `tasks events`: reading tasks.
+// Filtering, sorting and paging happen in SQL; output follows -o/--json.
+import QshCore
+
+enum TasksGetCommand {
+    static let command = Command(
+        name: "get",
+        summary: "Show one task",
+        synopsis: ["tasks get [--wait [--timeout <seconds>]] <id>"],
+        details: "Prints the task in the wire shape of the manual (one JSON object with -o json).",
+        examples: ["qsh tasks get 550e8400", "qsh tasks get 550e8400 --json | jq -r .task_status"],
+        options: [
+            OptionSpec("--wait", help: "wait until the task ends first"),
+            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s)"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        arguments: 1...1,
+        argumentKind: "task",
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                let id = invocation.positionals[0]
+                try TaskCLI.checkID(id)
+                let service = try TaskCLI.service(invocation)
+                let task = try service.get(id)
+                if invocation.arguments.has("--wait") {
+                    return try TaskCLI.follow([task.id], service: service, invocation: invocation, format: format)
+                }
+                invocation.stdout.write(
+                    TaskRenderer.task(task, format: format, color: invocation.context.terminal.colorStdout))
+                return .ok
+            }
+        })
+}
+
+enum TasksListCommand {
+    static let sortFields = TaskSortField.allCases.map(\.rawValue)
+
+    static let command = Command(
+        name: "list",
+        summary: "List tasks, newest first",
+        synopsis: [
+            "tasks list [--status <state>]... [--qpu <id>] [--tag <key>=<value>]... [--since <time>] "
+                + "[--until <time>] [--limit <n>] [--page <n>] [--sort <field>[,asc|desc]]"
+        ],
+        details: """
+            Filters apply before paging. <time> is RFC 3339 (2026-11-21T10:00:00Z), a date (2026-11-21) or
+            an age such as 90m, 2h or 7d. Sort fields: \(TaskSortField.allCases.map(\.rawValue).joined(separator: ", ")).
+            With -o json prints {"elements": [...], "page": 0, "size": N, "total": T}.
+            """,
+        examples: [
+            "qsh tasks list --status Completed --limit 5",
+            "qsh tasks list --since 1h --sort created_date,asc -o tsv",
+        ],
+        options: [
+            OptionSpec(
+                "--status", value: "<state>", help: "only tasks in this state; may be repeated", repeatable: true),
+            OptionSpec("--qpu", value: "<id>", help: "only tasks for this QPU"),
+            OptionSpec("--tag", value: "<key>=<value>", help: "only tasks with this tag; may be repeated",
+                       repeatable: true),
+            OptionSpec("--since", value: "<time>", help: "only tasks created at or after this time"),
+            OptionSpec("--until", value: "<time>", help: "only tasks created before this time"),
+            OptionSpec("--limit", value: "<n>", help: "tasks per page (default: 20)"),
+            OptionSpec("--page", value: "<n>", help: "which page, from 0 (default: 0)"),
+            OptionSpec("--sort", value: "<field>[,asc|desc]", help: "order (default: created_date,desc)"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        arguments: 0...0,
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                let query = try query(invocation)
+                let page = try TaskCLI.service(invocation).list(query)
+                invocation.stdout.write(
+                    TaskRenderer.tasks(
+                        page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
+                return .ok
+            }
+        })
+
+    /// The query the options describe.
+    static func query(_ invocation: Invocation) throws -> TaskQuery {
+        let args = invocation.arguments
+        var query = TaskQuery()
+        for text in args.all("--status") {
+            for name in text.split(separator: ",") {
+                guard let status = TaskStatus(wireName: String(name)) else {
+                    throw UsageError(
+                        "option '--status' does not accept '\(name)'; use one of: "
+                            + TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                query.statuses.append(status)
+            }
+        }
+        query.qpuID = args.value("--qpu")
+        query.tags = try args.all("--tag").map(TaskCLI.parseTag)
+        let now = SystemClock().now()
+        query.since = try time(args.value("--since"), option: "--since", now: now)
+        query.until = try time(args.value("--until"), option: "--until", now: now)
+        query.limit = try args.int("--limit", in: 1...10_000) ?? 20
+        query.page = try args.int("--page", in: 0...1_000_000_000) ?? 0
+        if let sort = args.value("--sort") {
+            let parts = sort.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard let field = TaskSortField(rawValue: parts[0]) else {
+                var message = "option '--sort' does not accept '\(parts[0])'; use one of: "
+                    + sortFields.joined(separator: ", ")
+                if let guess = closestMatch(parts[0], in: sortFields) { message += " (did you mean '\(guess)'?)" }
+                throw UsageError(message)
+            }
+            query.sort = field
+            if parts.count > 2 || (parts.count == 2 && parts[1] != "asc" && parts[1] != "desc") {
+                throw UsageError("option '--sort' expects <field>[,asc|desc], got '\(sort)'")
+            }
+            query.descending = parts.count == 2 ? parts[1] == "desc" : (field == .createdDate || field == .updatedDate)
+        }
+        return query
+    }
+
+    /// An RFC 3339 time, a date, or an age (`2h` means two hours ago).
+    static func time(_ text: String?, option: String, now: Timestamp) throws -> Timestamp? {
+        guard let text else { return nil }
+        if let t = Timestamp(rfc3339: text) { return t }
+        if let seconds = parseDuration(text), seconds >= 0, text.last.map({ !$0.isNumber }) ?? false {
+            return now.adding(seconds: -seconds)
+        }
+        throw UsageError("option '\(option)' expects a time such as 2026-11-21T10:00:00Z, 2026-11-21 or 2h, got '\(text)'")
+    }
+}
+
+enum TasksResultsCommand {
+    static let command = Command(
+        name: "results",
+        summary: "Show the counts of a task (partial while it runs)",
+        synopsis: ["tasks results <id>"],
+        details: """
+            Counts per classical register, highest bit index leftmost. With -o json prints
+            {"task_id": ..., "shots": ..., "data": {"c": {"00": 503, ...}}, "partial": false, "timings": ...,
+            "metrics": ..., "metadata": ...}. Exits 3 for a task that failed, 6 for one that was cancelled.
+            """,
+        examples: ["qsh tasks results 550e8400", "qsh tasks results 550e8400 -o json | jq .data.c"],
+        options: [CommonOptions.database] + CommonOptions.output,
+        arguments: 1...1,
+        argumentKind: "task",
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                try TaskCLI.checkID(invocation.positionals[0])
+                let (_, result) = try TaskCLI.service(invocation).results(invocation.positionals[0])
+                invocation.stdout.write(
+                    TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
+                return .ok
+            }
+        })
+}
+
+enum TasksEventsCommand {
+    static let command = Command(
+        name: "events",
+        summary: "Show the event log of a task",
+        synopsis: ["tasks events <id>"],
+        details: "Every transition of the task: from, to, time, actor and detail, oldest first.",
+        examples: ["qsh tasks events 550e8400", "qsh tasks events 550e8400 -o ndjson"],
+        options: [CommonOptions.database] + CommonOptions.output,
+        arguments: 1...1,
+        argumentKind: "task",
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                try TaskCLI.checkID(invocation.positionals[0])
+                let (_, events) = try TaskCLI.service(invocation).events(invocation.positionals[0])
+                invocation.stdout.write(
+                    TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
+                return .ok
+            }
+        })
+}

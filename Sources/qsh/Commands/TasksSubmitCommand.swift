@@ -1,0 +1,160 @@
+// `qsh tasks submit`: stores a program as a Created task and returns its id at
+// once, makes sure a worker will run it, and optionally follows it to its end.
+// `--dry-run` compiles and checks against the QPU without storing anything.
+import QshCore
+
+enum TasksSubmitCommand {
+    static let command = Command(
+        name: "submit",
+        summary: "Submit an OpenQASM 2.0 program as a task",
+        synopsis: [
+            "tasks submit [--qpu <id>] [--shots <n>] [--seed <n>] [--name <name>] [--tag <key>=<value>]... "
+                + "[--dry-run] [--wait [--timeout <seconds>]] [-q] (<file> | -)"
+        ],
+        details: """
+            Stores the task and prints it (its id alone with -q) at once; a worker runs it. Unless
+            QSH_NO_AUTOSTART=1 or --no-autostart, a detached 'qsh worker --idle-exit 30' is started when
+            no worker is running. With --wait, follows the task and exits 0 (Completed), 3 (Failed or
+            PayloadProcessingError), 6 (Cancelled) or 124 (timeout). --dry-run checks the program
+            against the QPU without storing it (exit 0 valid, 1 invalid).
+            """,
+        examples: [
+            "qsh tasks submit bell.qasm --shots 1000 --wait",
+            "ID=$(qsh tasks submit bell.qasm -q)",
+            "cat bell.qasm | qsh tasks submit - --tag experiment=bell --json",
+        ],
+        options: [
+            OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
+            OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
+            OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs (default: random, stored)"),
+            OptionSpec("--name", value: "<name>", help: "a name for the task"),
+            OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
+            OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),
+            OptionSpec("--wait", help: "follow the task until it ends"),
+            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s)"),
+            OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
+            OptionSpec("--quiet", short: "q", help: "print only the task id"),
+            OptionSpec("--no-autostart", help: "do not start a worker"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        arguments: 1...1,
+        argumentKind: "file",
+        run: { invocation in try TaskCLI.mapErrors { try run(invocation) } })
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        let args = invocation.arguments
+        let context = invocation.context
+        let format = try OutputFormat.resolve(invocation)
+        let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
+        let seed = try args.uint64("--seed")
+        let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
+        if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
+        _ = try TaskCLI.timeout(invocation)
+        var tags: [String: String] = [:]
+        for text in args.all("--tag") {
+            let (key, value) = try TaskCLI.parseTag(text)
+            tags[key] = value
+        }
+        let qpus = Backends.qpus(context.environment)
+        let known = Set(qpus.map(\.id))
+        guard known.contains(qpuID) else {
+            var message = "unknown QPU '\(qpuID)'; see 'qsh qpus list'"
+            if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
+            throw UsageError(message)
+        }
+        let program = try TaskCLI.readProgram(invocation.positionals[0])
+
+        if args.has("--dry-run") {
+            return try dryRun(program, qpu: qpus.first { $0.id == qpuID }, qpuID: qpuID, shots: shots, seed: seed,
+                              invocation: invocation, format: format)
+        }
+
+        let service = try TaskCLI.service(invocation)
+        let task = try service.submit(
+            SubmitRequest(
+                source: program.text, fileName: program.name, qpuID: qpuID, shots: shots, seed: seed,
+                name: args.value("--name"), tags: tags, createdBy: TaskCLI.userName(context)))
+        let quiet = args.has("--quiet")
+        if quiet {
+            context.stdout.line(task.id)
+            context.stdout.flush()
+        } else {
+            context.stderr.line("submitted task \(task.id)")
+            if !args.has("--wait") {
+                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
+            }
+        }
+        if !args.has("--no-autostart") && context.environment["QSH_NO_AUTOSTART"] != "1" {
+            WorkerLauncher.ensureWorker(
+                store: service.store, executable: context.executablePath,
+                database: TaskCLI.absoluteDatabasePath(invocation), stderr: context.stderr)
+        }
+        guard args.has("--wait") else { return .ok }
+        context.stdout.flush()
+        return try TaskCLI.follow(
+            [task.id], service: service, invocation: invocation, format: format, quiet: quiet, showResults: true)
+    }
+
+    /// Compiles and validates without storing; diagnostics go to stderr.
+    static func dryRun(
+        _ program: (text: String, name: String), qpu: (any QPU)?, qpuID: String, shots: Int, seed: UInt64?,
+        invocation: Invocation, format: OutputFormat
+    ) throws -> ExitStatus {
+        let context = invocation.context
+        var reasons: [String] = []
+        var errorClass: ErrorClass?
+        var circuit: Circuit?
+        switch Backends.compiler().compile(program.text, program.name) {
+        case .success(let c):
+            circuit = c
+        case .failure(let failure):
+            errorClass = failure.errorClass
+            reasons = failure.reasons
+            for d in failure.diagnostics { context.stderr.line(d.description) }
+        }
+        if let circuit {
+            if let qpu {
+                if shots > qpu.capabilities.maxShots {
+                    errorClass = .resourceLimit
+                    reasons = ["\(shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"]
+                } else {
+                    do {
+                        try qpu.validate(
+                            RunRequest(circuit: circuit, shots: shots, seed: seed ?? 0, threads: 1, precision: .double))
+                    } catch let error as QPUError {
+                        errorClass = error.errorClass
+                        reasons = [error.message]
+                    }
+                }
+            } else {
+                errorClass = .unsupportedFeature
+                reasons = ["QPU '\(qpuID)' is not available"]
+            }
+            if errorClass != nil {
+                for reason in reasons { context.stderr.line("qsh: \(reason)") }
+            }
+        }
+        let ok = errorClass == nil
+        var members: [(String, JSONValue)] = [
+            ("ok", .bool(ok)), ("qpu_id", .string(qpuID)), ("shots", .int(shots)),
+            ("error_class", .string(errorClass?.rawValue)), ("error_reasons", .array(reasons.map { .string($0) })),
+        ]
+        if let circuit {
+            members += [
+                ("qubits", .int(circuit.qubitCount)), ("clbits", .int(circuit.clbitCount)),
+                ("operations", .int(circuit.operations.count)),
+            ]
+        }
+        switch format {
+        case .json: context.stdout.line(JSONValue.object(members).prettySerialized())
+        case .ndjson: context.stdout.line(JSONValue.object(members).serialized())
+        default:
+            if ok, let circuit {
+                context.stdout.line(
+                    "ok: \(program.name) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
+                        + "\(circuit.clbitCount) bits, \(circuit.operations.count) operations)")
+            }
+        }
+        return ok ? .ok : .failure
+    }
+}

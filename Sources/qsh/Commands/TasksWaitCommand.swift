@@ -1,0 +1,90 @@
+// `qsh tasks wait` (follow tasks until they end) and `qsh tasks cancel` (lifecycle
+// cancel: idempotent on terminal tasks, refused once execution started).
+import QshCore
+
+enum TasksWaitCommand {
+    static let command = Command(
+        name: "wait",
+        summary: "Wait until tasks end",
+        synopsis: ["tasks wait [--timeout <seconds>] <id>..."],
+        details: """
+            Polls with backoff and exits 0 when every task Completed, 3 when one ended Failed or
+            PayloadProcessingError, 6 when one was Cancelled, 124 on timeout (default 300s). With
+            -o ndjson streams one {"event": "status", ...} line per state change, then the tasks.
+            The first Ctrl-C stops waiting (the tasks keep running) and exits 130.
+            """,
+        examples: ["qsh tasks wait 550e8400 --timeout 10m", "qsh tasks wait 550e8400 -o ndjson"],
+        options: [
+            OptionSpec("--timeout", value: "<seconds>", help: "give up after this long (default: 300s)"),
+            OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
+            CommonOptions.database,
+        ] + CommonOptions.output,
+        arguments: 1...1000,
+        argumentKind: "task",
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                _ = try TaskCLI.timeout(invocation)
+                for id in invocation.positionals { try TaskCLI.checkID(id) }
+                let service = try TaskCLI.service(invocation)
+                var ids: [String] = []
+                for id in invocation.positionals {
+                    let full = try service.get(id).id
+                    if !ids.contains(full) { ids.append(full) }
+                }
+                return try TaskCLI.follow(ids, service: service, invocation: invocation, format: format)
+            }
+        })
+}
+
+enum TasksCancelCommand {
+    static let command = Command(
+        name: "cancel",
+        summary: "Cancel tasks that have not started executing",
+        synopsis: ["tasks cancel <id>..."],
+        details: """
+            Allowed from Created, PayloadProcessing and Scheduled. A task that already ended is left as
+            it is (exit 0, with a notice). Once execution has started the cancel is refused (exit 1) and
+            the task runs to its end: completion wins.
+            """,
+        examples: ["qsh tasks cancel 550e8400", "qsh tasks list --status Created -o tsv | cut -f1 | xargs qsh tasks cancel"],
+        options: [CommonOptions.database] + CommonOptions.output,
+        arguments: 1...10_000,
+        argumentKind: "task",
+        run: { invocation in
+            try TaskCLI.mapErrors {
+                let format = try OutputFormat.resolve(invocation)
+                for id in invocation.positionals { try TaskCLI.checkID(id) }
+                let service = try TaskCLI.service(invocation)
+                let context = invocation.context
+                var tasks: [QuantumTask] = []
+                var firstFailure: CommandFailure?
+                for id in invocation.positionals {
+                    do {
+                        switch try service.cancel(id, actor: "cli \(TaskCLI.userName(context))") {
+                        case .cancelled(let task):
+                            tasks.append(task)
+                            if !format.isJSON { context.stderr.line("cancelled task \(task.id)") }
+                        case .alreadyTerminal(let task):
+                            tasks.append(task)
+                            context.stderr.line("task \(task.id) already ended: it is \(task.status.rawValue)")
+                        }
+                    } catch let error as TaskError {
+                        let failure = TaskCLI.failure(error)
+                        if invocation.positionals.count == 1 { throw failure }
+                        _ = Dispatcher.report(failure, format: format, context: context)
+                        firstFailure = firstFailure ?? failure
+                    }
+                }
+                if !tasks.isEmpty {
+                    if format == .json && invocation.positionals.count == 1 {
+                        context.stdout.write(tasks[0].wireJSON.prettySerialized() + "\n")
+                    } else {
+                        context.stdout.write(
+                            TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
+                    }
+                }
+                return firstFailure?.status ?? .ok
+            }
+        })
+}

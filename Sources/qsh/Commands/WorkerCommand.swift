@@ -1,0 +1,135 @@
+// `qsh worker`: runs tasks in the foreground (or detached, when a submit starts
+// it). Registers itself, renews its leases from a heartbeat thread with its own
+// connection, sweeps lost workers' tasks at start and periodically, and stops on
+// SIGINT/SIGTERM after the current task, on --once when the queue is empty, or
+// after --idle-exit seconds without work.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Dispatch
+import QshCore
+
+enum WorkerCommand {
+    static let command = Command(
+        name: "worker",
+        summary: "Run queued tasks (started on demand by 'tasks submit')",
+        synopsis: ["worker [--once] [--idle-exit <seconds>] [--lease <seconds>]"],
+        details: """
+            Claims Created tasks with a lease, runs them and renews the lease while it works. Tasks whose
+            worker was lost (its lease expired) are failed with error_class internal_error. Stops after the
+            current task on Ctrl-C or SIGTERM.
+            """,
+        examples: ["qsh worker", "qsh worker --once", "qsh worker --idle-exit 5m"],
+        options: [
+            OptionSpec("--once", help: "run the tasks waiting now, then exit"),
+            OptionSpec("--idle-exit", value: "<seconds>", help: "exit after this long without work"),
+            OptionSpec("--lease", value: "<seconds>", help: "lease length (default: 15s)"),
+            CommonOptions.database,
+        ],
+        run: { invocation in try TaskCLI.mapErrors { try run(invocation) } })
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return cString(buffer)
+    }
+
+    static func run(_ invocation: Invocation) throws -> ExitStatus {
+        let args = invocation.arguments
+        let context = invocation.context
+        let lease = try args.duration("--lease") ?? 15
+        guard lease >= 0.2, lease <= 86_400 else { throw UsageError("option '--lease' must be between 0.2s and 1d") }
+        let idle = try args.duration("--idle-exit")
+        let once = args.has("--once")
+        let path = TaskCLI.databasePath(invocation)
+        let store = try TaskStore.open(path: path)
+        let clock = SystemClock()
+        let owner = "pid \(getpid()) on \(hostName())"
+        // Blocked before the heartbeat thread starts, so it inherits the mask.
+        let watch = SignalWatch([SIGINT, SIGTERM])
+        defer { watch.restore() }
+        try store.registerWorker(owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: lease)
+        let heartbeat = try Heartbeat(path: path, owner: owner, leaseSeconds: lease)
+        defer {
+            heartbeat.stop()
+            try? store.unregisterWorker(owner: owner)
+        }
+        let worker = Worker(
+            store: store, clock: clock, compiler: Backends.compiler(), qpus: Backends.qpus(context.environment),
+            options: WorkerOptions(owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment)))
+        func log(_ text: String) {
+            context.stderr.line("qsh worker: " + text)
+            context.stderr.flush()
+        }
+        log("\(owner) started on '\(path)'")
+        for task in try worker.sweep() { log("task \(task.id) Failed: \(task.errorReasons.first ?? "lost")") }
+        var lastWork = clock.now()
+        var lastSweep = clock.now()
+        var delay = 0.05
+        while watch.pending() == nil {
+            if let task = try worker.runNext() {
+                var line = "task \(task.id) \(task.status.rawValue)"
+                if let reason = task.errorReasons.first { line += ": \(reason)" }
+                log(line)
+                lastWork = clock.now()
+                delay = 0.05
+                continue
+            }
+            if once { break }
+            let now = clock.now()
+            if let idle, lastWork.seconds(until: now) >= idle { break }
+            if lastSweep.seconds(until: now) >= lease {
+                lastSweep = now
+                for task in try worker.sweep() { log("task \(task.id) Failed: \(task.errorReasons.first ?? "lost")") }
+            }
+            if watch.sleep(delay) != nil { break }
+            delay = min(0.5, delay * 1.5)
+        }
+        log("\(owner) stopped")
+        return .ok
+    }
+}
+
+/// Renews a worker's leases from its own thread and connection, every third of the
+/// lease, until stopped. If the process dies, renewals stop and the sweep takes over.
+final class Heartbeat {
+    private let stopWrite: Int32
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String, owner: String, leaseSeconds: Double) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else {
+            throw CommandFailure(status: .failure, code: "internal_error", message: "cannot create a pipe")
+        }
+        let stopRead = fds[0]
+        stopWrite = fds[1]
+        let done = self.done
+        let interval = Int32(min(86_400_000, max(50, leaseSeconds * 1000 / 3)))
+        DispatchQueue.global().async {
+            defer {
+                close(stopRead)
+                done.signal()
+            }
+            guard let store = try? TaskStore.open(path: path) else { return }
+            let clock = SystemClock()
+            var poller = pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)
+            while true {
+                let ready = poll(&poller, 1, interval)
+                if ready > 0 { return }
+                if ready < 0 && errno != EINTR { return }
+                // A busy database delays one renewal; the next one retries.
+                _ = try? store.renewLeases(owner: owner, at: clock.now(), leaseSeconds: leaseSeconds)
+            }
+        }
+    }
+
+    /// Stops the thread and waits for it.
+    func stop() {
+        var byte: UInt8 = 1
+        _ = write(stopWrite, &byte, 1)
+        done.wait()
+        close(stopWrite)
+    }
+}

@@ -1,0 +1,88 @@
+// End-to-end: the shell with the task commands: task ids complete from the database
+// (newest first), and Ctrl-C stops a `tasks wait` and returns to the prompt with 130.
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ReplTasksTests {
+    /// Submits `count` tasks that stay queued (no worker) and returns their ids, oldest first.
+    func submit(_ count: Int, database: String, directory: String) throws -> [String] {
+        var ids: [String] = []
+        for _ in 0..<count {
+            let run = try Qsh.run(
+                ["tasks", "submit", Qsh.packageRoot.path + "/examples/bell.qasm", "-q"],
+                environment: ["QSH_DB": database], directory: directory)
+            #expect(run.status == 0)
+            ids.append(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return ids
+    }
+
+    @Test func taskIDsCompleteNewestFirst() throws {
+        let dir = try TempDirectory()
+        let database = dir.file("tasks.sqlite")
+        let ids = try submit(2, database: database, directory: dir.path)
+        let all = try Qsh.run(["completion", "--complete", "--", "tasks get "], environment: ["QSH_DB": database])
+        #expect(all.status == 0)
+        #expect(all.stdout == ids.reversed().map { $0 + "\n" }.joined())
+        let prefix = String(ids[0].prefix(8))
+        let one = try Qsh.run(["completion", "--complete", "--", "tasks wait " + prefix], environment: ["QSH_DB": database])
+        #expect(one.stdout == ids[0] + "\n")
+        // No database yet: no candidates, and none is created.
+        let none = try Qsh.run(
+            ["completion", "--complete", "--", "tasks get "], environment: ["QSH_DB": dir.file("none.sqlite")])
+        #expect(none.stdout == "")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("none.sqlite")))
+    }
+
+    @Test(.enabled(if: TmuxSession.tmux != nil))
+    func tabCompletesATaskIDAndCtrlCStopsTheWait() throws {
+        let dir = try TempDirectory()
+        let database = dir.file("tasks.sqlite")
+        let statusFile = dir.file("status")
+        let command = "cd '\(dir.path)' && env -i PATH=/usr/bin:/bin TERM=screen INPUTRC=/dev/null LC_ALL=C "
+            + "HOME='\(dir.path)' XDG_STATE_HOME='\(dir.path)/state' QSH_DB='\(database)' "
+            + "QSH_NO_AUTOSTART=1 '\(Qsh.binary)'; echo $? > '\(statusFile)'"
+        let tmux = try TmuxSession(command: command)
+        let last: ([String]) -> String = { $0.last ?? "" }
+        tmux.waitFor { last($0) == "qsh>" }
+
+        // No worker runs (QSH_NO_AUTOSTART), so the task stays queued and a wait lasts;
+        // -q prints the id alone.
+        try tmux.type("tasks submit " + Qsh.packageRoot.path + "/examples/bell.qasm -q")
+        try tmux.keys("Enter")
+        var screen = tmux.waitFor { $0.count >= 2 && last($0) == "qsh>" && $0[$0.count - 2].count == 36 }
+        let id = screen.count >= 2 ? screen[screen.count - 2] : ""
+        #expect(id.count == 36)
+
+        // Tab completes the id from its first characters.
+        try tmux.type("tasks wait " + id.prefix(6))
+        try tmux.keys("Tab")
+        screen = tmux.waitFor { last($0) == "qsh> tasks wait " + id }
+        #expect(last(screen) == "qsh> tasks wait " + id)
+        try tmux.keys("Enter")
+
+        // Ctrl-C (again, until the wait has started and sees it) stops the wait only.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && !tmux.screen().contains(where: { $0.hasPrefix("qsh: stopped waiting") }) {
+            try tmux.keys("C-c")
+            tmux.waitFor(1) { $0.contains(where: { $0.hasPrefix("qsh: stopped waiting") }) }
+        }
+        screen = tmux.waitFor { last($0) == "qsh>" }
+        #expect(screen.contains(where: { $0.hasPrefix("qsh: stopped waiting (\(id.prefix(8)) is ") }))
+        try tmux.type(".status")
+        try tmux.keys("Enter")
+        screen = tmux.waitFor { $0.contains("130  interrupted (Ctrl-C)") && last($0) == "qsh>" }
+        #expect(screen.contains("130  interrupted (Ctrl-C)"))
+
+        // The shell is still there; Ctrl-D leaves it with 0.
+        try tmux.keys("C-d")
+        let end = Date().addingTimeInterval(15)
+        var status: String?
+        while status == nil && Date() < end {
+            status = try? String(contentsOfFile: statusFile, encoding: .utf8)
+            if status == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(status == "0\n")
+    }
+}

@@ -1,0 +1,262 @@
+// End-to-end: submit (file, stdin, -q, --json, --dry-run), waiting with its
+// timeout and Ctrl-C, and the exit status of every outcome.
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct SubmitWaitTests {
+    @Test func submitPrintsTheTaskAndANotice() throws {
+        let box = try TaskSandbox()
+        let path = try box.program()
+        let run = try box.run(["tasks", "submit", path, "--shots", "100", "--seed", "5", "--name", "b",
+                               "--tag", "x=1", "-o", "json"])
+        #expect(run.status == 0)
+        let task = try J.parse(run.stdout)
+        let id = try #require(task["id"].string)
+        #expect(run.stderr == "submitted task \(id)\n")
+        #expect(task["task_status"].string == "Created")
+        #expect(task["qpu_id"].string == "sim:statevector")
+        #expect(task["shots"].int == 100)
+        #expect(task["seed"].int == 5)
+        #expect(task["tags"].text == #"{"x":"1"}"#)
+        #expect(task["error_reasons"].text == "[]")
+        #expect(task["created_date"].string?.hasSuffix("Z") == true)
+        let order = run.stdout.split(separator: "\n").dropFirst().prefix(10).map {
+            $0.trimmingCharacters(in: .whitespaces).split(separator: "\"")[0]
+        }
+        #expect(order == ["id", "task_status", "qpu_id", "shots", "definition_id", "compilation_id", "created_by",
+                          "created_date", "updated_date", "error_reasons"])
+        #expect(id.count == 36)
+        #expect(Array(id)[14] == "4")
+    }
+
+    @Test func quietPrintsOnlyTheIdAndStdinWorks() throws {
+        let box = try TaskSandbox()
+        let run = try box.run(["tasks", "submit", "-", "-q"], stdin: TaskSandbox.bell)
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        let id = run.stdout.trimmingCharacters(in: .newlines)
+        #expect(run.stdout == id + "\n")
+        #expect(try box.status(String(id.prefix(6))) == "Created")
+    }
+
+    @Test func databaseIsCreatedPrivate() throws {
+        let box = try TaskSandbox()
+        _ = try box.submit()
+        let attributes = try FileManager.default.attributesOfItem(atPath: box.db)
+        let dirAttributes = try FileManager.default.attributesOfItem(atPath: box.dir.file("data"))
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect(dirAttributes[.posixPermissions] as? Int == 0o700)
+    }
+
+    @Test func dbOptionWinsOverTheEnvironment() throws {
+        let box = try TaskSandbox()
+        let other = box.dir.file("other.sqlite")
+        let run = try box.run(["--db", other, "tasks", "submit", "-", "-q"], stdin: TaskSandbox.bell)
+        #expect(run.status == 0)
+        #expect(FileManager.default.fileExists(atPath: other))
+        #expect(!FileManager.default.fileExists(atPath: box.db))
+    }
+
+    @Test func waitTimesOutWith124() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let run = try box.run(["tasks", "wait", id, "--timeout", "300ms", "-o", "json"])
+        #expect(run.status == 124)
+        #expect(run.stdout == "")
+        let error = try J.parse(run.stderr)
+        #expect(error["error"]["code"].string == "timeout")
+        #expect(error["error"]["task_id"].string == id)
+        #expect(error["error"]["message"].string == "timed out after 300ms: task '\(id)' is still Created")
+    }
+
+    @Test func submitWaitTimesOutToo() throws {
+        let box = try TaskSandbox()
+        let path = try box.program()
+        let run = try box.run(["tasks", "submit", path, "--wait", "--timeout", "0.2", "-o", "ndjson"])
+        #expect(run.status == 124)
+        let lines = try ndjson(run.stdout)
+        #expect(lines.count == 1)
+        #expect(lines.first?["event"].string == "status")
+        #expect(lines.first?["task_status"].string == "Created")
+    }
+
+    @Test func firstCtrlCStopsWaitingWith130() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Qsh.binary)
+        process.arguments = ["tasks", "wait", id, "--timeout", "60"]
+        process.environment = box.environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // Give it time to start waiting; an early SIGINT would also end it with 130.
+        Thread.sleep(forTimeInterval: 0.5)
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130)
+        #expect(stderr.contains("stopped waiting (\(id.prefix(8)) is Created); the task keeps running. Follow it with: qsh tasks wait \(id.prefix(8))"))
+        #expect(try box.status(id) == "Created")
+    }
+
+    @Test func missingFileIsAnError() throws {
+        let box = try TaskSandbox()
+        let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm")])
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "{\"error\": {\"code\": \"file_not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\"}}\n")
+    }
+
+    @Test(arguments: [
+        (["--qpu", "sim:statevektor"], "qsh: unknown QPU 'sim:statevektor'; see 'qsh qpus list' (did you mean 'sim:statevector'?)\n"),
+        (["--shots", "0"], "qsh: option '--shots' must be between 1 and 100000000, got 0\n"),
+        (["--tag", "novalue"], "qsh: option '--tag' expects KEY=VALUE, got 'novalue'\n"),
+        (["--timeout", "5"], "qsh: option '--timeout' needs '--wait'\n"),
+        (["--seed", "-1"], "qsh: option '--seed' expects a non-negative integer below 2^64, got '-1'\n"),
+    ])
+    func usageErrorsExit2(arguments: [String], message: String) throws {
+        let box = try TaskSandbox()
+        let run = try box.run(["tasks", "submit", try box.program()] + arguments)
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr.hasPrefix(message))
+        #expect(!FileManager.default.fileExists(atPath: box.db))
+    }
+
+    @Test func notFoundAndAmbiguousIds() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let missing = id.hasPrefix("0") ? "ffff" : "0000"
+        let notFound = try box.run(["tasks", "get", missing])
+        #expect(notFound.status == 5)
+        #expect(notFound.stderr == "{\"error\": {\"code\": \"not_found\", \"message\": \"task '\(missing)' not found\", \"task_id\": \"\(missing)\"}}\n")
+        let table = try box.run(["tasks", "results", missing, "-o", "table"])
+        #expect(table.status == 5)
+        #expect(table.stderr == "qsh: task '\(missing)' not found\n")
+        let short = try box.run(["tasks", "get", "ab", "-o", "table"])
+        #expect(short.status == 2)
+        #expect(short.stderr == "qsh: 'ab' is not a task id; give a task id or a unique prefix of at least 4 hexadecimal digits\n")
+    }
+
+    @Test func happyPathEndsCompletedWithCounts() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit(["--shots", "1000", "--seed", "42"])
+        let twin = try box.submit(["--shots", "1000", "--seed", "42"])
+        let worker = try box.run(["worker", "--once"])
+        #expect(worker.status == 0)
+        let wait = try box.run(["tasks", "wait", id, "-o", "json"])
+        #expect(wait.status == 0)
+        #expect(wait.stderr == "")
+        let task = try J.parse(wait.stdout)
+        #expect(task["task_status"].string == "Completed")
+        #expect(task["shots_done"].int == 1000)
+        #expect(!task["compilation_id"].isNull)
+        let results = try box.run(["tasks", "results", String(id.prefix(8)), "-o", "json"])
+        #expect(results.status == 0)
+        let r = try J.parse(results.stdout)
+        #expect(r["task_id"].string == id)
+        #expect(r["partial"].bool == false)
+        #expect(r["data"]["c"].keys == ["00", "11"])
+        #expect((r["data"]["c"]["00"].int ?? 0) + (r["data"]["c"]["11"].int ?? 0) == 1000)
+        #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
+        #expect(r["metrics"]["qubits"].int == 2)
+        #expect(r["metadata"]["seed"].string == "42")
+        // The same seed gives the same counts.
+        let again = try J.parse(try box.run(["tasks", "results", twin, "-o", "json"]).stdout)
+        #expect(again["data"].text == r["data"].text)
+        let events = try ndjson(try box.run(["tasks", "events", id, "-o", "ndjson"]).stdout)
+        #expect(events.map { $0["to"].string ?? "" } == [
+            "Created", "PayloadProcessing", "Scheduled", "ExecutionStarted", "ExecutionCompleted", "Completed",
+        ])
+        let table = try box.run(["tasks", "results", id, "-o", "table"])
+        #expect(table.stdout.hasPrefix("REGISTER  BITS  COUNT   SHARE\nc         00  "))
+    }
+
+    @Test func submitWaitStreamsStatesThenTheTaskAndResults() throws {
+        let box = try TaskSandbox()
+        let worker = try box.start(["worker", "--idle-exit", "20"])
+        defer { worker.terminate(); worker.waitUntilExit() }
+        let run = try box.run(["tasks", "submit", try box.program(), "--shots", "100", "--wait", "-o", "ndjson"])
+        #expect(run.status == 0)
+        let lines = try ndjson(run.stdout)
+        let statuses = lines.filter { $0["event"].string == "status" }.compactMap { $0["task_status"].string }
+        let order = ["Created", "PayloadProcessing", "Scheduled", "ExecutionStarted", "ExecutionCompleted", "Completed"]
+        #expect(statuses.last == "Completed")
+        #expect(statuses.map { order.firstIndex(of: $0) ?? -1 } == statuses.map { order.firstIndex(of: $0) ?? -1 }.sorted())
+        let tail = lines.suffix(2)
+        #expect(tail.first?["task_status"].string == "Completed")
+        #expect(tail.last?["data"]["c"].keys.isEmpty == false)
+    }
+
+    @Test func payloadProcessingErrorCarriesItsReasonsAndExits3() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit(text: TaskSandbox.badArity, name: "bell.qasm")
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let run = try box.run(["tasks", "wait", id, "-o", "json"])
+        #expect(run.status == 3)
+        let task = try J.parse(run.stdout)
+        #expect(task["task_status"].string == "PayloadProcessingError")
+        #expect(task["error_class"].string == "invalid_program")
+        #expect(task["error_reasons"].text == #"["bell.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"]"#)
+        #expect(task["compilation_id"].isNull)
+        try box.program("bad.qasm", TaskSandbox.badArity)
+        let dry = try box.run(["tasks", "submit", "--dry-run", "bad.qasm", "-o", "json"])
+        #expect(dry.status == 1)
+        let report = try J.parse(dry.stdout)
+        #expect(report["ok"].bool == false)
+        #expect(report["error_class"].string == "invalid_program")
+        #expect(dry.stderr == "bad.qasm:4:1: error: 'cx' takes 2 quantum arguments, but got 1\n")
+        let good = try box.run(["tasks", "submit", "--dry-run", try box.program(), "-o", "table"])
+        #expect(good.status == 0)
+        #expect(good.stdout.hasPrefix("ok: "))
+        #expect(good.stdout.hasSuffix(" is valid for sim:statevector (2 qubits, 2 bits, 4 operations)\n"))
+        #expect(try J.parse(try box.run(["tasks", "list"]).stdout)["total"].int == 1)
+    }
+
+    @Test func tooManyQubitsIsAResourceLimit() throws {
+        let box = try TaskSandbox()
+        let big = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[40];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\n"
+        let id = try box.submit(text: big, name: "big.qasm", extra: ["QSH_MEMORY_LIMIT": "64M"])
+        #expect(try box.run(["worker", "--once"], extra: ["QSH_MEMORY_LIMIT": "64M"]).status == 0)
+        let task = try box.task(id)
+        #expect(task["task_status"].string == "PayloadProcessingError")
+        #expect(task["error_class"].string == "resource_limit")
+    }
+
+    @Test func autostartedWorkerRunsTheTask() throws {
+        let box = try TaskSandbox()
+        let run = try Qsh.run(
+            ["tasks", "submit", try box.program(), "--shots", "10", "--wait", "--timeout", "60", "-o", "json"],
+            environment: ["QSH_DB": box.db, "QSH_NO_AUTOSTART": ""])
+        let pids = try box.workerPIDs()
+        for pid in pids { kill(pid, SIGTERM) }
+        #expect(run.status == 0)
+        #expect(try J.parse(run.stdout)["task_status"].string == "Completed")
+        #expect(pids.count == 1)
+    }
+}
+
+extension SubmitWaitTests {
+    @Test func ctrlCWithCancelOnInterruptCancelsTheTask() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Qsh.binary)
+        process.arguments = ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"]
+        process.environment = box.environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130)
+        #expect(stderr == "qsh: stopped waiting and asked to cancel: \(id.prefix(8)) is Cancelled\n")
+        #expect(try box.status(id) == "Cancelled")
+    }
+}

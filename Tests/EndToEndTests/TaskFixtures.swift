@@ -1,0 +1,141 @@
+// Shared fixtures for the task end-to-end tests: a temporary database, programs,
+// and helpers that run qsh against them and read its JSON.
+import Foundation
+import TestSupport
+
+/// A temporary directory with a task database, and qsh runs against it.
+final class TaskSandbox: @unchecked Sendable {
+    let dir: TempDirectory
+    var db: String { dir.file("data/tasks.sqlite") }
+
+    init() throws { dir = try TempDirectory(prefix: "qsh-tasks") }
+
+    static let bell = """
+        OPENQASM 2.0;
+        include "qelib1.inc";
+        qreg q[2];
+        creg c[2];
+        h q[0];
+        cx q[0], q[1];
+        measure q -> c;
+
+        """
+
+    /// `cx` with one argument on line 3: a PayloadProcessingError.
+    static let badArity = """
+        OPENQASM 2.0;
+        include "qelib1.inc";
+        qreg q[2]; creg c[2];
+        cx q[0];
+
+        """
+
+    var environment: [String: String] { ["QSH_DB": db, "QSH_NO_AUTOSTART": "1"] }
+
+    /// Runs qsh in the sandbox's directory against its database.
+    func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], timeout: Double = 120)
+        throws -> QshRun
+    {
+        var env = environment
+        for (k, v) in extra { env[k] = v }
+        return try Qsh.run(arguments, stdin: stdin, environment: env, directory: dir.path, timeout: timeout)
+    }
+
+    /// Writes `text` to `name` and returns its path.
+    @discardableResult
+    func program(_ name: String = "bell.qasm", _ text: String = TaskSandbox.bell) throws -> String {
+        try dir.write(name, text)
+    }
+
+    /// Submits a program and returns the new id.
+    func submit(_ extraArguments: [String] = [], text: String = TaskSandbox.bell, name: String = "bell.qasm",
+                extra: [String: String] = [:]) throws -> String
+    {
+        try program(name, text)
+        let run = try self.run(["tasks", "submit", name, "-q"] + extraArguments, extra: extra)
+        guard run.status == 0 else { throw SandboxError.failed(run) }
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `tasks get ID -o json` parsed.
+    func task(_ id: String) throws -> J {
+        let run = try self.run(["tasks", "get", id, "-o", "json"])
+        guard run.status == 0 else { throw SandboxError.failed(run) }
+        return try J.parse(run.stdout)
+    }
+
+    func status(_ id: String) throws -> String { try task(id)["task_status"].string ?? "?" }
+}
+
+extension TaskSandbox {
+    /// Starts `qsh arguments...` in the background against the sandbox's database.
+    func start(_ arguments: [String], extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Qsh.binary)
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = "/usr/bin:/bin"
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls `tasks get` until the task is in one of `states` (or 30 s pass).
+    @discardableResult
+    func waitFor(_ id: String, _ states: Set<String>) throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        var last = ""
+        while Date() < deadline {
+            last = try status(id)
+            if states.contains(last) { return last }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return last
+    }
+
+    /// The pids of the workers registered in the database (read with the sqlite3 CLI).
+    func workerPIDs() throws -> [Int32] {
+        let run = try Subprocess.run("/usr/bin/env", ["sqlite3", db, "SELECT pid FROM workers WHERE pid > 0"])
+        return run.stdout.split(separator: "\n").compactMap { Int32($0) }
+    }
+}
+
+enum SandboxError: Error {
+    case failed(QshRun)
+}
+
+/// Parses every line of NDJSON text.
+func ndjson(_ text: String) throws -> [J] {
+    try text.split(separator: "\n").map { try J.parse(String($0)) }
+}
+
+/// A parsed JSON document with forgiving accessors (Foundation's parser; the
+/// end-to-end tests do not link QshCore).
+struct J: @unchecked Sendable {
+    let value: Any?
+
+    static func parse(_ text: String) throws -> J {
+        J(value: try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]))
+    }
+
+    subscript(key: String) -> J { J(value: (value as? [String: Any])?[key]) }
+    subscript(index: Int) -> J {
+        guard let a = value as? [Any], index >= 0, index < a.count else { return J(value: nil) }
+        return J(value: a[index])
+    }
+    var string: String? { value as? String }
+    var int: Int? { (value as? NSNumber)?.intValue }
+    var bool: Bool? { (value as? NSNumber)?.boolValue }
+    var array: [J] { (value as? [Any])?.map { J(value: $0) } ?? [] }
+    var keys: [String] { (value as? [String: Any]).map { Array($0.keys).sorted() } ?? [] }
+    var isNull: Bool { value == nil || value is NSNull }
+    /// Compact JSON with sorted keys, for whole-value comparisons.
+    var text: String {
+        guard let value, let data = try? JSONSerialization.data(
+            withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,86 @@
+// End-to-end: the worker and the database file — a foreign file and a newer
+// schema are refused untouched; `worker --once` drains the queue.
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct WorkerTests {
+    @Test func foreignFileIsRefusedUntouched() throws {
+        let box = try TaskSandbox()
+        try FileManager.default.createDirectory(atPath: box.dir.file("data"), withIntermediateDirectories: true)
+        let made = try Subprocess.run(
+            "/usr/bin/env", ["sqlite3", box.db, "PRAGMA application_id = 42; CREATE TABLE notes (x); INSERT INTO notes VALUES (1);"])
+        try #require(made.status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: box.db))
+        for arguments in [["tasks", "list"], ["tasks", "submit", "-"], ["worker", "--once"]] {
+            let run = try box.run(arguments, stdin: TaskSandbox.bell)
+            #expect(run.status == 1)
+            #expect(run.stdout == "")
+            #expect(run.stderr.contains("'\(box.db)' is not a qsh task database (application id 42); it was left untouched"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
+    }
+
+    @Test func newerSchemaIsRefusedUntouched() throws {
+        let box = try TaskSandbox()
+        _ = try box.submit()
+        let bumped = try Subprocess.run("/usr/bin/env", ["sqlite3", box.db, "PRAGMA user_version = 999; PRAGMA journal_mode = DELETE;"])
+        try #require(bumped.status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: box.db))
+        let run = try box.run(["tasks", "list", "-o", "json"])
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        let error = try J.parse(run.stderr)
+        #expect(error["error"]["code"].string == "newer_database")
+        #expect(error["error"]["message"].string?.contains("was written by a newer qsh (schema version 999") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
+    }
+
+    @Test func onceDrainsTheQueueAndExits() throws {
+        let box = try TaskSandbox()
+        let ids = [try box.submit(), try box.submit()]
+        let run = try box.run(["worker", "--once"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "")
+        for id in ids {
+            #expect(run.stderr.contains("task \(id) "))
+            #expect(try box.status(id) != "Created")
+        }
+    }
+
+    @Test func badProgramEndsInPayloadProcessingErrorAndWaitExits3() throws {
+        let box = try TaskSandbox()
+        let id = try box.submit(text: TaskSandbox.badArity)
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let run = try box.run(["tasks", "wait", id, "-o", "json"])
+        #expect(run.status == 3)
+        let task = try J.parse(run.stdout)
+        #expect(task["task_status"].string == "PayloadProcessingError")
+        #expect(!task["error_reasons"].array.isEmpty)
+        #expect(try box.run(["tasks", "results", id]).status == 3)
+    }
+
+    @Test func killedWorkerIsSweptToFailedAndTheNextTaskRuns() throws {
+        let box = try TaskSandbox()
+        let slow = ["QSH_TEST_QPU": "1", "QSH_TEST_SHOT_MS": "20"]
+        let lost = try box.submit(["--qpu", "test:sleep", "--shots", "1000"], extra: slow)
+        let worker = try box.start(["worker", "--lease", "1"], extra: slow)
+        #expect(try box.waitFor(lost, ["ExecutionStarted"]) == "ExecutionStarted")
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        let next = try box.submit(["--shots", "10"])
+        Thread.sleep(forTimeInterval: 1.5)
+        let sweeper = try box.run(["worker", "--once"])
+        #expect(sweeper.status == 0)
+        let task = try box.task(lost)
+        #expect(task["task_status"].string == "Failed")
+        #expect(task["error_class"].string == "internal_error")
+        let reason = task["error_reasons"][0].string ?? ""
+        #expect(reason.hasPrefix("worker 'pid \(worker.processIdentifier) on "))
+        #expect(reason.contains("was lost: its lease expired at "))
+        #expect(reason.hasSuffix(" while the task was ExecutionStarted"))
+        #expect(try box.status(next) == "Completed")
+        let wait = try box.run(["tasks", "wait", lost])
+        #expect(wait.status == 3)
+    }
+}

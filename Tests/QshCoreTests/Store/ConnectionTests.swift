@@ -1,0 +1,77 @@
+// The SQLite wrapper: binding, the step loop, typed errors carrying the SQL but
+// never the bound values, and scoped transactions that roll back on throw.
+import QshCore
+import Testing
+
+@Suite struct ConnectionTests {
+    struct Boom: Error {}
+
+    @Test func bindsAndReadsEveryType() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, n TEXT)")
+        try db.run("INSERT INTO t VALUES (?, ?, ?, ?)", [.integer(-42), .real(2.5), .text("héllo 'x'"), .null])
+        let row = try db.prepare("SELECT i, r, s, n FROM t").first { row in
+            (row.int64(0), row.double(1), row.text(2), row.optionalText(3), row.isNull(3))
+        }
+        #expect(row?.0 == -42)
+        #expect(row?.1 == 2.5)
+        #expect(row?.2 == "héllo 'x'")
+        #expect(row?.3 == nil)
+        #expect(row?.4 == true)
+    }
+
+    @Test func errorsCarryTheSQLButNotTheValues() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        try db.run("INSERT INTO t VALUES (?)", [.text("secret-value")])
+        do {
+            try db.run("INSERT INTO t VALUES (?)", [.text("secret-value")])
+            Issue.record("expected a constraint error")
+        } catch {
+            #expect(error.resultCode == 19)  // SQLITE_CONSTRAINT
+            #expect(error.extendedResultCode == 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
+            #expect(error.sql == "INSERT INTO t VALUES (?)")
+            #expect(!error.description.contains("secret-value"))
+            #expect(error.message == "database error: UNIQUE constraint failed: t.k")
+        }
+    }
+
+    @Test func wrongParameterCountIsAnError() throws {
+        let db = try Connection(path: ":memory:")
+        #expect(throws: SQLiteError.self) { try db.run("SELECT ?, ?", [.integer(1)]) }
+    }
+
+    @Test func syntaxErrorsNameTheStatement() throws {
+        let db = try Connection(path: ":memory:")
+        do {
+            _ = try db.prepare("SELEC 1")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.sql == "SELEC 1")
+            #expect(error.detail.contains("syntax error"))
+        }
+    }
+
+    @Test func transactionCommitsAndRollsBack() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        try db.transaction { try $0.run("INSERT INTO t VALUES (1)") }
+        #expect(throws: Boom.self) {
+            try db.transaction { db in
+                try db.run("INSERT INTO t VALUES (2)")
+                throw Boom()
+            }
+        }
+        #expect(try db.scalar("SELECT count(*) FROM t") == 1)
+        #expect(!db.inTransaction)
+    }
+
+    @Test func cannotOpenAMissingDirectory() {
+        do {
+            _ = try Connection(path: "/nonexistent-qsh-dir/x.sqlite")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.detail.hasPrefix("cannot open '/nonexistent-qsh-dir/x.sqlite'"))
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// TaskService: cancel in every state (idempotent on terminal, refused once
+// execution started), waiting with backoff and timeout, results and events.
+import QshCore
+import Testing
+
+@Suite struct TaskServiceTests {
+    /// A task moved along the happy path up to `status`.
+    func task(in status: TaskStatus, _ service: TaskService) throws -> QuantumTask {
+        let task = try service.submit(bellRequest())
+        let path: [TaskStatus] = [.created, .payloadProcessing, .scheduled, .executionStarted, .executionCompleted,
+                                  .completed]
+        var current = TaskStatus.created
+        if let end = path.firstIndex(of: status) {
+            for next in path.prefix(end + 1).dropFirst() {
+                try service.store.transition(task.id, from: current, to: next, at: service.clock.now(), actor: "t")
+                current = next
+            }
+        } else {
+            let before: TaskStatus = status == .payloadProcessingError ? .payloadProcessing : .created
+            if before != .created {
+                try service.store.transition(task.id, from: .created, to: before, at: service.clock.now(), actor: "t")
+            }
+            try service.store.transition(task.id, from: before, to: status, at: service.clock.now(), actor: "t")
+        }
+        return try service.get(task.id)
+    }
+
+    @Test(arguments: [TaskStatus.created, .payloadProcessing, .scheduled])
+    func cancelBeforeExecutionSucceeds(status: TaskStatus) throws {
+        let service = try makeService()
+        let t = try task(in: status, service)
+        guard case .cancelled(let after) = try service.cancel(t.id) else {
+            Issue.record("expected a cancel")
+            return
+        }
+        #expect(after.status == .cancelled)
+        #expect(after.endedDate != nil)
+        let last = try service.store.events(taskID: t.id).last
+        #expect(last?.from == status)
+        #expect(last?.detail == "cancelled by the user")
+    }
+
+    @Test(arguments: [TaskStatus.executionStarted, .executionCompleted])
+    func cancelAfterExecutionStartedIsRefused(status: TaskStatus) throws {
+        let service = try makeService()
+        let t = try task(in: status, service)
+        #expect(throws: TaskError.cancelRefused(id: t.id, status: status)) { try service.cancel(t.id) }
+        #expect(try service.get(t.id).status == status)
+    }
+
+    @Test(arguments: [TaskStatus.completed, .failed, .cancelled, .payloadProcessingError])
+    func cancelOnTerminalIsIdempotent(status: TaskStatus) throws {
+        let service = try makeService()
+        let t = try task(in: status, service)
+        guard case .alreadyTerminal(let after) = try service.cancel(t.id) else {
+            Issue.record("expected already terminal")
+            return
+        }
+        #expect(after.status == status)
+        #expect(try service.store.events(taskID: t.id).count == t.status.eventCountOnHappyPath)
+    }
+
+    @Test func waitReturnsWhenTerminalAndReportsEachChange() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        var seen: [TaskStatus] = []
+        var polls = 0
+        let outcome = try service.waitUntilTerminal(
+            ids: [t.id], timeout: 60,
+            pause: { seconds in
+                polls += 1
+                clock.advance(seconds: seconds)
+                let now = try? service.get(t.id).status
+                if now == .created {
+                    _ = try? service.store.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
+                }
+                return true
+            },
+            onChange: { seen.append($0.status) })
+        guard case .finished(let tasks) = outcome else {
+            Issue.record("expected finished")
+            return
+        }
+        #expect(tasks.map(\.status) == [.cancelled])
+        #expect(seen == [.created, .cancelled])
+        #expect(polls == 1)
+    }
+
+    @Test func waitTimesOutWithBackoff() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        var sleeps: [Double] = []
+        let outcome = try service.waitUntilTerminal(
+            ids: [t.id], timeout: 2, backoff: Backoff(initial: 0.1, factor: 2, maximum: 1),
+            pause: { seconds in
+                sleeps.append(seconds)
+                clock.advance(seconds: seconds)
+                return true
+            }, onChange: { _ in })
+        guard case .timedOut = outcome else {
+            Issue.record("expected a timeout")
+            return
+        }
+        #expect(sleeps == [0.1, 0.2, 0.4, 0.8, 0.5])
+    }
+
+    @Test func waitStopsOnInterrupt() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        let outcome = try service.waitUntilTerminal(ids: [t.id], timeout: 60, pause: { _ in false }, onChange: { _ in })
+        guard case .interrupted(let tasks) = outcome else {
+            Issue.record("expected an interrupt")
+            return
+        }
+        #expect(tasks.first?.status == .created)
+    }
+
+    @Test func resultsOfATaskWithoutThemIsAnError() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        #expect(throws: TaskError.noResults(id: t.id, status: .created)) { try service.results(t.id) }
+    }
+
+    @Test func submitRefusesZeroShots() throws {
+        let service = try makeService()
+        #expect(throws: TaskError.invalidRequest(reason: "shots must be at least 1")) {
+            try service.submit(bellRequest(shots: 0))
+        }
+    }
+
+    @Test func randomSeedsAreStoredAndJSONSafe() throws {
+        let service = try makeService()
+        var request = bellRequest()
+        request.seed = nil
+        let t = try service.submit(request)
+        #expect(try service.get(t.id).seed == t.seed)
+        #expect(t.seed < 1 << 53)
+    }
+}
+
+extension TaskStatus {
+    /// Events written by `task(in:)` to reach this terminal state.
+    var eventCountOnHappyPath: Int {
+        switch self {
+        case .completed: return 6
+        case .payloadProcessingError: return 3
+        default: return 2
+        }
+    }
+}

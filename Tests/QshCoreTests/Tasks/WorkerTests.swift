@@ -1,0 +1,154 @@
+// The worker with a fake compiler and QPU: the happy path with partial counts,
+// compile errors with reasons and diagnostics, QPU refusals, execution errors,
+// and a cancel that lands while the worker holds the task.
+import QshCore
+import Testing
+
+@Suite struct WorkerTests {
+    func makeWorker(_ service: TaskService, qpu: FakeQPU = FakeQPU(), owner: String = "w1") -> Worker {
+        Worker(
+            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
+            options: WorkerOptions(owner: owner, leaseSeconds: 10, progressInterval: 0))
+    }
+
+    @Test func happyPathEndsCompletedWithCounts() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest(shots: 1000))
+        var qpu = FakeQPU()
+        qpu.onShot = { _ in clock.advance(seconds: 1) }
+        let worker = makeWorker(service, qpu: qpu)
+        let done = try worker.runNext()
+        #expect(done?.status == .completed)
+        #expect(done?.compilationID != nil)
+        #expect(done?.shotsDone == 1000)
+        #expect(done?.leaseOwner == nil)
+        #expect(try service.store.events(taskID: t.id).map(\.to) == [
+            .created, .payloadProcessing, .scheduled, .executionStarted, .executionCompleted, .completed,
+        ])
+        let (_, result) = try service.results(t.id)
+        #expect(result.partial == false)
+        #expect(result.dataJSON == ["c": ["00": 500, "11": 500]])
+        #expect(result.timings.map(\.0) == ["queue", "compile", "simulate", "sample", "execute"])
+        #expect(result.metrics["gate_counts"] == ["cx": 1, "h": 1])
+        #expect(result.metadata["seed"] == "7")
+        #expect(try worker.runNext() == nil)
+    }
+
+    @Test func partialCountsAreVisibleWhileRunning() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest(shots: 400))
+        let reader = service.store
+        var qpu = FakeQPU()
+        qpu.onShot = { _ in clock.advance(seconds: 1) }
+        // Observe from inside the run: after the second step the partial row exists.
+        nonisolated(unsafe) var observed: [Int] = []
+        nonisolated(unsafe) let observing = TaskService(store: reader, clock: clock)
+        qpu.onShot = { step in
+            clock.advance(seconds: 1)
+            if step == 3, let r = try? observing.results(t.id).1 {
+                observed.append(r.shotsDone)
+                observed.append(r.partial ? 1 : 0)
+            }
+        }
+        _ = try makeWorker(service, qpu: qpu).runNext()
+        #expect(observed == [200, 1])
+    }
+
+    @Test func compileErrorEndsInPayloadProcessingErrorWithReasons() throws {
+        let service = try makeService()
+        var request = bellRequest()
+        request.source = "bad program"
+        let t = try service.submit(request)
+        let done = try makeWorker(service).runNext()
+        #expect(done?.status == .payloadProcessingError)
+        #expect(done?.errorClass == .invalidProgram)
+        #expect(done?.errorReasons == ["bell.qasm:3:1: 'cx' takes 2 quantum arguments, but got 1"])
+        #expect(try service.store.diagnostics(taskID: t.id).map(\.code) == ["arity"])
+    }
+
+    @Test func qpuRefusalIsAPayloadProcessingError() throws {
+        let service = try makeService()
+        _ = try service.submit(bellRequest())
+        var qpu = FakeQPU()
+        qpu.validation = QPUError(.resourceLimit, "the program needs 40 qubits; the QPU has 30")
+        let done = try makeWorker(service, qpu: qpu).runNext()
+        #expect(done?.status == .payloadProcessingError)
+        #expect(done?.errorClass == .resourceLimit)
+        #expect(done?.errorReasons == ["the program needs 40 qubits; the QPU has 30"])
+    }
+
+    @Test func tooManyShotsAndUnknownQPUAreRefused() throws {
+        let service = try makeService()
+        _ = try service.submit(bellRequest(shots: 20_000))
+        _ = try service.submit(bellRequest(qpu: "nowhere"))
+        let worker = makeWorker(service)
+        let first = try worker.runNext()
+        #expect(first?.errorClass == .resourceLimit)
+        #expect(first?.errorReasons == ["20000 shots exceed the limit of 10000 of QPU 'test:fake'"])
+        let second = try worker.runNext()
+        #expect(second?.errorClass == .unsupportedFeature)
+        #expect(second?.errorReasons == ["QPU 'nowhere' is not available"])
+    }
+
+    @Test func executionErrorEndsFailed() throws {
+        let service = try makeService()
+        _ = try service.submit(bellRequest())
+        var qpu = FakeQPU()
+        qpu.failure = QPUError(.executionError, "the simulator stopped")
+        let done = try makeWorker(service, qpu: qpu).runNext()
+        #expect(done?.status == .failed)
+        #expect(done?.errorClass == .executionError)
+        #expect(done?.errorReasons == ["the simulator stopped"])
+    }
+
+    @Test func cancelWhileCompilingWinsAndTheWorkerLetsGo() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        nonisolated(unsafe) let canceller = TaskService(store: service.store, clock: clock)
+        let compiler = TaskCompiler { _, _ in
+            _ = try? canceller.cancel(t.id)
+            return .success(FakeCompilers.bell)
+        }
+        let worker = Worker(
+            store: service.store, clock: clock, compiler: compiler, qpus: [FakeQPU()],
+            options: WorkerOptions(owner: "w1"))
+        let done = try worker.runNext()
+        #expect(done?.status == .cancelled)
+        #expect(done?.leaseOwner == nil)
+        #expect(try service.store.result(taskID: t.id) == nil)
+    }
+
+    @Test func completionWinsOverALateCancel() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        nonisolated(unsafe) let canceller = TaskService(store: service.store, clock: clock)
+        nonisolated(unsafe) var refusal: TaskError?
+        var qpu = FakeQPU()
+        qpu.onShot = { step in
+            if step == 1 {
+                do { _ = try canceller.cancel(t.id) } catch { refusal = error as? TaskError }
+            }
+        }
+        let done = try makeWorker(service, qpu: qpu).runNext()
+        #expect(done?.status == .completed)
+        #expect(refusal == .cancelRefused(id: t.id, status: .executionStarted))
+    }
+
+    @Test func sweepAtStartFailsALostWorkersTaskAndTheNextOneRuns() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let lost = try service.submit(bellRequest())
+        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        let next = try service.submit(bellRequest())
+        clock.advance(seconds: 6)
+        let worker = makeWorker(service)
+        #expect(try worker.sweep().map(\.id) == [lost.id])
+        #expect(try worker.runNext()?.id == next.id)
+        #expect(try service.get(next.id).status == .completed)
+        #expect(try service.get(lost.id).errorReasons.first?.contains("worker 'dead' was lost") == true)
+    }
+}

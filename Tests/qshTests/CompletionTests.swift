@@ -1,0 +1,141 @@
+// Tests for Tab completion candidates over a fixed command table and fixed sources: names,
+// subcommands, options, option values, task ids (newest first), files, meta-commands.
+import Testing
+@testable import qsh
+
+@Suite struct CompletionTests {
+    static let table: [Command] = [
+        Command(name: "help", summary: "", arguments: 0...3, argumentKind: "command", run: { _ in .ok }),
+        Command(
+            name: "tasks", summary: "",
+            subcommands: [
+                Command(
+                    name: "submit", summary: "",
+                    options: [
+                        OptionSpec("--shots", value: "<n>", help: ""),
+                        OptionSpec("--qpu", value: "<id>", help: ""),
+                        OptionSpec("--wait", help: ""),
+                    ] + CommonOptions.output,
+                    arguments: 1...1, argumentKind: "file", run: { _ in .ok }),
+                Command(name: "get", summary: "", arguments: 1...1, argumentKind: "task", run: { _ in .ok }),
+                Command(
+                    name: "list", summary: "",
+                    options: [
+                        OptionSpec("--status", value: "<state>", help: "", repeatable: true),
+                        OptionSpec("--db", value: "<path>", help: ""),
+                    ], run: { _ in .ok }),
+            ]),
+        Command(name: "version", summary: "", run: { _ in .ok }),
+    ]
+
+    static let folders: [String: [DirectoryEntry]] = [
+        ".": [
+            DirectoryEntry(name: "bell.qasm", isDirectory: false), DirectoryEntry(name: "b.txt", isDirectory: false),
+            DirectoryEntry(name: "sub", isDirectory: true), DirectoryEntry(name: ".hidden", isDirectory: false),
+            DirectoryEntry(name: "my file.qasm", isDirectory: false),
+        ],
+        "sub/": [DirectoryEntry(name: "x.qasm", isDirectory: false)],
+        "/home/u/": [DirectoryEntry(name: "ghz.qasm", isDirectory: false)],
+    ]
+
+    let completer = Completer(
+        commands: CompletionTests.table, metaCommands: Repl.metaCommands,
+        sources: CompletionSources(
+            taskIDs: { prefix in ["7f3a", "a2b4", "7f01"].filter { $0.hasPrefix(prefix) } },
+            qpuIDs: { ["sim:statevector", "sim:density"] },
+            listDirectory: { CompletionTests.folders[$0] }, home: "/home/u"))
+
+    func words(_ line: String) -> [String] { completer.complete(line: line).candidates }
+
+    @Test func commandNamesAndSubcommands() {
+        #expect(words("") == ["help", "tasks", "version"])
+        #expect(words("t") == ["tasks"])
+        #expect(words("tasks ") == ["get", "list", "submit"])
+        #expect(words("tasks s") == ["submit"])
+        #expect(words("qsh tasks g") == ["get"])
+        #expect(words("bogus ").isEmpty)
+        #expect(words("tasks bogus ").isEmpty)
+    }
+
+    @Test func optionsOfTheCommandBeingTypedWithoutRepeats() {
+        #expect(words("tasks submit --") == ["--shots", "--qpu", "--wait", "--output", "--json", "--help", "--no-color"])
+        #expect(words("tasks submit --shots 5 -q --w") == ["--wait"])
+        #expect(words("tasks submit --shots 5 --s").isEmpty)
+        #expect(words("tasks list --status Created --s") == ["--status"])
+        #expect(words("tasks --") == ["--help", "--no-color"])
+    }
+
+    @Test func optionValuesFromChoicesQPUsAndStates() {
+        #expect(words("tasks submit -o ") == CommonOptions.formats)
+        #expect(words("tasks submit --output n") == ["ndjson"])
+        #expect(words("tasks submit --qpu ") == ["sim:statevector", "sim:density"])
+        #expect(words("tasks submit --qpu=sim:s") == ["sim:statevector"])
+        #expect(words("tasks list --status Comp") == ["Completed"])
+        #expect(completer.complete(before: "tasks list --status=", partial: "Canc").candidates == ["Cancelled"])
+        #expect(completer.complete(line: "tasks list --db s") == Completion(candidates: ["sub"], kind: .files))
+    }
+
+    @Test func globalOptionsBeforeTheCommand() {
+        #expect(words("--db x tasks l") == ["list"])
+        #expect(words("-o ") == CommonOptions.formats)
+        #expect(words("--j") == ["--json"])
+        #expect(words("--output json v") == ["version"])
+    }
+
+    @Test func taskIDsKeepTheSourcesNewestFirstOrder() {
+        #expect(words("tasks get ") == ["7f3a", "a2b4", "7f01"])
+        #expect(words("tasks get 7f") == ["7f3a", "7f01"])
+        #expect(words("tasks get 7f3a ").isEmpty)
+    }
+
+    @Test func fileNamesForProgramArguments() {
+        #expect(completer.complete(line: "tasks submit ")
+            == Completion(candidates: ["b.txt", "bell.qasm", "my file.qasm", "sub"], kind: .files))
+        #expect(words("tasks submit b") == ["b.txt", "bell.qasm"])
+        #expect(words("tasks submit sub/") == ["sub/x.qasm"])
+        #expect(words("tasks submit .") == [".hidden"])
+        #expect(words("tasks submit ~/g") == ["~/ghz.qasm"])
+        #expect(words("tasks submit 'my f") == ["my file.qasm"])
+        #expect(words("tasks submit --wait bell.qasm ").isEmpty)
+        #expect(completer.complete(line: "tasks submit nowhere/") == Completion(candidates: [], kind: .files))
+    }
+
+    @Test func helpCompletesCommandPaths() {
+        #expect(words("help ") == ["help", "tasks", "version", "exit-codes"])
+        #expect(words("help tasks ") == ["get", "list", "submit"])
+    }
+
+    @Test func metaCommandsAndTheirArguments() {
+        #expect(words(".") == [".exit", ".help", ".history", ".output", ".qpu", ".quit", ".status", ".timer"])
+        #expect(words(".o") == [".output"])
+        #expect(words(".output ") == CommonOptions.formats)
+        #expect(words(".qpu sim:d") == ["sim:density"])
+        #expect(words(".timer o") == ["on", "off"])
+        #expect(words(".help ").isEmpty)
+    }
+
+    @Test func commentsAndOpenQuotesBeforeTheWordGiveNothing() {
+        #expect(words("# tasks ").isEmpty)
+        #expect(completer.complete(before: "tasks 'x ", partial: "").candidates.isEmpty)
+    }
+
+    @Test func theCurrentWordEndsAtBlanksAndAfterAnOptionsEquals() {
+        #expect(Completer.splitCurrentWord("tasks li") == ("tasks ", "li"))
+        #expect(Completer.splitCurrentWord("tasks ") == ("tasks ", ""))
+        #expect(Completer.splitCurrentWord("x --output=js") == ("x --output=", "js"))
+        #expect(Completer.splitCurrentWord("x \"my f") == ("x ", "my f"))
+    }
+
+    @Test func commonPrefixOfMatches() {
+        #expect(commonPrefix(["7f3a", "7f01"]) == "7f")
+        #expect(commonPrefix(["a"]) == "a")
+        #expect(commonPrefix(["abc", "xyz"]) == "")
+    }
+
+    @Test func theRealTableCompletesTheShellsOwnCommands() {
+        let real = Completer(commands: CommandTable.root, metaCommands: [], sources: CompletionSources())
+        #expect(real.complete(line: "completion ").candidates.isEmpty)
+        #expect(real.complete(line: "rep").candidates == ["repl"])
+        #expect(real.complete(line: "repl --k").candidates == ["--keep-going"])
+    }
+}
