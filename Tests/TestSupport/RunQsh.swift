@@ -96,6 +96,8 @@ public enum Subprocess {
     }
 }
 
-final class DataBox: @unchecked Sendable {
-    var data = Data()
+/// Bytes read from a pipe on another thread.
+public final class DataBox: @unchecked Sendable {
+    public var data = Data()
+    public init() {}
 }

@@ -142,7 +142,15 @@ public struct QPUError: QshError {
         self.errorClass = errorClass
         self.message = message
     }
+
+    /// The run was stopped because `progress` returned false.
+    public static let interrupted = QPUError(.executionError, "interrupted")
+
+    /// True for the error a run throws when `progress` stopped it.
+    public var isInterruption: Bool { self == QPUError.interrupted }
 }
+
+extension QPUError: Equatable {}
 
 /// A quantum processing unit qsh can send circuits to.
 public protocol QPU: Sendable {
@@ -156,8 +164,9 @@ public protocol QPU: Sendable {
     /// - Throws: `QPUError` with `resource_limit` or `unsupported_feature`.
     func validate(_ request: RunRequest) throws
 
-    /// Runs a circuit. `progress` is called as shots complete; returning false stops the
-    /// run, which then throws `QPUError(.executionError, "interrupted")`.
+    /// Runs a circuit. `progress` is called as shots complete, and also between passes
+    /// over the state with no shots done and no partial counts; returning false stops the
+    /// run, which then throws `QPUError.interrupted`.
     /// - Throws: `QPUError`.
     func run(_ request: RunRequest, progress: (RunProgress) -> Bool) throws -> RunResult
 }

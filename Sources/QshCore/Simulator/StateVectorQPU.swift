@@ -143,7 +143,10 @@ public struct StateVectorQPU: QPU {
     /// qubits, mapped to bits by the measure operations (the last measure into a bit
     /// wins; bits never written read 0).
     /// - Throws: `QPUError(.unsupportedFeature)` for mid-circuit measurement, reset or `if`.
-    public func probabilities(_ request: RunRequest) throws -> [RegisterProbabilities] {
+    /// `progress` is asked between passes whether to go on, as in `run`.
+    public func probabilities(
+        _ request: RunRequest, progress: (RunProgress) -> Bool = { _ in true }
+    ) throws -> [RegisterProbabilities] {
         guard Self.isTerminal(request.circuit) else {
             throw QPUError(
                 .unsupportedFeature,
@@ -152,8 +155,8 @@ public struct StateVectorQPU: QPU {
         }
         try validate(request)
         switch request.precision {
-        case .double: return exactProbabilities(request, Double.self)
-        case .single: return exactProbabilities(request, Float.self)
+        case .double: return try exactProbabilities(request, Double.self, progress: progress)
+        case .single: return try exactProbabilities(request, Float.self, progress: progress)
         }
     }
 
@@ -184,7 +187,8 @@ public struct StateVectorQPU: QPU {
             let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
             let state = StateVector<T>(qubits: n, loop: loop)
             state.setFreshZeroState()
-            metadata["passes"] = String(applyUnitary(fused, to: state, loop: loop))
+            metadata["passes"] = String(
+                try applyUnitary(fused, to: state, loop: loop, shots: request.shots, progress: progress))
             let simulated = clock.now
             let picks = Sampler.sample(state, shots: request.shots, generator: &generator, loop: loop)
             let map = ClbitMap(circuit)
@@ -212,7 +216,8 @@ public struct StateVectorQPU: QPU {
         } ?? fused.count
         let prefix = StateVector<T>(qubits: n, loop: loop)
         prefix.setFreshZeroState()
-        applyUnitary(Array(fused[..<prefixLength]), to: prefix, loop: loop)
+        try applyUnitary(
+            Array(fused[..<prefixLength]), to: prefix, loop: loop, shots: request.shots, progress: progress)
         let rest = Array(fused[prefixLength...])
         let stateBytes = StateVectorMemory.bytes(qubits: n, precision: request.precision) ?? Int.max
         let budget = min(capabilities.memoryLimit, 4 << 30) - 2 * stateBytes
@@ -228,7 +233,7 @@ public struct StateVectorQPU: QPU {
             metadata["method"] = "branch-by-branch"
             let map = ClbitMap(circuit)
             let report = RunProgress(shotsDone: request.shots, shots: request.shots, partial: map.counts(tallies))
-            if !progress(report) { throw QPUError(.executionError, "interrupted") }
+            if !progress(report) { throw QPUError.interrupted }
             let end = clock.now
             let metrics = CircuitMetrics(circuit: circuit, fusedGates: Self.gateCount(fused))
             return RunResult(
@@ -264,7 +269,7 @@ public struct StateVectorQPU: QPU {
             map.tally(bits: bits, into: &tallies)
             if (shot + 1) % every == 0 || shot + 1 == request.shots {
                 let report = RunProgress(shotsDone: shot + 1, shots: request.shots, partial: map.counts(tallies))
-                if !progress(report) { throw QPUError(.executionError, "interrupted") }
+                if !progress(report) { throw QPUError.interrupted }
             }
         }
         let end = clock.now
@@ -274,15 +279,25 @@ public struct StateVectorQPU: QPU {
             timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
     }
 
-    /// Applies unconditional fused gates in order, cache-blocked into sweeps.
+    /// Applies unconditional fused gates in order, cache-blocked into sweeps. Between
+    /// sweeps it asks `progress` (with no shots done) whether to go on, so a long
+    /// simulation can be interrupted and a worker can renew its lease.
+    /// - Returns: the number of sweeps (passes over the state).
+    /// - Throws: `QPUError.interrupted` when `progress` says stop.
     @discardableResult
-    func applyUnitary<T: SimulatorScalar>(_ ops: [FusedOperation], to state: StateVector<T>, loop: ParallelLoop) -> Int {
+    func applyUnitary<T: SimulatorScalar>(
+        _ ops: [FusedOperation], to state: StateVector<T>, loop: ParallelLoop, shots: Int = 0,
+        progress: (RunProgress) -> Bool = { _ in true }
+    ) throws -> Int {
         let gates = ops.compactMap { op -> FusedGate? in
             if case .gate(let g, nil) = op { return g } else { return nil }
         }
         let options = sweeps ?? .default(precision: T.precision)
         let steps = Sweeps.plan(gates, qubitCount: state.qubitCount, options: options)
-        Sweeps.apply(steps, to: state, options: options, loop: loop)
+        let finished = Sweeps.apply(steps, to: state, options: options, loop: loop) {
+            !progress(RunProgress(shotsDone: 0, shots: shots, partial: []))
+        }
+        if !finished { throw QPUError.interrupted }
         return steps.count
     }
 
@@ -301,7 +316,9 @@ public struct StateVectorQPU: QPU {
         return r.size >= 64 || c.value >> UInt64(r.size) == 0
     }
 
-    private func exactProbabilities<T: SimulatorScalar>(_ request: RunRequest, _: T.Type) -> [RegisterProbabilities] {
+    private func exactProbabilities<T: SimulatorScalar>(
+        _ request: RunRequest, _: T.Type, progress: (RunProgress) -> Bool
+    ) throws -> [RegisterProbabilities] {
         let circuit = request.circuit
         let n = circuit.qubitCount
         let loop = ParallelLoop(threads: request.threads)
@@ -309,7 +326,7 @@ public struct StateVectorQPU: QPU {
         let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
         let state = StateVector<T>(qubits: n, loop: loop)
         state.setFreshZeroState()
-        applyUnitary(fused, to: state, loop: loop)
+        try applyUnitary(fused, to: state, loop: loop, progress: progress)
         let map = ClbitMap(circuit)
         // Marginalise onto the measured qubits: pattern = their bits packed in order.
         let measured = map.measuredQubits

@@ -69,11 +69,15 @@ enum Sweeps {
     }
 
     /// Applies a blocked schedule to `state`.
+    /// - Returns: false when `shouldStop` asked to stop before all steps were applied.
+    @discardableResult
     static func apply<T: SimulatorScalar>(
-        _ steps: [SweepStep], to state: StateVector<T>, options: SweepOptions, loop: ParallelLoop
-    ) {
+        _ steps: [SweepStep], to state: StateVector<T>, options: SweepOptions, loop: ParallelLoop,
+        shouldStop: () -> Bool = { false }
+    ) -> Bool {
         let n = state.qubitCount, c = options.lowQubits
         for step in steps {
+            if shouldStop() { return false }
             switch step {
             case .direct(let g):
                 KernelDispatch.apply(KernelDispatch.prepare(g, qubitCount: n, as: T.self), to: state, loop: loop)
@@ -123,5 +127,6 @@ enum Sweeps {
                 }
             }
         }
+        return true
     }
 }

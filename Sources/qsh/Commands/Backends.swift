@@ -109,7 +109,7 @@ struct SleepQPU: QPU {
         for shot in 1...max(1, request.shots) {
             if millisecondsPerShot > 0 { usleep(UInt32(millisecondsPerShot * 1000)) }
             if !progress(RunProgress(shotsDone: shot, shots: request.shots, partial: counts(shot))) {
-                throw QPUError(.executionError, "interrupted")
+                throw QPUError.interrupted
             }
         }
         return RunResult(

@@ -83,7 +83,9 @@ enum QasmRunCommand {
         let compileTime = clock.lap()
 
         if exact {
-            let probabilities = try qpu.probabilities(request)
+            let probabilities = try interruptible(invocation) {
+                try qpu.probabilities(request) { _ in !invocation.context.interruptRequested }
+            }
             let simulateTime = clock.lap()
             let metrics = CircuitMetrics(circuit: circuit, fusedGates: 0)
             let timings: [(String, JSONValue)] = [
@@ -108,12 +110,14 @@ enum QasmRunCommand {
         }
 
         let showProgress = invocation.context.terminal.stderrIsTTY && !StateVectorQPU.isTerminal(circuit)
-        let result = try qpu.run(request) { progress in
-            if showProgress {
-                invocation.stderr.write("\rshots \(progress.shotsDone)/\(progress.shots)")
-                invocation.stderr.flush()
+        let result = try interruptible(invocation) {
+            try qpu.run(request) { progress in
+                if showProgress && progress.shotsDone > 0 {
+                    invocation.stderr.write("\rshots \(progress.shotsDone)/\(progress.shots)")
+                    invocation.stderr.flush()
+                }
+                return !invocation.context.interruptRequested
             }
-            return true
         }
         if showProgress {
             invocation.stderr.write("\r\u{1B}[K")
@@ -198,6 +202,16 @@ enum QasmRunCommand {
             return kib / 4 * 3 * 1024
         }
         return fallback
+    }
+
+    /// Runs `body`; a run stopped by Ctrl-C ends with status 130 instead of an error.
+    static func interruptible<R>(_ invocation: Invocation, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as QPUError where error.isInterruption {
+            if invocation.context.terminal.stderrIsTTY { invocation.stderr.write("\r\u{1B}[K") }
+            throw CommandFailure(status: .interrupted, code: "interrupted", message: "interrupted; the simulation was stopped")
+        }
     }
 }
 

@@ -140,7 +140,8 @@ struct StateVectorQPUTests {
         var reports = 0
         let r = try qpu.run(RunRequest(circuit: c, shots: 400, seed: 3, threads: 1, precision: .double)) { p in
             reports += 1
-            #expect(p.partial.first.map { $0.counts.values.reduce(0, +) } == p.shotsDone)
+            // Reports between passes over the state carry no shots and no counts.
+            #expect((p.partial.first.map { $0.counts.values.reduce(0, +) } ?? 0) == p.shotsDone)
             return true
         }
         #expect(r.metadata["method"] == "branch-by-branch")
