@@ -164,6 +164,12 @@ import TestSupport
         #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
         #expect(r["metrics"]["qubits"].int == 2)
         #expect(r["metadata"]["seed"].string == "42")
+        // `qasm run --json` with the same seed and shots prints the same data and metrics, key for key.
+        let local = try box.run(["qasm", "run", "--json", "--seed", "42", "--shots", "1000", "bell.qasm"])
+        #expect(local.status == 0)
+        let l = try J.parse(local.stdout)
+        #expect(l["data"].text == r["data"].text)
+        #expect(l["metrics"].text == r["metrics"].text)
         // The same seed gives the same counts.
         let again = try J.parse(try box.run(["tasks", "results", twin, "-o", "json"]).stdout)
         #expect(again["data"].text == r["data"].text)
