@@ -40,7 +40,7 @@ enum Dispatcher {
             return CommandTable.noArguments(context: context, globals: globals)
         }
         guard var command = CommandTable.root.first(where: { $0.name == name }) else {
-            var message = "'\(name)' is not a qsh command. See 'qsh help'."
+            var message = "'\(name.abbreviated())' is not a qsh command. See 'qsh help'."
             if let guess = closestMatch(name, in: CommandTable.root.map(\.name)) {
                 message += "\n\nThe most similar command is\n\t\(guess)"
             }
@@ -63,7 +63,7 @@ enum Dispatcher {
                 break
             }
             guard let sub = command.subcommand(next) else {
-                var message = "'\(next)' is not a '\(path.joined(separator: " "))' command"
+                var message = "'\(next.abbreviated())' is not a '\(path.joined(separator: " "))' command"
                 if let guess = closestMatch(next, in: command.subcommands.map(\.name)) {
                     message += " (did you mean '\(guess)'?)"
                 }

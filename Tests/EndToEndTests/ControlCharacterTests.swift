@@ -43,4 +43,15 @@ import TestSupport
             run.stderr
                 == "a\u{241B}[31m.qasm:3:1: error: 'h' is not defined in this scope\nqsh: 1 error in 'a\u{241B}[31m.qasm'\n")
     }
+
+    @Test func aHugeUnknownCommandIsQuotedShort() throws {
+        let word = String(repeating: "x", count: 100_000)
+        let run = try Qsh.run([word])
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "qsh: '\(String(repeating: "x", count: 60))…' is not a qsh command. See 'qsh help'.\n")
+        let sub = try Qsh.run(["tasks", word])
+        #expect(sub.status == 2)
+        #expect(sub.stderr.hasPrefix("qsh: '\(String(repeating: "x", count: 60))…' is not a 'tasks' command\n"))
+    }
 }

@@ -24,6 +24,12 @@ extension String {
         return String(out)
     }
 
+    /// The string cut to its first `limit` characters plus "…" when it is longer, for quoting
+    /// what the user typed in a message (a 100 KB word should not come back as a 100 KB error).
+    func abbreviated(to limit: Int = 60) -> String {
+        count > limit ? String(prefix(limit)) + "…" : self
+    }
+
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }

@@ -22,3 +22,10 @@ import Testing
         #expect(text.terminalSafe().unicodeScalars.count == text.unicodeScalars.count)
     }
 }
+
+@Suite struct AbbreviatedTests {
+    @Test func shortTextIsKeptAndLongTextIsCut() {
+        #expect("tasks".abbreviated(to: 5) == "tasks")
+        #expect("tasks!".abbreviated(to: 5) == "tasks…")
+    }
+}
