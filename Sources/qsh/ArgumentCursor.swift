@@ -72,20 +72,17 @@ struct ParsedArguments: Sendable {
     func int(_ long: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = value(long) else { return nil }
         guard let n = Int(text) else {
+            let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                // An integer too large for 64 bits is out of range, not "not an integer".
+                throw UsageError(
+                    "option '\(long)' must be between \(range.lowerBound) and \(range.upperBound), got \(text)")
+            }
             throw UsageError("option '\(long)' expects an integer, got '\(text)'")
         }
         guard range.contains(n) else {
             throw UsageError(
                 "option '\(long)' must be between \(range.lowerBound) and \(range.upperBound), got \(n)")
-        }
-        return n
-    }
-
-    /// An unsigned 64-bit option (seeds), or nil when absent.
-    func uint64(_ long: String) throws -> UInt64? {
-        guard let text = value(long) else { return nil }
-        guard let n = UInt64(text) else {
-            throw UsageError("option '\(long)' expects a non-negative integer below 2^64, got '\(text)'")
         }
         return n
     }

@@ -40,11 +40,11 @@ enum Dispatcher {
             return CommandTable.noArguments(context: context, globals: globals)
         }
         guard var command = CommandTable.root.first(where: { $0.name == name }) else {
-            var message = "'\(name)' is not a qsh command. See 'qsh help'."
+            var message = "'\(name.abbreviated())' is not a qsh command. See 'qsh help'."
             if let guess = closestMatch(name, in: CommandTable.root.map(\.name)) {
                 message += "\n\nThe most similar command is\n\t\(guess)"
             }
-            context.stderr.line("qsh: " + message)
+            context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
             return .usage
         }
         var path = [name]
@@ -63,11 +63,11 @@ enum Dispatcher {
                 break
             }
             guard let sub = command.subcommand(next) else {
-                var message = "'\(next)' is not a '\(path.joined(separator: " "))' command"
+                var message = "'\(next.abbreviated())' is not a '\(path.joined(separator: " "))' command"
                 if let guess = closestMatch(next, in: command.subcommands.map(\.name)) {
                     message += " (did you mean '\(guess)'?)"
                 }
-                context.stderr.line("qsh: " + message)
+                context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
                 context.stderr.write(HelpCommand.usageLines(for: command, path: path))
                 return .usage
             }
@@ -129,7 +129,7 @@ enum Dispatcher {
 
     /// `qsh: reason` and the synopsis, exit status 2.
     static func reportUsage(_ error: UsageError, path: [String], context: CommandContext) -> ExitStatus {
-        context.stderr.line("qsh: " + error.message)
+        context.stderr.line("qsh: " + error.message.terminalSafe(keeping: ["\n", "\t"]))
         if let command = CommandTable.find(path) {
             context.stderr.write(HelpCommand.usageLines(for: command, path: path))
         }
@@ -156,7 +156,7 @@ enum Dispatcher {
             let body: JSONValue = .object([("code", .string(code)), ("message", .string(message))] + extra)
             context.stderr.line(JSONValue.object([("error", body)]).serialized())
         } else {
-            context.stderr.line("qsh: " + message)
+            context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
         }
         if let failure = error as? CommandFailure { return failure.status }
         return exitStatus(forCode: code)

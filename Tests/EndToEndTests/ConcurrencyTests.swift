@@ -39,6 +39,28 @@ import TestSupport
             #expect(page["total"].int == 250)
         }
     }
+
+    @Test func processesCreatingTheDatabaseTogetherAllSucceed() throws {
+        // The first use is often parallel (xargs -P, or a submit and the worker it starts).
+        // Each round, four processes open a database that does not exist yet: none may see
+        // "database is locked" or call the half-made file "not a qsh task database".
+        let box = try TaskSandbox()
+        let path = try box.program()
+        for round in 0..<50 {
+            let db = box.dir.file("round\(round)/tasks.sqlite")
+            let results = ResultsBox()
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                results.append(try? Qsh.run(["tasks", "submit", path, "-q"], environment: ["QSH_DB": db]))
+            }
+            for run in results.runs {
+                let run = try #require(run)
+                #expect(run.status == 0, "round \(round)")
+                #expect(run.stderr == "", "round \(round)")
+            }
+            let list = try Qsh.run(["tasks", "list", "-o", "tsv"], environment: ["QSH_DB": db])
+            #expect(list.stdout.split(separator: "\n").count == 4, "round \(round)")
+        }
+    }
 }
 
 final class ResultsBox: @unchecked Sendable {

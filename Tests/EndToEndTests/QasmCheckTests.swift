@@ -154,6 +154,22 @@ private let broken = """
                 == "{\"error\": {\"code\": \"file_not_found\", \"message\": \"cannot read 'nope.qasm': No such file or directory\"}}\n")
     }
 
+    @Test func fileNameThatIsNotUTF8IsExplained() throws {
+        let dir = try TempDirectory()
+        // A file named "b<0xFF>.qasm" exists; argv can only carry it as bytes, so go through sh.
+        let script = "printf 'OPENQASM 2.0;\\n' > \"$(printf 'b\\377.qasm')\"; "
+            + "exec \"$0\" qasm check -o table \"$(printf 'b\\377.qasm')\""
+        let run = try Subprocess.run(
+            "/bin/sh", ["-c", script, Qsh.binary], environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"],
+            directory: dir.path)
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        #expect(
+            run.stderr
+                == "qsh: cannot read 'b\u{FFFD}.qasm': No such file or directory (the name is not valid UTF-8, which qsh cannot open; rename the file or pipe it in with '-')\n"
+        )
+    }
+
     @Test func usageErrors() throws {
         let synopsis = "usage: qsh qasm check [--json | -o <format>] (<file> | -)\n"
         let none = try Qsh.run(["qasm", "check"])

@@ -115,7 +115,11 @@ import TestSupport
         (["--shots", "0"], "qsh: option '--shots' must be between 1 and 100000000, got 0\n"),
         (["--tag", "novalue"], "qsh: option '--tag' expects KEY=VALUE, got 'novalue'\n"),
         (["--timeout", "5"], "qsh: option '--timeout' needs '--wait'\n"),
-        (["--seed", "-1"], "qsh: option '--seed' expects a non-negative integer below 2^64, got '-1'\n"),
+        (["--seed", "-1"], "qsh: option '--seed' must be between 0 and 9223372036854775807, got -1\n"),
+        // The same range as `qasm run --seed`, so a task's seed is always a JSON integer.
+        (["--seed", "18446744073709551615"],
+         "qsh: option '--seed' must be between 0 and 9223372036854775807, got 18446744073709551615\n"),
+        (["--shots", "99999999999999999999"], "qsh: option '--shots' must be between 1 and 100000000, got 99999999999999999999\n"),
     ])
     func usageErrorsExit2(arguments: [String], message: String) throws {
         let box = try TaskSandbox()
@@ -164,6 +168,12 @@ import TestSupport
         #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
         #expect(r["metrics"]["qubits"].int == 2)
         #expect(r["metadata"]["seed"].string == "42")
+        // `qasm run --json` with the same seed and shots prints the same data and metrics, key for key.
+        let local = try box.run(["qasm", "run", "--json", "--seed", "42", "--shots", "1000", "bell.qasm"])
+        #expect(local.status == 0)
+        let l = try J.parse(local.stdout)
+        #expect(l["data"].text == r["data"].text)
+        #expect(l["metrics"].text == r["metrics"].text)
         // The same seed gives the same counts.
         let again = try J.parse(try box.run(["tasks", "results", twin, "-o", "json"]).stdout)
         #expect(again["data"].text == r["data"].text)

@@ -57,4 +57,20 @@ import Testing
         let text = "one two three four five six\n  keep   this line as it is\n\nseven"
         #expect(HelpCommand.wrap(text, width: 10) == "one two\nthree four\nfive six\n  keep   this line as it is\n\nseven")
     }
+
+    @Test func sourceLineBreaksInsideAParagraphAreRefilled() {
+        // Written with short source lines, printed as one filled paragraph (no ragged "it. Unless" lines).
+        let text = "alpha beta gamma\ndelta\nepsilon zeta eta\n\ntheta"
+        #expect(HelpCommand.wrap(text, width: 16) == "alpha beta gamma\ndelta epsilon\nzeta eta\n\ntheta")
+    }
+
+    @Test func everyHelpPageFitsIn78Columns() {
+        for command in CommandTable.root {
+            for leaf in command.subcommands.isEmpty ? [command] : command.subcommands {
+                for line in HelpCommand.wrap(leaf.details, width: 78).split(separator: "\n") {
+                    #expect(line.count <= 78, "\(command.name) \(leaf.name): \(line)")
+                }
+            }
+        }
+    }
 }

@@ -19,6 +19,17 @@ import Testing
             """)
     }
 
+    @Test func tableShowsControlCharactersInNamesAndTagsAsSymbols() {
+        var hostile = task
+        hostile.name = "x\u{1B}]0;pwned\u{07}\ny"
+        hostile.tags = ["k": "\u{1B}[41mred"]
+        let text = TaskRenderer.tasks([hostile], page: nil, format: .wide, color: false)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(text.contains("x\u{241B}]0;pwned\u{2407}\u{240A}y"))
+        #expect(text.contains("k=\u{241B}[41mred"))
+        #expect(text.split(separator: "\n").count == 2)
+    }
+
     @Test func csvHasAHeaderAndQuotes() {
         let text = TaskRenderer.tasks([task], page: nil, format: .csv, color: false)
         let lines = text.split(separator: "\n")

@@ -85,6 +85,22 @@ public final class Connection {
         try cached(sql).first(values) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
     }
 
+    /// Switches the file to WAL. SQLite answers SQLITE_BUSY at once, without calling the busy
+    /// handler, when another process is switching the same new file at that moment (several
+    /// commands creating the database together), so this retries every 10 ms, `attempts` times.
+    public func enableWAL(attempts: Int = 500) throws(SQLiteError) {
+        var attempt = 0
+        while true {
+            do {
+                try execute("PRAGMA journal_mode = WAL")
+                return
+            } catch where error.resultCode == SQLITE_BUSY && attempt < attempts {
+                attempt += 1
+                sqlite3_sleep(10)
+            }
+        }
+    }
+
     /// Whether closing the last connection checkpoints and removes the WAL (SQLite's
     /// default). A CLI opens and closes the database on every command, so qsh turns this
     /// off: the WAL is checkpointed as it grows instead, not once per process.

@@ -78,16 +78,24 @@ public struct Migrator: Sendable {
     /// - Throws: `StoreError.foreignFile`, `StoreError.newerSchema`, or `SQLiteError`
     ///   (e.g. `not_a_database` for a file that is not SQLite at all).
     func inspect(_ db: Connection) throws -> FileState {
-        let appID: Int64
+        // One statement, so one snapshot: read one at a time, the three values could straddle
+        // another process's first migration (id still 0, tables already there) and a brand-new
+        // qsh database would be refused as foreign.
+        let header: (appID: Int64, version: Int64, objects: Int64)
         do {
-            appID = try db.scalar("PRAGMA application_id") ?? 0
+            header = try db.cached(
+                """
+                SELECT (SELECT application_id FROM pragma_application_id), \
+                (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)
+                """
+            ).first([]) { ($0.int64(0), $0.int64(1), $0.int64(2)) } ?? (0, 0, 0)
         } catch let error as SQLiteError where error.code == "not_a_database" {
             throw StoreError.foreignFile(path: db.path, applicationID: 0)
         }
-        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        let appID = header.appID
+        let version = Int(header.version)
         if appID == 0 {
-            let objects = try db.scalar("SELECT count(*) FROM sqlite_schema") ?? 0
-            if objects == 0 && version == 0 { return .fresh }
+            if header.objects == 0 && version == 0 { return .fresh }
             throw StoreError.foreignFile(path: db.path, applicationID: 0)
         }
         guard appID == Int64(applicationID) else {

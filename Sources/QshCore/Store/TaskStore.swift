@@ -98,7 +98,7 @@ public final class TaskStore {
         // Checked before anything that writes (journal_mode writes the header).
         _ = try migrator.inspect(connection)
         if connection.path != ":memory:" && !connection.path.isEmpty {
-            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.enableWAL()
             try connection.execute("PRAGMA synchronous = NORMAL")
             try connection.setCheckpointOnClose(false)
         }

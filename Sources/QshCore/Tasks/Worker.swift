@@ -240,7 +240,7 @@ public final class Worker {
         .object([
             ("qubits", .int(m.qubits)),
             ("clbits", .int(m.clbits)),
-            ("gate_counts", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
+            ("gates", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
             ("depth", .int(m.depth)),
             ("fused_gates", .int(m.fusedGates)),
         ])

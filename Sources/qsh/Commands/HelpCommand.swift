@@ -107,17 +107,15 @@ enum HelpCommand {
         return out
     }
 
-    /// Wraps each paragraph (separated by blank lines) at `width` columns; lines that
-    /// start with spaces (examples, lists) are kept as they are.
+    /// Wraps each paragraph (separated by blank lines) at `width` columns: the lines of a
+    /// paragraph are joined and refilled, so source line breaks never leave ragged lines.
+    /// Lines that start with spaces (examples, lists) are kept as they are.
     static func wrap(_ text: String, width: Int) -> String {
         var out: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix(" ") || line.count <= width {
-                out.append(String(line))
-                continue
-            }
+        var paragraph: [Substring] = []
+        func flush() {
             var current = ""
-            for word in line.split(separator: " ") {
+            for word in paragraph {
                 if !current.isEmpty && current.count + 1 + word.count > width {
                     out.append(current)
                     current = ""
@@ -125,7 +123,17 @@ enum HelpCommand {
                 current += current.isEmpty ? String(word) : " " + word
             }
             if !current.isEmpty { out.append(current) }
+            paragraph = []
         }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(" ") || line.allSatisfy({ $0 == " " }) {
+                flush()
+                out.append(String(line))
+            } else {
+                paragraph += line.split(separator: " ")
+            }
+        }
+        flush()
         return out.joined(separator: "\n")
     }
 }

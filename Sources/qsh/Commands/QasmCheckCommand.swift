@@ -61,7 +61,7 @@ enum QasmCheckCommand {
     /// `3 errors in 'bad.qasm'` (and a note when checking stopped at the limit).
     static func errorSummary(_ result: QASMCheckResult, file: String) -> String {
         let n = result.errorCount
-        var text = "\(n) error\(n == 1 ? "" : "s") in '\(file)'"
+        var text = "\(n) error\(n == 1 ? "" : "s") in '\(file.terminalSafe())'"
         if result.truncated { text += " (stopped after \(n))" }
         return text
     }

@@ -117,8 +117,12 @@ struct QasmInput {
     }
 
     static func readFailure(_ path: String, _ code: Int32) -> CommandFailure {
-        CommandFailure(
-            status: .failure, code: code == ENOENT ? "file_not_found" : "io_error",
-            message: "cannot read '\(path)': \(String(cString: strerror(code)))")
+        var message = "cannot read '\(path)': \(String(cString: strerror(code)))"
+        if code == ENOENT && path.contains("\u{FFFD}") {
+            // Arguments reach qsh as UTF-8 text: bytes that are not UTF-8 were replaced, so a
+            // file whose name has them exists but cannot be named. Say so rather than just "missing".
+            message += " (the name is not valid UTF-8, which qsh cannot open; rename the file or pipe it in with '-')"
+        }
+        return CommandFailure(status: .failure, code: code == ENOENT ? "file_not_found" : "io_error", message: message)
     }
 }

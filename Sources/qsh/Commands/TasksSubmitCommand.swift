@@ -46,7 +46,7 @@ enum TasksSubmitCommand {
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
         let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
-        let seed = try args.uint64("--seed")
+        let seed = try args.int("--seed", in: 0...Int.max).map { UInt64($0) }
         let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
         if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
         _ = try TaskCLI.timeout(invocation)

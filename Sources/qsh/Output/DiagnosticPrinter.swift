@@ -17,19 +17,19 @@ struct DiagnosticPrinter {
     func render(_ diagnostic: Diagnostic, source: SourceFile?, lineStarts: [Int]? = nil) -> String {
         let severity = diagnostic.severity.rawValue + ":"
         let severityStyle: Style = diagnostic.severity == .error ? .red : (diagnostic.severity == .warning ? .yellow : .cyan)
-        var out = Style.bold.apply("\(diagnostic.location):", if: color) + " "
+        var out = Style.bold.apply("\(diagnostic.location)".terminalSafe() + ":", if: color) + " "
         out += Style.bold.apply(severityStyle.apply(severity, if: color), if: color) + " "
-        out += Style.bold.apply(diagnostic.message, if: color) + "\n"
+        out += Style.bold.apply(diagnostic.message.terminalSafe(), if: color) + "\n"
         if showSource, let source, source.name == diagnostic.location.file,
             let line = lineStarts.map({ source.lineText(diagnostic.location.line, lineStarts: $0) })
                 ?? source.lineText(diagnostic.location.line),
             line.utf8.count <= Self.maximumEchoedLine
         {
-            out += line + "\n"
+            out += line.terminalSafe(keeping: ["\t"]) + "\n"
             out += caretLine(line, column: diagnostic.location.column) + "\n"
         }
         for note in diagnostic.notes {
-            out += Style.cyan.apply("note:", if: color) + " " + note + "\n"
+            out += Style.cyan.apply("note:", if: color) + " " + note.terminalSafe() + "\n"
         }
         return out
     }

@@ -15,8 +15,10 @@ struct Column {
 
 /// Renders rows of cells as an aligned table, CSV or TSV.
 enum TableRenderer {
-    /// An aligned table with a header row; cells never contain newlines.
+    /// An aligned table with a header row. Control characters in cells (a newline or an escape
+    /// sequence in a task's name or tags) are shown as visible symbols, never sent to the terminal.
     static func table(_ columns: [Column], _ rows: [[String]], color: Bool = false) -> String {
+        let rows = rows.map { $0.map { $0.terminalSafe() } }
         var widths = columns.map { displayWidth($0.header) }
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {

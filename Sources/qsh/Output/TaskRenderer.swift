@@ -99,7 +99,8 @@ enum TaskRenderer {
             }
             let width = rows.map(\.0.count).max() ?? 0
             return rows.map { key, value in
-                Style.bold.apply(key + ":", if: color) + String(repeating: " ", count: width - key.count + 1) + value
+                Style.bold.apply(key + ":", if: color) + String(repeating: " ", count: width - key.count + 1)
+                    + value.terminalSafe()
                     + "\n"
             }.joined()
         }

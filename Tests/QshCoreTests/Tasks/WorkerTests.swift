@@ -30,7 +30,7 @@ import Testing
         #expect(result.partial == false)
         #expect(result.dataJSON == ["c": ["00": 500, "11": 500]])
         #expect(result.timings.map(\.0) == ["queue", "compile", "simulate", "sample", "execute"])
-        #expect(result.metrics["gate_counts"] == ["cx": 1, "h": 1])
+        #expect(result.metrics["gates"] == ["cx": 1, "h": 1])
         #expect(result.metadata["seed"] == "7")
         #expect(try worker.runNext() == nil)
     }

@@ -59,3 +59,16 @@ import QshCore
         #expect(printer.render(elsewhere, source: source) == "lib.inc:1:1: error: m\n")
     }
 }
+
+@Suite struct DiagnosticPrinterControlCharacterTests {
+    @Test func echoedSourceLineCannotDriveTheTerminal() {
+        let source = SourceFile(name: "esc.qasm", text: "OPENQASM 2.0;\nqreg q[1];\nh\u{1B}]0;pwned\u{07} q[0];\n")
+        let diagnostic = Diagnostic(
+            code: "invalid-character", message: "invalid character 0x1B",
+            at: SourceLocation(file: "esc.qasm", line: 3, column: 2))
+        let printer = DiagnosticPrinter(color: false, showSource: true)
+        #expect(
+            printer.render(diagnostic, source: source)
+                == "esc.qasm:3:2: error: invalid character 0x1B\nh\u{241B}]0;pwned\u{2407} q[0];\n ^\n")
+    }
+}
