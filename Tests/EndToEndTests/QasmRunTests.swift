@@ -126,3 +126,25 @@ import TestSupport
         #expect(run.stdout.contains("1000 shots, seed 1, "))
     }
 }
+
+@Suite struct QasmRunSeedTests {
+    /// A random seed is printed as an integer that doubles hold exactly (below 2^53),
+    /// so `jq .seed` gives back the seed that reproduces the run.
+    @Test func randomSeedsAreExactInJSON() throws {
+        let dir = try TempDirectory()
+        let file = try dir.write(
+            "bell.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n")
+        for _ in 0..<5 {
+            let run = try Qsh.run(["qasm", "run", file, "--json"])
+            #expect(run.status == 0)
+            let first = try #require(
+                try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let seed = try #require(first["seed"] as? Int)
+            #expect(seed >= 0 && seed < 1 << 53)
+            let again = try Qsh.run(["qasm", "run", file, "--json", "--seed", String(seed)])
+            let second = try #require(
+                try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+            #expect((first["data"] as? NSDictionary) == (second["data"] as? NSDictionary))
+        }
+    }
+}

@@ -185,7 +185,9 @@ enum QasmRunCommand {
     /// A seed from the system's random source.
     static func randomSeed() -> UInt64 {
         var generator = SystemRandomNumberGenerator()
-        return generator.next() >> 1  // keep seeds in the signed range for tools that read JSON as Int64
+        // Below 2^53, so that the printed seed survives tools that read JSON numbers as
+        // doubles (jq 1.6, JavaScript) and the run can be repeated from it; tasks do the same.
+        return generator.next() >> 11
     }
 
     /// Three quarters of physical memory (MemTotal in /proc/meminfo), or 4 GiB if unknown.
