@@ -44,6 +44,7 @@ enum CommonOptions {
     /// Accepted by every command.
     static let always: [OptionSpec] = [
         OptionSpec("--help", short: "h", help: "show this help"),
+        OptionSpec("--version", help: "show the version of qsh"),
         OptionSpec("--no-color", help: "never use colour"),
     ]
 

@@ -58,11 +58,11 @@ import Testing
     }
 
     @Test func optionsOfTheCommandBeingTypedWithoutRepeats() {
-        #expect(words("tasks submit --") == ["--shots", "--qpu", "--wait", "--output", "--json", "--help", "--no-color"])
+        #expect(words("tasks submit --") == ["--shots", "--qpu", "--wait", "--output", "--json", "--help", "--version", "--no-color"])
         #expect(words("tasks submit --shots 5 -q --w") == ["--wait"])
         #expect(words("tasks submit --shots 5 --s").isEmpty)
         #expect(words("tasks list --status Created --s") == ["--status"])
-        #expect(words("tasks --") == ["--help", "--no-color"])
+        #expect(words("tasks --") == ["--help", "--version", "--no-color"])
     }
 
     @Test func optionValuesFromChoicesQPUsAndStates() {

@@ -74,3 +74,13 @@ import Testing
         }
     }
 }
+
+@Suite struct VersionOptionTests {
+    @Test func everySubcommandTakesVersion() {
+        let context = CommandContext.capturing()
+        let status = Dispatcher.run(["tasks", "list", "--version"], context: context)
+        #expect(status == .ok)
+        #expect(context.stdout.text.hasPrefix("qsh \(VersionCommand.version) (sqlite "))
+        #expect(context.stderr.text == "")
+    }
+}
