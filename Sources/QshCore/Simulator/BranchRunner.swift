@@ -29,14 +29,15 @@ enum BranchRunner {
     /// branches would be needed. Returns the per-register tallies for `shots` shots.
     static func run<T: SimulatorScalar>(
         _ ops: [FusedOperation], start: StateVector<T>, circuit: Circuit, shots: Int, maximumBranches: Int,
-        generator: inout SeededGenerator, loop: ParallelLoop
-    ) -> [[String: Int]]? {
+        generator: inout SeededGenerator, loop: ParallelLoop, shouldStop: () -> Bool = { false }
+    ) throws -> [[String: Int]]? {
         let n = start.qubitCount
         // The terminal tail: trailing unconditional measurements, sampled at the end.
         var tailStart = ops.count
         while tailStart > 0, case .measure(_, _, nil) = ops[tailStart - 1] { tailStart -= 1 }
         var branches = [Branch(state: start, weight: 1, bits: [UInt8](repeating: 0, count: circuit.clbitCount))]
         for op in ops[..<tailStart] {
+            if shouldStop() { throw QPUError.interrupted }
             var isReset = false, qubit = 0, clbit = -1, condition: Condition?
             switch op {
             case .gate(let g, let cond):

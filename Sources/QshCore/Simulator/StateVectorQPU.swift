@@ -226,9 +226,10 @@ public struct StateVectorQPU: QPU {
         let branchStart = StateVector<T>(qubits: n, loop: loop)
         branchStart.assign(from: prefix)
         var branchGenerator = generator
-        if let tallies = BranchRunner.run(
+        if let tallies = try BranchRunner.run(
             rest, start: branchStart, circuit: circuit, shots: request.shots, maximumBranches: maximumBranches,
-            generator: &branchGenerator, loop: loop)
+            generator: &branchGenerator, loop: loop,
+            shouldStop: { !progress(RunProgress(shotsDone: 0, shots: request.shots, partial: [])) })
         {
             metadata["method"] = "branch-by-branch"
             let map = ClbitMap(circuit)

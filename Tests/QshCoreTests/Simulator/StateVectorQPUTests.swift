@@ -257,6 +257,24 @@ struct StateVectorQPUTests {
             #expect(abs(p - pd[String(key), default: 0]) < 1e-10)
         }
     }
+
+    @Test("progress returning false stops a run in every method", arguments: [false, true])
+    func progressStopsTheRun(midCircuit: Bool) throws {
+        // Terminal measurements are sampled; a measurement first (no unitary prefix) makes
+        // the whole circuit run branch by branch, so the branch runner is the one asking.
+        var ops: [Operation] = midCircuit ? [.measure(qubit: 0, clbit: 0, condition: nil)] : []
+        ops += [Self.g(.h, 0), Self.g(.cx, 0, 1), Self.g(.h, 1), .measure(qubit: 1, clbit: 1, condition: nil)]
+        let c = Self.circuit(qubits: 2, cregs: [("c", 2)], ops)
+        var reports: [Int] = []
+        #expect(throws: QPUError.interrupted) {
+            _ = try qpu.run(RunRequest(circuit: c, shots: 100, seed: 1, threads: 1, precision: .double)) { p in
+                reports.append(p.shotsDone)
+                return false
+            }
+        }
+        // Asked once, before any shot was done: the run stopped early, not at its end.
+        #expect(reports == [0])
+    }
 }
 
 extension String {
