@@ -83,7 +83,9 @@ public enum Subprocess {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(2000) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL, not SIGTERM: a child spawned from a Dispatch thread inherits its
+            // blocked signal mask, so SIGTERM could stay pending forever.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         group.wait()
