@@ -38,22 +38,7 @@ enum Kernel2Q {
             let a3r = re.vector(at: i3), a3i = im.vector(at: i3)
             @inline(__always)
             func row(_ q: UnsafePointer<T.Vector>) -> (T.Vector, T.Vector) {
-                var x = q[0] * a0r, y = q[2] * a0i
-                x = x.addingProduct(q[1], a0i)
-                y = y.addingProduct(q[3], a0r)
-                x = x.addingProduct(q[4], a1r)
-                y = y.addingProduct(q[6], a1i)
-                x = x.addingProduct(q[5], a1i)
-                y = y.addingProduct(q[7], a1r)
-                x = x.addingProduct(q[8], a2r)
-                y = y.addingProduct(q[10], a2i)
-                x = x.addingProduct(q[9], a2i)
-                y = y.addingProduct(q[11], a2r)
-                x = x.addingProduct(q[12], a3r)
-                y = y.addingProduct(q[14], a3i)
-                x = x.addingProduct(q[13], a3i)
-                y = y.addingProduct(q[15], a3r)
-                return (x, y)
+                Kernel2QRow.product(q, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
             }
             let (r0, j0) = row(w)
             re.setVector(r0, at: base)
@@ -118,22 +103,7 @@ enum Kernel2QLow {
             let a3r = T.permute(a2r, xor: x), a3i = T.permute(a2i, xor: x)
             @inline(__always)
             func row(_ q: UnsafePointer<T.Vector>) -> (T.Vector, T.Vector) {
-                var x = q[0] * a0r, y = q[2] * a0i
-                x = x.addingProduct(q[1], a0i)
-                y = y.addingProduct(q[3], a0r)
-                x = x.addingProduct(q[4], a1r)
-                y = y.addingProduct(q[6], a1i)
-                x = x.addingProduct(q[5], a1i)
-                y = y.addingProduct(q[7], a1r)
-                x = x.addingProduct(q[8], a2r)
-                y = y.addingProduct(q[10], a2i)
-                x = x.addingProduct(q[9], a2i)
-                y = y.addingProduct(q[11], a2r)
-                x = x.addingProduct(q[12], a3r)
-                y = y.addingProduct(q[14], a3i)
-                x = x.addingProduct(q[13], a3i)
-                y = y.addingProduct(q[15], a3r)
-                return (x, y)
+                Kernel2QRow.product(q, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
             }
             let (r0, j0) = row(w)
             let (r1, j1) = row(w + 16)
@@ -143,5 +113,32 @@ enum Kernel2QLow {
             im.setVector(j1, at: i1)
             g &+= 1
         }
+    }
+}
+
+/// One output row of a 4x4 complex matrix times four amplitude vectors, shared by the
+/// 2-qubit kernels. `q` points at 16 coefficient vectors in the order the plans lay out
+/// (KernelConventions.swift): for column k, q[4k]..q[4k+3] multiply (re, im) pairs.
+enum Kernel2QRow {
+    @inline(__always)
+    static func product<V: SIMD>(
+        _ q: UnsafePointer<V>, _ a0r: V, _ a0i: V, _ a1r: V, _ a1i: V, _ a2r: V, _ a2i: V, _ a3r: V, _ a3i: V
+    ) -> (V, V) where V.Scalar: FloatingPoint {
+        var x = q[0] * a0r, y = q[2] * a0i
+        x = x.addingProduct(q[1], a0i)
+        y = y.addingProduct(q[3], a0r)
+        x = x.addingProduct(q[4], a1r)
+        y = y.addingProduct(q[6], a1i)
+        x = x.addingProduct(q[5], a1i)
+        y = y.addingProduct(q[7], a1r)
+        x = x.addingProduct(q[8], a2r)
+        y = y.addingProduct(q[10], a2i)
+        x = x.addingProduct(q[9], a2i)
+        y = y.addingProduct(q[11], a2r)
+        x = x.addingProduct(q[12], a3r)
+        y = y.addingProduct(q[14], a3i)
+        x = x.addingProduct(q[13], a3i)
+        y = y.addingProduct(q[15], a3r)
+        return (x, y)
     }
 }
