@@ -109,7 +109,7 @@ public final class StateVector<T: SimulatorScalar> {
         return pointer
     }
 
-    /// A view of memory owned by someone else (a sweep's scratch buffer): never freed here.
+    /// A view of memory owned by someone else (a state shared with a sweep's threads): never freed here.
     init(wrapping re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, qubits: Int) {
         qubitCount = qubits
         count = 1 << qubits
@@ -125,16 +125,6 @@ public final class StateVector<T: SimulatorScalar> {
             re.deallocate()
             im.deallocate()
         }
-    }
-
-    /// Memory for a sweep's scratch state of `qubits` qubits (freed with `deallocateScratch`).
-    static func allocateScratch(qubits: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) {
-        let n = max(1 << qubits, 16)
-        let bytes = n * MemoryLayout<T>.stride
-        return (
-            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n),
-            allocate(bytes: bytes).bindMemory(to: T.self, capacity: n)
-        )
     }
 
     /// Sets |0…0⟩.

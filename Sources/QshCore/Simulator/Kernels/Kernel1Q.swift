@@ -1,15 +1,16 @@
-// The 1-qubit kernel for a target above the lanes: two vectors in, two out, the 2×2
-// matrix as coefficient quads folded into the FMAs.
+// The 1-qubit kernel for a target above the lanes: two vectors in, two out. The 2×2
+// matrix is eight coefficient vectors (re, im), each used by two FMAs (Kernel2Q.swift
+// says why), and the sums run as eight independent chains.
 
 enum Kernel1Q {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im
-        plan.withPointers { fixed, offsets, _, quads, _ in
+        plan.withPointers { fixed, offsets, _, wr, wi in
             let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
             let o1 = offsets[1]
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
                 run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                    runMask: runMask, o1: o1, w: quads)
+                    runMask: runMask, o1: o1, wr: wr, wi: wi)
             }
         }
     }
@@ -19,7 +20,7 @@ enum Kernel1Q {
     static func run<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
-        w: UnsafePointer<T.Vector>
+        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
     ) {
         let b = T.laneBits, lanes = 1 &<< b
         var base = 0
@@ -33,10 +34,14 @@ enum Kernel1Q {
             let i1 = base &+ o1
             let a0r = re.vector(at: base), a0i = im.vector(at: base)
             let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
-            let x0 = (w[0] * a0r).addingProduct(w[1], a0i).addingProduct(w[4], a1r).addingProduct(w[5], a1i)
-            let y0 = (w[2] * a0i).addingProduct(w[3], a0r).addingProduct(w[6], a1i).addingProduct(w[7], a1r)
-            let x1 = (w[8] * a0r).addingProduct(w[9], a0i).addingProduct(w[12], a1r).addingProduct(w[13], a1i)
-            let y1 = (w[10] * a0i).addingProduct(w[11], a0r).addingProduct(w[14], a1i).addingProduct(w[15], a1r)
+            // Row r, column k: wr[2r + k], wi[2r + k]; columns 0 and 1 sum separately.
+            let c00 = wr[0], c01 = wr[1], c10 = wr[2], c11 = wr[3]
+            let d00 = wi[0], d01 = wi[1], d10 = wi[2], d11 = wi[3]
+            let n0i = 0 - a0i, n1i = 0 - a1i
+            let x0 = (c00 * a0r).addingProduct(d00, n0i) + (c01 * a1r).addingProduct(d01, n1i)
+            let y0 = (c00 * a0i).addingProduct(d00, a0r) + (c01 * a1i).addingProduct(d01, a1r)
+            let x1 = (c10 * a0r).addingProduct(d10, n0i) + (c11 * a1r).addingProduct(d11, n1i)
+            let y1 = (c10 * a0i).addingProduct(d10, a0r) + (c11 * a1i).addingProduct(d11, a1r)
             re.setVector(x0, at: base)
             im.setVector(y0, at: base)
             re.setVector(x1, at: i1)

@@ -39,13 +39,25 @@ struct KernelPlan<T: SimulatorScalar> {
     /// Coefficient vectors: dense, 2^kh rows × 2^k columns; diagonal, 2^kh factors.
     var wr: [T.Vector] = []
     var wi: [T.Vector] = []
-    /// Dense coefficients as quads (re, -im, re, im) per matrix entry, row by row: each
-    /// is read by exactly one FMA, so the compiler folds the loads into the FMAs and
-    /// keeps registers for the inputs and the accumulators.
+    /// Dense coefficients as quads (re, -im, re, im) per matrix entry, row by row, for
+    /// the general kernel: each is read by exactly one FMA, so the compiler folds the
+    /// loads into the FMAs. The 1- and 2-qubit kernels read `wr` and `wi` instead.
     var quads: [T.Vector] = []
 
-    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the dense
-    /// quads (or the diagonal's real parts) and the imaginary parts.
+    /// This plan limited to the amplitudes whose `qubits` (high, not the gate's) have
+    /// the values set in `controlMask`: they join the fixed positions, so the groups
+    /// cover one chunk of a cache-blocked sweep, in place.
+    func restricted(fixing qubits: [Int]) -> KernelPlan {
+        guard kind != .scalar, !qubits.isEmpty else { return self }
+        var plan = self
+        plan.fixed = (fixed + qubits).sorted()
+        plan.runMask = (1 << (plan.fixed[0] - T.laneBits)) - 1
+        plan.groups = groups >> qubits.count
+        return plan
+    }
+
+    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the real
+    /// parts of the coefficients (the quads for `.dense`) and the imaginary parts.
     func withPointers<R>(
         _ body: (
             UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T.Vector>,
@@ -54,7 +66,7 @@ struct KernelPlan<T: SimulatorScalar> {
     ) -> R {
         // Empty arrays still need a valid pointer; the kernels never read past the counts.
         let f = fixed.isEmpty ? [0] : fixed
-        let r = wr.isEmpty ? [T.Vector()] : (kind == .diagonal ? wr : quads)
+        let r = wr.isEmpty ? [T.Vector()] : (kind == .dense ? quads : wr)
         let i = wi.isEmpty ? [T.Vector()] : wi
         return f.withUnsafeBufferPointer { f in
             offsets.withUnsafeBufferPointer { o in
