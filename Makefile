@@ -9,15 +9,28 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 ARCH := $(shell uname -m)
-# On x86_64 hosts with AVX2, the release build uses 256-bit AVX2 and FMA for the
-# simulator's SIMD code; elsewhere it builds portable code. SIMD=portable forces that.
-HAS_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo yes)
-ifeq ($(SIMD),portable)
+# The simulator's SIMD width is chosen for the build host (like -march=native):
+#   AVX-512 (avx512f/bw/dq/vl): 512-bit vectors, -DQSH_AVX512, tuned for Zen 4 on AMD
+#   and Skylake-X elsewhere;
+#   AVX2 and FMA: 256-bit vectors (Haswell);
+#   otherwise, or with SIMD=portable: 256-bit vectors in portable code.
+# SIMD=avx2 forces the AVX2 build on an AVX-512 host. A binary built for AVX-512 or
+# AVX2 stops with a clear message on a CPU without it (Sources/qsh/CPUCheck.swift).
+CPUFLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+VENDOR := $(shell grep -m1 '^vendor_id' /proc/cpuinfo 2>/dev/null | awk '{print $$3}')
+HAS_AVX2 := $(and $(filter avx2,$(CPUFLAGS)),$(filter fma,$(CPUFLAGS)))
+HAS_AVX512 := $(and $(HAS_AVX2),$(filter avx512f,$(CPUFLAGS)),$(filter avx512bw,$(CPUFLAGS)),$(filter avx512dq,$(CPUFLAGS)),$(filter avx512vl,$(CPUFLAGS)))
+AVX512_CPU := $(if $(filter AuthenticAMD,$(VENDOR)),znver4,skylake-avx512)
+AVX2_FLAGS := -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell -Xswiftc -DQSH_AVX2
+AVX512_FLAGS := -Xswiftc -target-cpu -Xswiftc $(AVX512_CPU) -Xcc -march=$(AVX512_CPU) -Xswiftc -DQSH_AVX512
+ifneq ($(ARCH),x86_64)
 SIMD_FLAGS :=
-else ifeq ($(ARCH)-$(HAS_AVX2),x86_64-yes)
-SIMD_FLAGS := -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=x86-64-v3
+else ifeq ($(SIMD),portable)
+SIMD_FLAGS :=
+else ifeq ($(SIMD),avx2)
+SIMD_FLAGS := $(if $(HAS_AVX2),$(AVX2_FLAGS),)
 else
-SIMD_FLAGS :=
+SIMD_FLAGS := $(if $(HAS_AVX512),$(AVX512_FLAGS),$(if $(HAS_AVX2),$(AVX2_FLAGS),))
 endif
 RELEASE_FLAGS := -c release --static-swift-stdlib $(SIMD_FLAGS)
 BIN := .build/release/qsh
@@ -41,9 +54,16 @@ demo: release
 	QSH_DB=.build/demo.sqlite $(BIN) tasks list -o table
 
 # End-to-end tests run the debug binary that --build-tests builds alongside them.
+# Everything is tested at the SIMD width the release build uses; on a host where that
+# is 512 bits, the simulator's suites run again at 256 bits, the other width qsh ships.
+SIM_SUITES := KernelTests|FusionTests|StateVectorQPUTests|SamplerTests
 test:
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(SIMD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest
+ifneq ($(findstring QSH_AVX512,$(SIMD_FLAGS)),)
+	$(SWIFT) build --build-tests --scratch-path .build/simd256 $(AVX2_FLAGS)
+	$(SWIFT) test --skip-build --disable-xctest --scratch-path .build/simd256 --filter '$(SIM_SUITES)'
+endif
 
 conformance: release
 	python3 $(SHARED)/conformance/check.py --qsh $(BIN) -j 2 $(SHARED)/corpus

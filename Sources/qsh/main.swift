@@ -5,6 +5,12 @@ import Glibc
 import Musl
 #endif
 
+// A binary built for AVX2 or AVX-512 says so on a CPU without them, before any of it runs.
+if let problem = CPUCheck.problem() {
+    let bytes = Array(problem.utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(ExitStatus.failure.rawValue)
+}
 // A closed pipe must not kill us with SIGPIPE; writes then fail with EPIPE instead.
 signal(SIGPIPE, SIG_IGN)
 let context = CommandContext.fromProcess()

@@ -7,56 +7,6 @@ import Glibc
 import Musl
 #endif
 
-/// A floating-point type the simulator runs in, with the SIMD vector its kernels use
-/// (256 bits: four doubles or eight floats under AVX2).
-public protocol SimulatorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
-    /// The SIMD vector of the kernels.
-    associatedtype Vector: SIMD where Vector.Scalar == Self
-    /// log2 of the lanes of `Vector`.
-    static var laneBits: Int { get }
-    /// The precision this type stands for.
-    static var precision: Precision { get }
-    /// `v` with lane ℓ taken from lane ℓ ^ x (x < lane count): the lane permutations
-    /// that apply a gate to a qubit inside one vector.
-    static func permute(_ v: Vector, xor x: Int) -> Vector
-}
-
-extension Double: SimulatorScalar {
-    public typealias Vector = SIMD4<Double>
-    public static var laneBits: Int { 2 }
-    public static var precision: Precision { .double }
-
-    @inline(__always)
-    public static func permute(_ v: SIMD4<Double>, xor x: Int) -> SIMD4<Double> {
-        switch x {
-        case 1: return SIMD4(v[1], v[0], v[3], v[2])
-        case 2: return SIMD4(lowHalf: v.highHalf, highHalf: v.lowHalf)
-        case 3: return SIMD4(v[3], v[2], v[1], v[0])
-        default: return v
-        }
-    }
-}
-
-extension Float: SimulatorScalar {
-    public typealias Vector = SIMD8<Float>
-    public static var laneBits: Int { 3 }
-    public static var precision: Precision { .single }
-
-    @inline(__always)
-    public static func permute(_ v: SIMD8<Float>, xor x: Int) -> SIMD8<Float> {
-        switch x {
-        case 1: return SIMD8(v[1], v[0], v[3], v[2], v[5], v[4], v[7], v[6])
-        case 2: return SIMD8(v[2], v[3], v[0], v[1], v[6], v[7], v[4], v[5])
-        case 3: return SIMD8(v[3], v[2], v[1], v[0], v[7], v[6], v[5], v[4])
-        case 4: return SIMD8(lowHalf: v.highHalf, highHalf: v.lowHalf)
-        case 5: return SIMD8(v[5], v[4], v[7], v[6], v[1], v[0], v[3], v[2])
-        case 6: return SIMD8(v[6], v[7], v[4], v[5], v[2], v[3], v[0], v[1])
-        case 7: return SIMD8(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
-        default: return v
-        }
-    }
-}
-
 /// 2^n amplitudes, real and imaginary parts in two 64-byte aligned arrays. Owns its
 /// memory; not Sendable (kernels share it across threads through raw pointers only).
 public final class StateVector<T: SimulatorScalar> {

@@ -76,9 +76,12 @@ enum Kernel2QLow {
                 case 2:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
                         runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 2)
-                default:
+                case 4:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
                         runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 4)
+                default:
+                    run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
+                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 8)
                 }
             }
         }

@@ -3,9 +3,10 @@
 //
 // * Amplitude index i: bit q of i is qubit q (qubit 0 least significant), so the
 //   amplitudes of a gate on qubit q pair i with i | 1 << q, Qiskit's convention.
-// * Lanes: a SIMD vector holds L = 2^b consecutive amplitudes (b = T.laneBits: b = 2,
-//   four doubles, or b = 3, eight floats, one 256-bit AVX2 register), real parts in one
-//   vector and imaginary parts in another (structure of arrays).
+// * Lanes: a SIMD vector holds L = 2^b consecutive amplitudes (b = T.laneBits: in a
+//   256-bit build b = 2 for doubles and 3 for floats, in a 512-bit AVX-512 build 3 and
+//   4; SimulatorScalar.swift), real parts in one vector and imaginary parts in another
+//   (structure of arrays).
 // * Low qubits are q < b: they index lanes inside one vector, and a gate on them mixes
 //   lanes, which the kernels do with lane permutations (`T.permute(_:xor:)`: lane ℓ
 //   takes lane ℓ ^ x). High qubits are q >= b: a gate on them mixes whole vectors.
