@@ -37,17 +37,24 @@ public enum FusedOperation: Hashable, Sendable {
 public struct FusionOptions: Hashable, Sendable {
     /// The most qubits of one fused block; 0 turns fusion off (every gate alone).
     public var maxQubits: Int
+    /// The most qubits of a block of diagonal gates only (z, s, t, rz, u1, cz, cu1,
+    /// crz, rzz, ...), which stays diagonal: one phase per amplitude whatever its size.
+    public var maxDiagonalQubits: Int
 
-    public init(maxQubits: Int) {
+    public init(maxQubits: Int, maxDiagonalQubits: Int? = nil) {
         self.maxQubits = maxQubits
+        self.maxDiagonalQubits = max(maxQubits, maxDiagonalQubits ?? maxQubits)
     }
 
     /// The default, chosen by measurement on 24-qubit random circuits (see the sim
     /// branch notes): 2-qubit blocks run at memory speed with AVX2 in both precisions,
     /// while 3-qubit and larger dense blocks are compute bound and cost more per gate
     /// than they save in passes.
+    /// Diagonal blocks go to 6 qubits: a k-qubit diagonal costs one complex multiply
+    /// per amplitude for any k, and its plan holds 2^k phases per slice
+    /// (DiagonalSlices.swift), which stays small at 6.
     public static func `default`(precision: Precision) -> FusionOptions {
-        FusionOptions(maxQubits: 2)
+        FusionOptions(maxQubits: 2, maxDiagonalQubits: 6)
     }
 }
 
@@ -66,6 +73,8 @@ public struct Fuser: Sendable {
     private struct Block {
         var qubits: [Int]
         var gates: [(GateKind, [Int], [Double])]
+        /// Every gate of the block is diagonal.
+        var diagonal: Bool
     }
 
     /// The fused form of `operations` (barriers dropped).
@@ -100,8 +109,10 @@ public struct Fuser: Sendable {
                     continue
                 }
                 let touched = Set(qubits.compactMap { $0 < owner.count && owner[$0] >= 0 ? owner[$0] : nil }).sorted()
-                var union = Set(qubits)
-                for id in touched { union.formUnion(blocks[id]!.qubits) }
+                let diagonal = GateMatrices.controlled(kind, parameters).target.isDiagonal
+                // A diagonal gate joining diagonal blocks only may make a larger block.
+                let limit = diagonal && touched.allSatisfy({ blocks[$0]!.diagonal })
+                    ? max(limit, options.maxDiagonalQubits) : limit
                 if qubits.count > limit || options.maxQubits < 1 {
                     // Too wide to fuse: emit alone in its controlled form.
                     for id in touched { close(id) }
@@ -110,7 +121,7 @@ public struct Fuser: Sendable {
                 }
                 // Join the touched blocks that fit, smallest first; close the rest
                 // (they are emitted before the gate, which comes after them).
-                var merged = Block(qubits: [], gates: [])
+                var merged = Block(qubits: [], gates: [], diagonal: diagonal)
                 var size = qubits.count
                 let bySize = touched.sorted { (blocks[$0]!.qubits.count, $0) < (blocks[$1]!.qubits.count, $1) }
                 var joining: [Int] = []
@@ -127,8 +138,8 @@ public struct Fuser: Sendable {
                     let b = blocks.removeValue(forKey: id)!
                     merged.qubits += b.qubits
                     merged.gates += b.gates
+                    merged.diagonal = merged.diagonal && b.diagonal
                 }
-                _ = union
                 for q in qubits where !merged.qubits.contains(q) { merged.qubits.append(q) }
                 merged.gates.append((kind, qubits, parameters))
                 let id = nextID
@@ -150,11 +161,30 @@ public struct Fuser: Sendable {
         let sorted = qubits.sorted()
         var position = [Int: Int]()
         for (i, q) in sorted.enumerated() { position[q] = i }
+        if let diagonal = diagonalProduct(sorted.count, gates.map { ($0.0, $0.1.map { position[$0]! }, $0.2) }) {
+            return FusedGate(targets: sorted, matrix: .diagonal(diagonal), sourceGates: gates.count)
+        }
         var u = GateMatrix.identity(qubits: sorted.count)
         for (kind, q, p) in gates {
             let m = GateMatrices.embed(GateMatrices.dense(kind, p), on: q.map { position[$0]! }, qubits: sorted.count)
             u = m.multiplied(by: u)
         }
         return FusedGate(targets: sorted, matrix: u, sourceGates: gates.count)
+    }
+
+    /// The diagonal of a product of diagonal gates on k qubits (qubits given as
+    /// positions 0..<k), in O(2^k) per gate; nil when some gate is not diagonal.
+    static func diagonalProduct(_ k: Int, _ gates: [(GateKind, [Int], [Double])]) -> [Complex]? {
+        var d = [Complex](repeating: .one, count: 1 << k)
+        for (kind, positions, parameters) in gates {
+            let m = GateMatrices.dense(kind, parameters)
+            guard m.isDiagonal else { return nil }
+            for x in 0..<(1 << k) {
+                var y = 0
+                for (j, p) in positions.enumerated() where x >> p & 1 == 1 { y |= 1 << j }
+                d[x] = m[y, y] * d[x]
+            }
+        }
+        return d
     }
 }

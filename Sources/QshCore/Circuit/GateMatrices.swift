@@ -59,6 +59,16 @@ public struct GateMatrix: Hashable, Sendable {
         return m
     }
 
+    /// The diagonal matrix with these 2^k entries.
+    public static func diagonal(_ entries: [Complex]) -> GateMatrix {
+        var k = 0
+        while 1 << k < entries.count { k += 1 }
+        precondition(1 << k == entries.count, "a diagonal needs 2^k entries")
+        var m = GateMatrix(qubitCount: k, entries: Array(repeating: .zero, count: 1 << (2 * k)))
+        for (i, d) in entries.enumerated() { m[i, i] = d }
+        return m
+    }
+
     /// A 2×2 matrix from its rows.
     static func m2(_ a: Complex, _ b: Complex, _ c: Complex, _ d: Complex) -> GateMatrix {
         GateMatrix(qubitCount: 1, entries: [a, b, c, d])

@@ -58,7 +58,8 @@ enum Sweeps {
             high = []
         }
         for g in gates {
-            let gh = Set(g.qubits.filter { $0 >= c })
+            // A diagonal gate fits any sweep (DiagonalSlices.swift).
+            let gh = g.isDiagonal ? [] : Set(g.qubits.filter { $0 >= c })
             if gh.count > h {
                 close()
                 steps.append(.direct(g))
@@ -93,22 +94,20 @@ enum Sweeps {
                 let rest = (max(c, T.laneBits)..<n).filter { !high.contains($0) }
                 var restMask = 0
                 for q in rest { restMask |= 1 << q }
-                let plans = gates.map { g in
-                    KernelDispatch.prepare(g, qubitCount: n, as: T.self).restricted(fixing: rest)
-                }
+                let plans = gates.map { ChunkGate<T>($0, rest: rest, qubitCount: n) }
                 let chunks = 1 << rest.count
                 let workers = min(loop.threads, chunks)
                 let re = state.re, im = state.im
                 loop.run(count: workers, minimumPerThread: 1) { range in
                     let view = StateVector<T>(wrapping: re, im, qubits: n)
-                    var chunkPlans = plans
                     for worker in range {
                         let lo = chunks * worker / workers, hi = chunks * (worker + 1) / workers
                         for chunk in lo..<hi {
                             let bits = KernelIndex.deposit(chunk, mask: restMask)
-                            for i in chunkPlans.indices {
-                                chunkPlans[i].controlMask = plans[i].controlMask | bits
-                                KernelDispatch.apply(chunkPlans[i], to: view, loop: SequentialLoop())
+                            for gate in plans {
+                                guard var plan = gate.plan(forChunk: bits) else { continue }
+                                plan.controlMask |= bits
+                                KernelDispatch.apply(plan, to: view, loop: SequentialLoop())
                             }
                         }
                     }
@@ -116,5 +115,38 @@ enum Sweeps {
             }
         }
         return true
+    }
+}
+
+/// A gate of a sweep, ready for any chunk: one plan, or for a diagonal gate on qubits
+/// outside the chunk one plan per value of those qubits (nil where it does nothing).
+struct ChunkGate<T: SimulatorScalar> {
+    /// The gate's qubits outside the chunks, as a mask.
+    let outsideMask: Int
+    let plans: [KernelPlan<T>?]
+
+    init(_ g: FusedGate, rest: [Int], qubitCount n: Int) {
+        let outside = g.qubits.filter { rest.contains($0) }
+        var mask = 0
+        for q in outside { mask |= 1 << q }
+        outsideMask = mask
+        if outside.isEmpty {
+            plans = [KernelDispatch.prepare(g, qubitCount: n, as: T.self).restricted(fixing: rest)]
+            return
+        }
+        // Only diagonal gates reach here: Sweeps.plan lets no other gate on outside qubits in.
+        plans = (0..<(1 << outside.count)).map { value in
+            let bits = KernelIndex.deposit(value, mask: mask)
+            var fixed: [Int: Bool] = [:]
+            for q in outside { fixed[q] = bits & (1 << q) != 0 }
+            return g.diagonalSlice(fixing: fixed).map {
+                KernelDispatch.prepare($0, qubitCount: n, as: T.self).restricted(fixing: rest)
+            }
+        }
+    }
+
+    /// The plan for the chunk whose outside qubits are set as in `bits`.
+    func plan(forChunk bits: Int) -> KernelPlan<T>? {
+        outsideMask == 0 ? plans[0] : plans[KernelIndex.extract(bits, mask: outsideMask)]
     }
 }

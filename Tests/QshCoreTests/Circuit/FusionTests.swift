@@ -50,6 +50,32 @@ struct FusionTests {
         }
     }
 
+    @Test("diagonal gates fuse into diagonal blocks of up to maxDiagonalQubits", arguments: [2, 4, 6])
+    func diagonalBlocks(maxDiagonal: Int) {
+        let n = 7
+        var random = TestRandom(UInt64(maxDiagonal))
+        let kinds: [GateKind] = [.t, .rz, .cz, .cu1, .rzz, .s, .u1, .crz]
+        var ops: [Operation] = [.gate(.h, qubits: [0], parameters: [], condition: nil)]
+        for _ in 0..<80 {
+            let kind = kinds[random.int(kinds.count)]
+            let p = (0..<kind.parameterCount).map { _ in random.angle() }
+            ops.append(.gate(kind, qubits: random.qubits(kind.qubitCount, of: n), parameters: p, condition: nil))
+        }
+        let start = random.state(n, as: Double.self)
+        let expected = Self.reference(ops, start: start)
+        let fused = Fuser(options: FusionOptions(maxQubits: 2, maxDiagonalQubits: maxDiagonal)).fuse(ops, qubitCount: n)
+        let actual = copy(start)
+        var widest = 0
+        for case .gate(let g, _) in fused {
+            #expect(g.qubits.count <= maxDiagonal)
+            if g.qubits.count > 2 { #expect(g.isDiagonal) }
+            widest = max(widest, g.qubits.count)
+            ReferenceKernels.apply(g.matrix, targets: g.targets, controls: g.controls, to: actual)
+        }
+        #expect(widest == maxDiagonal)
+        #expect(maxDifference(actual, expected) < 1e-10)
+    }
+
     @Test("fusion reduces the number of blocks")
     func fewerBlocks() {
         let ops = Self.randomGates(6, count: 200, seed: 5)

@@ -226,7 +226,44 @@ struct StateVectorQPUTests {
             qubitCount: 11, options: SweepOptions(lowQubits: low, highQubits: high))
         for case .local(let h, let gates) in steps {
             #expect(h.count <= high)
-            for g in gates { #expect(g.qubits.allSatisfy { $0 < low || h.contains($0) }) }
+            // Diagonal gates may also act on qubits outside the sweep (DiagonalSlices.swift).
+            for g in gates where !g.isDiagonal { #expect(g.qubits.allSatisfy { $0 < low || h.contains($0) }) }
+        }
+    }
+
+    @Test("QFT's runs of controlled phases stay inside sweeps and give the unblocked state", arguments: [(3, 1), (4, 2), (2, 3)])
+    func diagonalSweeps(low: Int, high: Int) throws {
+        let n = 11
+        var ops: [Operation] = (0..<n).map { Self.g(.u3, $0, p: [0.3 * Double($0) + 0.1, 0.7, -0.2 * Double($0)]) }
+        for i in (0..<n).reversed() {
+            ops.append(Self.g(.h, i))
+            for j in (0..<i).reversed() { ops.append(Self.g(.cu1, j, i, p: [Double.pi / Double(1 << (i - j))])) }
+        }
+        ops += [Self.g(.cz, 10, 1), Self.g(.rzz, 9, 2, p: [0.4]), Self.g(.t, 8), Self.g(.u1, 10, p: [1.1])]
+        let c = Self.circuit(qubits: n, cregs: [("c", n)], ops + (0..<n).map { .measure(qubit: $0, clbit: $0, condition: nil) })
+        let gates = Fuser(options: .default(precision: .double)).fuse(ops, qubitCount: n)
+            .compactMap { if case .gate(let g, _) = $0 { return g } else { return nil } }
+        let steps = Sweeps.plan(gates, qubitCount: n, options: SweepOptions(lowQubits: low, highQubits: high))
+        // Diagonal blocks on high qubits outside a sweep's set ride along in it.
+        var riders = 0
+        for case .local(let h, let gs) in steps {
+            for g in gs {
+                let local = g.qubits.allSatisfy { $0 < low || h.contains($0) }
+                if g.isDiagonal { riders += local ? 0 : 1 } else { #expect(local) }
+            }
+        }
+        #expect(riders > 0)
+        for precision in [Precision.double, .single] {
+            var blocked = StateVectorQPU(memoryLimit: 1 << 30)
+            blocked.sweeps = SweepOptions(lowQubits: low, highQubits: high)
+            var plain = StateVectorQPU(memoryLimit: 1 << 30)
+            plain.sweeps = SweepOptions(lowQubits: 64, highQubits: 0)
+            for threads in [1, 2] {
+                let request = RunRequest(circuit: c, shots: 1, seed: 1, threads: threads, precision: precision)
+                let a = try blocked.probabilities(request)[0].probabilities
+                let b = try plain.probabilities(request)[0].probabilities
+                for (k, v) in b { #expect(abs(v - a[k, default: 0]) < (precision == .double ? 1e-12 : 1e-5)) }
+            }
         }
     }
 
