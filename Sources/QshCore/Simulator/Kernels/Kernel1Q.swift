@@ -22,15 +22,11 @@ enum Kernel1Q {
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
         wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
     ) {
-        let b = T.laneBits, lanes = 1 &<< b
-        var base = 0
+        let b = T.laneBits
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
-            if g == range.lowerBound || g & runMask == 0 {
-                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
-            } else {
-                base &+= lanes
-            }
+            let base = bases.next(g, first: g == range.lowerBound)
             let i1 = base &+ o1
             let a0r = re.vector(at: base), a0i = im.vector(at: base)
             let a1r = re.vector(at: i1), a1i = im.vector(at: i1)

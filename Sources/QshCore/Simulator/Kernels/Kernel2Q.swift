@@ -31,16 +31,12 @@ enum Kernel2Q {
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o: (Int, Int, Int),
         wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
     ) {
-        let b = T.laneBits, lanes = 1 &<< b
+        let b = T.laneBits
         let (o1, o2, o3) = o
-        var base = 0
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
-            if g == range.lowerBound || g & runMask == 0 {
-                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
-            } else {
-                base &+= lanes
-            }
+            let base = bases.next(g, first: g == range.lowerBound)
             let i1 = base &+ o1, i2 = base &+ o2, i3 = base &+ o3
             var acc = Kernel2QProduct.Accumulators<T.Vector>(
                 wr, wi, re.vector(at: base), im.vector(at: base))
@@ -93,15 +89,11 @@ enum Kernel2QLow {
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
         wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>, xor x: Int
     ) {
-        let b = T.laneBits, lanes = 1 &<< b
-        var base = 0
+        let b = T.laneBits
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
-            if g == range.lowerBound || g & runMask == 0 {
-                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
-            } else {
-                base &+= lanes
-            }
+            let base = bases.next(g, first: g == range.lowerBound)
             let i1 = base &+ o1
             let a0r = re.vector(at: base), a0i = im.vector(at: base)
             let a2r = re.vector(at: i1), a2i = im.vector(at: i1)

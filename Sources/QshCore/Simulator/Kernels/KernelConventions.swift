@@ -69,6 +69,37 @@ enum KernelIndex {
     }
 }
 
+/// The base index of each group of a range, in order: worked out with insertZeros at
+/// the start of the range and of each run of consecutive groups (`runMask`), and one
+/// vector on from the last base inside a run. Every kernel walks its groups this way.
+struct GroupBases {
+    let fixed: UnsafePointer<Int>
+    let count: Int
+    let controlMask: Int
+    let runMask: Int
+    let laneBits: Int
+    private var base = 0
+
+    init(fixed: UnsafePointer<Int>, count: Int, controlMask: Int, runMask: Int, laneBits: Int) {
+        self.fixed = fixed
+        self.count = count
+        self.controlMask = controlMask
+        self.runMask = runMask
+        self.laneBits = laneBits
+    }
+
+    /// The base of group `g`; `first` for the first group of the range.
+    @inline(__always)
+    mutating func next(_ g: Int, first: Bool) -> Int {
+        if first || g & runMask == 0 {
+            base = KernelIndex.insertZeros(g &<< laneBits, fixed, count) | controlMask
+        } else {
+            base &+= 1 &<< laneBits
+        }
+        return base
+    }
+}
+
 extension UnsafeMutablePointer where Pointee: SimulatorScalar {
     /// The vector of L amplitudes starting at `index`.
     @inline(__always)

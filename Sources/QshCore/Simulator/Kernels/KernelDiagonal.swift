@@ -21,15 +21,11 @@ enum KernelDiagonal {
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int,
         offsets: UnsafePointer<Int>, nh: Int, wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
     ) {
-        let b = T.laneBits, lanes = 1 &<< b
-        var base = 0
+        let b = T.laneBits
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
-            if g == range.lowerBound || g & runMask == 0 {
-                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
-            } else {
-                base &+= lanes
-            }
+            let base = bases.next(g, first: g == range.lowerBound)
             var c = 0
             while c < nh {
                 let o = base &+ offsets[c]

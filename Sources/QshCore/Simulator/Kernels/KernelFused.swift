@@ -30,16 +30,12 @@ enum KernelFused {
         wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>,
         sr: UnsafeMutablePointer<T.Vector>, si: UnsafeMutablePointer<T.Vector>
     ) {
-        let b = T.laneBits, lanes = 1 &<< b
+        let b = T.laneBits
         let nk = nh &* nl
-        var base = 0
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
-            if g == range.lowerBound || g & runMask == 0 {
-                base = KernelIndex.insertZeros(g &<< b, fixed, fixedCount) | controlMask
-            } else {
-                base &+= lanes
-            }
+            let base = bases.next(g, first: g == range.lowerBound)
             // Gather the group, with every lane permutation the low targets need.
             var c = 0
             while c < nh {
