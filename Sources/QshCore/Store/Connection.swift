@@ -17,10 +17,33 @@ public final class Connection {
     public init(path: String, create: Bool = true, readOnly: Bool = false, busyTimeout: Int32 = 5000)
         throws(SQLiteError)
     {
-        var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        var db = try Self.openHandle(path, flags: flags)
+        // When SQLite cannot open the file for writing it quietly opens it read-only, and
+        // the first write fails. That also happens when the file did not exist at its
+        // first try and another process created it a moment later (several commands
+        // creating the database together); a second open then finds it writable.
+        if !readOnly && sqlite3_db_readonly(db, "main") == 1 {
+            sqlite3_close_v2(db)
+            db = try Self.openHandle(path, flags: flags)
+            if sqlite3_db_readonly(db, "main") == 1 {
+                sqlite3_close_v2(db)
+                throw SQLiteError(
+                    resultCode: SQLITE_READONLY,
+                    detail: "cannot open '\(path)' for writing; check the permissions of the file and its folder")
+            }
+        }
+        handle = db
+        self.path = path
+        // Set before anything that may wait on a lock, journal_mode=WAL included.
+        sqlite3_busy_timeout(db, busyTimeout)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    private static func openHandle(_ path: String, flags: Int32) throws(SQLiteError) -> OpaquePointer {
+        var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let failure = SQLiteError(db: db, resultCode: rc, sql: nil)
@@ -29,11 +52,7 @@ public final class Connection {
                 resultCode: failure.resultCode, extendedResultCode: failure.extendedResultCode,
                 detail: "cannot open '\(path)': \(failure.detail)")
         }
-        handle = db
-        self.path = path
-        // Set before anything that may wait on a lock, journal_mode=WAL included.
-        sqlite3_busy_timeout(db, busyTimeout)
-        sqlite3_extended_result_codes(db, 1)
+        return db
     }
 
     deinit {

@@ -1,7 +1,9 @@
 // The SQLite wrapper: binding, the step loop, typed errors carrying the SQL but
 // never the bound values, and scoped transactions that roll back on throw.
+import Foundation
 import QshCore
 import Testing
+import TestSupport
 
 @Suite struct ConnectionTests {
     struct Boom: Error {}
@@ -73,5 +75,27 @@ import Testing
         } catch {
             #expect(error.detail.hasPrefix("cannot open '/nonexistent-qsh-dir/x.sqlite'"))
         }
+    }
+
+    @Test func aFileThatCannotBeWrittenIsAnErrorNotAReadOnlyHandle() throws {
+        // SQLite would open such a file read-only and fail at the first write. Root may
+        // write any ordinary file, so it gets a sysfs file that no one may write.
+        let dir = try TempDirectory()
+        var path = try dir.write("locked.sqlite", "")
+        if geteuid() == 0 {
+            path = "/sys/kernel/notes"
+            try #require(FileManager.default.fileExists(atPath: path))
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        }
+        do {
+            _ = try Connection(path: path, create: false)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.resultCode == 8)  // SQLITE_READONLY
+            #expect(error.detail == "cannot open '\(path)' for writing; check the permissions of the file and its folder")
+        }
+        // Asked for read-only, the same file opens.
+        #expect(throws: Never.self) { _ = try Connection(path: path, readOnly: true) }
     }
 }
