@@ -7,6 +7,7 @@
 #   make clean
 
 PREFIX ?= /usr/local
+SHELL := /bin/bash
 SWIFT ?= swift
 ARCH := $(shell uname -m)
 # The simulator's SIMD width is chosen for the build host (like -march=native):
@@ -57,12 +58,17 @@ demo: release
 # Everything is tested at the SIMD width the release build uses; on a host where that
 # is 512 bits, the simulator's suites run again at 256 bits, the other width qsh ships.
 SIM_SUITES := KernelTests|FusionTests|StateVectorQPUTests|SamplerTests
+# A failed run repeats its failures (the lines marked ✘) at the end, where a CI log's
+# tail shows them.
+RUN_TESTS = set -o pipefail; $(SWIFT) test --skip-build --disable-xctest $(1) 2>&1 | tee $(2) \
+	|| { echo "== failed tests"; grep -a '✘' $(2); exit 1; }
 test:
 	$(SWIFT) build --build-tests $(SIMD_FLAGS)
-	$(SWIFT) test --skip-build --disable-xctest
+	@mkdir -p .build
+	$(call RUN_TESTS,,.build/test.log)
 ifneq ($(findstring QSH_AVX512,$(SIMD_FLAGS)),)
 	$(SWIFT) build --build-tests --scratch-path .build/simd256 $(AVX2_FLAGS)
-	$(SWIFT) test --skip-build --disable-xctest --scratch-path .build/simd256 --filter '$(SIM_SUITES)'
+	$(call RUN_TESTS,--scratch-path .build/simd256 --filter '$(SIM_SUITES)',.build/test-simd256.log)
 endif
 
 conformance: release

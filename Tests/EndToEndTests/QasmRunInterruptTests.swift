@@ -40,6 +40,7 @@ import TestSupport
         }
         try process.run()
         // Wait until the simulation is under way, then press Ctrl-C once.
+        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
         Thread.sleep(forTimeInterval: 1.5)
         #expect(process.isRunning, "the program finished before it could be interrupted")
         process.interrupt()

@@ -92,8 +92,8 @@ import TestSupport
         process.standardError = err
         process.standardOutput = Pipe()
         try process.run()
-        // Give it time to start waiting; an early SIGINT would also end it with 130.
-        Thread.sleep(forTimeInterval: 0.5)
+        // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
+        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
         process.interrupt()
         process.waitUntilExit()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -261,7 +261,8 @@ extension SubmitWaitTests {
         process.standardError = err
         process.standardOutput = Pipe()
         try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
+        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
         process.interrupt()
         process.waitUntilExit()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
