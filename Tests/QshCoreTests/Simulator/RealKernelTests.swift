@@ -1,7 +1,6 @@
-// The real-matrix variants of the 1- and 2-qubit kernels (named so that make test's
-// KernelTests filter runs them at both widths) against the scalar reference kernel
-// kernel (every target position and pair, with controls, 1 to 12 qubits, both
-// precisions, sequential and parallel), and the plan choosing them only for real matrices.
+// The real-matrix variants of the 1- and 2-qubit kernels against the reference kernel
+// (every target and pair, controls, 1 to 12 qubits, both precisions, all loops), and the
+// plan choosing them only for real matrices. Named so that make test's KernelTests filter matches.
 import Testing
 @testable import QshCore
 
