@@ -9,29 +9,39 @@
 //   chains hide the FMA latency (4 cycles on two pipes), and each input vector is
 //   needed only while its column is summed: 8 accumulators, 2 inputs and 2
 //   coefficients fit the 16 AVX2 registers without spills.
+// * A real matrix (`plan.real`) skips the imaginary coefficients: out.re = M·in.re and
+//   out.im = M·in.im, half the FMAs, same eight chains. Its 16 (8 for Kernel2QLow)
+//   real vectors are loaded once per range into registers at 512 bits (32 zmm) and
+//   read per group at 256 bits (RealCoefficients16 in KernelCoefficients.swift).
 
 /// Two targets above the lanes: four vectors in, four out per group.
 enum Kernel2Q {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
-        let re = state.re, im = state.im
+        let re = state.re, im = state.im, real = plan.real
         plan.withPointers { fixed, offsets, _, wr, wi in
             let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
             let o = (offsets[1], offsets[2], offsets[3])
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
-                run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                    runMask: runMask, o: o, wr: wr, wi: wi)
+                if real {
+                    run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
+                        runMask: runMask, o: o, wr: wr, wi: wi, RealCoefficients16<T.Vector>.self, complex: false)
+                } else {
+                    run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
+                        runMask: runMask, o: o, wr: wr, wi: wi, CoefficientsInMemory<T.Vector>.self, complex: true)
+                }
             }
         }
     }
 
-    @_specialize(where T == Double)
-    @_specialize(where T == Float)
-    static func run<T: SimulatorScalar>(
+    /// `complex: false` skips the imaginary coefficients; `W` says where the real ones are read.
+    @inline(__always)
+    static func run<T: SimulatorScalar, W: CoefficientVectors>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o: (Int, Int, Int),
-        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
-    ) {
+        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>, _: W.Type, complex: Bool
+    ) where W.V == T.Vector {
         let b = T.laneBits
+        let w = W(wr)
         let (o1, o2, o3) = o
         var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
@@ -39,10 +49,10 @@ enum Kernel2Q {
             let base = bases.next(g, first: g == range.lowerBound)
             let i1 = base &+ o1, i2 = base &+ o2, i3 = base &+ o3
             var acc = Kernel2QProduct.Accumulators<T.Vector>(
-                wr, wi, re.vector(at: base), im.vector(at: base))
-            acc.add(column: 1, wr, wi, re.vector(at: i1), im.vector(at: i1))
-            acc.add(column: 2, wr, wi, re.vector(at: i2), im.vector(at: i2))
-            acc.add(column: 3, wr, wi, re.vector(at: i3), im.vector(at: i3))
+                w, wi, complex: complex, re.vector(at: base), im.vector(at: base))
+            acc.add(column: 1, w, wi, complex: complex, re.vector(at: i1), im.vector(at: i1))
+            acc.add(column: 2, w, wi, complex: complex, re.vector(at: i2), im.vector(at: i2))
+            acc.add(column: 3, w, wi, complex: complex, re.vector(at: i3), im.vector(at: i3))
             re.setVector(acc.x0, at: base)
             im.setVector(acc.y0, at: base)
             re.setVector(acc.x1, at: i1)
@@ -60,7 +70,7 @@ enum Kernel2Q {
 /// copies in, two vectors out per group.
 enum Kernel2QLow {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
-        let re = state.re, im = state.im
+        let re = state.re, im = state.im, real = plan.real
         plan.withPointers { fixed, offsets, xors, wr, wi in
             let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
             let o1 = offsets[1], x = xors[1]
@@ -68,28 +78,46 @@ enum Kernel2QLow {
                 switch x {
                 case 1:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 1)
+                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 1, real: real)
                 case 2:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 2)
+                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 2, real: real)
                 case 4:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 4)
+                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 4, real: real)
                 default:
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 8)
+                        runMask: runMask, o1: o1, wr: wr, wi: wi, xor: 8, real: real)
                 }
             }
         }
     }
 
+    /// The real or the complex loop for one constant `x`.
     @inline(__always)
     static func run<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
         fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
-        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>, xor x: Int
+        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>, xor x: Int, real: Bool
     ) {
+        if real {
+            run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: controlMask,
+                runMask: runMask, o1: o1, wr: wr, wi: wi, RealCoefficients8<T.Vector>.self, complex: false, xor: x)
+        } else {
+            run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: controlMask,
+                runMask: runMask, o1: o1, wr: wr, wi: wi, CoefficientsInMemory<T.Vector>.self, complex: true, xor: x)
+        }
+    }
+
+    /// `complex: false` skips the imaginary coefficients; `W` says where the real ones are read.
+    @inline(__always)
+    static func run<T: SimulatorScalar, W: CoefficientVectors>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
+        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o1: Int,
+        wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>, _: W.Type, complex: Bool, xor x: Int
+    ) where W.V == T.Vector {
         let b = T.laneBits
+        let w = W(wr)
         var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
@@ -99,11 +127,11 @@ enum Kernel2QLow {
             let a2r = re.vector(at: i1), a2i = im.vector(at: i1)
             // Columns 0 and 2 (the vectors as loaded) and 1 and 3 (lane-permuted) go to
             // separate accumulators, eight chains in all, summed at the end.
-            var even = Kernel2QProduct.TwoRows<T.Vector>(wr, wi, column: 0, a0r, a0i)
+            var even = Kernel2QProduct.TwoRows<T.Vector>(w, wi, complex: complex, column: 0, a0r, a0i)
             var odd = Kernel2QProduct.TwoRows<T.Vector>(
-                wr, wi, column: 1, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
-            even.add(column: 2, wr, wi, a2r, a2i)
-            odd.add(column: 3, wr, wi, T.permute(a2r, xor: x), T.permute(a2i, xor: x))
+                w, wi, complex: complex, column: 1, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
+            even.add(column: 2, w, wi, complex: complex, a2r, a2i)
+            odd.add(column: 3, w, wi, complex: complex, T.permute(a2r, xor: x), T.permute(a2i, xor: x))
             re.setVector(even.x0 + odd.x0, at: base)
             im.setVector(even.y0 + odd.y0, at: base)
             re.setVector(even.x1 + odd.x1, at: i1)
@@ -115,6 +143,7 @@ enum Kernel2QLow {
 
 /// Rows of a 4x4 complex matrix times four amplitude vectors. `wr` and `wi` hold the
 /// coefficient vectors row by row (entry (r, k) at 4r + k), as KernelDispatch lays out.
+/// With `complex: false` (a constant once inlined) the imaginary parts are skipped.
 enum Kernel2QProduct {
     /// The four output rows, as (x, y) = (re, im) accumulators.
     struct Accumulators<V: SIMD> where V.Scalar: FloatingPoint {
@@ -122,7 +151,8 @@ enum Kernel2QProduct {
 
         /// Starts with column 0.
         @inline(__always)
-        init(_ wr: UnsafePointer<V>, _ wi: UnsafePointer<V>, _ ar: V, _ ai: V) {
+        init<W: CoefficientVectors>(_ wr: W, _ wi: UnsafePointer<V>, complex: Bool, _ ar: V, _ ai: V)
+        where W.V == V {
             var c = wr[0]
             x0 = c * ar
             y0 = c * ai
@@ -135,12 +165,14 @@ enum Kernel2QProduct {
             c = wr[12]
             x3 = c * ar
             y3 = c * ai
-            imaginary(column: 0, wi, ar, 0 - ai)
+            if complex { imaginary(column: 0, wi, ar, 0 - ai) }
         }
 
         /// Adds column `k`: row r gains M[r][k] · a.
         @inline(__always)
-        mutating func add(column k: Int, _ wr: UnsafePointer<V>, _ wi: UnsafePointer<V>, _ ar: V, _ ai: V) {
+        mutating func add<W: CoefficientVectors>(
+            column k: Int, _ wr: W, _ wi: UnsafePointer<V>, complex: Bool, _ ar: V, _ ai: V
+        ) where W.V == V {
             var c = wr[k]
             x0 = x0.addingProduct(c, ar)
             y0 = y0.addingProduct(c, ai)
@@ -153,7 +185,7 @@ enum Kernel2QProduct {
             c = wr[k + 12]
             x3 = x3.addingProduct(c, ar)
             y3 = y3.addingProduct(c, ai)
-            imaginary(column: k, wi, ar, 0 - ai)
+            if complex { imaginary(column: k, wi, ar, 0 - ai) }
         }
 
         /// The imaginary parts' share of column `k`: x += im·(-ai), y += im·ar. The
@@ -182,24 +214,28 @@ enum Kernel2QProduct {
 
         /// Starts with column `k` (added to zero: an FMA costs what a multiply does).
         @inline(__always)
-        init(_ wr: UnsafePointer<V>, _ wi: UnsafePointer<V>, column k: Int, _ ar: V, _ ai: V) {
+        init<W: CoefficientVectors>(_ wr: W, _ wi: UnsafePointer<V>, complex: Bool, column k: Int, _ ar: V, _ ai: V)
+        where W.V == V {
             x0 = V()
             y0 = V()
             x1 = V()
             y1 = V()
-            add(column: k, wr, wi, ar, ai)
+            add(column: k, wr, wi, complex: complex, ar, ai)
         }
 
         /// Adds column `k`.
         @inline(__always)
-        mutating func add(column k: Int, _ wr: UnsafePointer<V>, _ wi: UnsafePointer<V>, _ ar: V, _ ai: V) {
-            let nai = 0 - ai
+        mutating func add<W: CoefficientVectors>(
+            column k: Int, _ wr: W, _ wi: UnsafePointer<V>, complex: Bool, _ ar: V, _ ai: V
+        ) where W.V == V {
             var c = wr[k]
             x0 = x0.addingProduct(c, ar)
             y0 = y0.addingProduct(c, ai)
             c = wr[k + 4]
             x1 = x1.addingProduct(c, ar)
             y1 = y1.addingProduct(c, ai)
+            guard complex else { return }
+            let nai = 0 - ai
             c = wi[k]
             x0 = x0.addingProduct(c, nai)
             y0 = y0.addingProduct(c, ar)

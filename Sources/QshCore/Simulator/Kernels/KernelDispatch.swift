@@ -20,6 +20,9 @@ struct KernelPlan<T: SimulatorScalar> {
     }
 
     var kind: Kind
+    /// For `.oneHigh`, `.twoHigh` and `.oneLowOneHigh`: every imaginary coefficient is
+    /// zero, so the kernel runs its real variant (re and im parts transform separately).
+    var real = false
     /// Targets in ascending order (low controls folded in) and the matrix in that order.
     var targets: [Int]
     var matrix: GateMatrix
@@ -172,6 +175,7 @@ enum KernelDispatch {
         } else if kl == 1 && kh == 1 {
             plan.kind = .oneLowOneHigh
         }
+        plan.real = plan.kind != .dense && plan.wi.allSatisfy { $0 == T.Vector() }
         _ = k
         return plan
     }

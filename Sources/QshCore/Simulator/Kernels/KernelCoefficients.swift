@@ -1,0 +1,52 @@
+// Where the 1- and 2-qubit kernels read their coefficient vectors: from memory at
+// each use, or from registers loaded once before the loop (real matrices, when they fit).
+
+/// A plan's coefficient vectors, read by an index that is constant once inlined.
+protocol CoefficientVectors {
+    associatedtype V: SIMD
+    /// Takes the vectors starting at `p` (loading them now, if they are held).
+    init(_ p: UnsafePointer<V>)
+    subscript(_ k: Int) -> V { get }
+}
+
+/// Coefficient vectors held in values (registers in a loop), a fixed number of them.
+protocol HeldCoefficients: CoefficientVectors {
+    static var count: Int { get }
+}
+
+/// Read from memory at each use: stores to the state may alias the plan's arrays, so
+/// the compiler reloads them in every group (the load ports have room for that).
+struct CoefficientsInMemory<V: SIMD>: CoefficientVectors {
+    let p: UnsafePointer<V>
+    @inline(__always) init(_ p: UnsafePointer<V>) { self.p = p }
+    @inline(__always) subscript(_ k: Int) -> V { p[k] }
+}
+
+/// Four vectors loaded once.
+struct Coefficients4<V: SIMD>: HeldCoefficients {
+    let c0, c1, c2, c3: V
+    static var count: Int { 4 }
+    @inline(__always) init(_ p: UnsafePointer<V>) { (c0, c1, c2, c3) = (p[0], p[1], p[2], p[3]) }
+    @inline(__always) subscript(_ k: Int) -> V {
+        switch k { case 0: c0; case 1: c1; case 2: c2; default: c3 }
+    }
+}
+
+/// Twice `Half`'s vectors loaded once: the first half, then the next.
+struct CoefficientPair<Half: HeldCoefficients>: HeldCoefficients {
+    let low, high: Half
+    static var count: Int { 2 * Half.count }
+    @inline(__always) init(_ p: UnsafePointer<Half.V>) { (low, high) = (Half(p), Half(p + Half.count)) }
+    @inline(__always) subscript(_ k: Int) -> Half.V { k < Half.count ? low[k] : high[k &- Half.count] }
+}
+
+/// The real coefficients of the real 2-qubit kernels: 8 (Kernel2QLow) or 16 (Kernel2Q)
+/// vectors. With 32 zmm registers they stay in registers next to the 8 accumulators
+/// and 2 inputs; with 16 ymm registers they cannot, so they are read from memory.
+#if QSH_AVX512
+typealias RealCoefficients8<V: SIMD> = CoefficientPair<Coefficients4<V>>
+typealias RealCoefficients16<V: SIMD> = CoefficientPair<CoefficientPair<Coefficients4<V>>>
+#else
+typealias RealCoefficients8<V: SIMD> = CoefficientsInMemory<V>
+typealias RealCoefficients16<V: SIMD> = CoefficientsInMemory<V>
+#endif

@@ -1,0 +1,106 @@
+// The real-matrix variants of the 1- and 2-qubit kernels against the reference kernel
+// (every target and pair, controls, 1 to 12 qubits, both precisions, all loops), and the
+// plan choosing them only for real matrices. Named so that make test's KernelTests filter matches.
+import Testing
+@testable import QshCore
+
+extension TestRandom {
+    /// A random real orthogonal matrix on k qubits: products of random ry, h and cx layers.
+    mutating func realUnitary(qubits k: Int) -> GateMatrix {
+        var u = GateMatrix.identity(qubits: k)
+        for _ in 0..<3 {
+            for q in 0..<k {
+                let g = GateMatrices.dense(.ry, [angle()]).multiplied(by: GateMatrices.dense(.h, []))
+                u = GateMatrices.embed(g, on: [q], qubits: k).multiplied(by: u)
+            }
+            if k > 1 {
+                u = GateMatrices.embed(GateMatrices.dense(.cx, []), on: [0, 1], qubits: k).multiplied(by: u)
+            }
+        }
+        return u
+    }
+}
+
+@Suite("Real kernels")
+struct RealKernelTests {
+    let kernels = KernelTests()
+
+    /// Whether the plans of `gate` in both precisions took the real path where one exists.
+    func expectRealPath(_ gate: FusedGate, n: Int) {
+        func check<T: SimulatorScalar>(_: T.Type) {
+            let plan = KernelDispatch.prepare(gate, qubitCount: n, as: T.self)
+            let hasVariant = [.oneHigh, .twoHigh, .oneLowOneHigh].contains(plan.kind)
+            #expect(plan.real == hasVariant, "\(T.self) \(gate.targets) controls \(gate.controls) on \(n) qubits")
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
+    @Test("real 1-qubit gate on every target, with and without a control", arguments: 1...12)
+    func oneQubit(n: Int) {
+        var random = TestRandom(UInt64(500 + n))
+        for t in 0..<n {
+            let gate = FusedGate(targets: [t], matrix: random.realUnitary(qubits: 1), sourceGates: 1)
+            expectRealPath(gate, n: n)
+            kernels.checkBoth(gate, n: n, random: &random)
+            for c in 0..<n where c != t {
+                let controlled = FusedGate(targets: [t], controls: [c], matrix: random.realUnitary(qubits: 1), sourceGates: 1)
+                expectRealPath(controlled, n: n)
+                kernels.checkBoth(controlled, n: n, random: &random)
+            }
+        }
+    }
+
+    @Test("real 2-qubit gate on every ordered pair", arguments: 2...12)
+    func twoQubit(n: Int) {
+        var random = TestRandom(UInt64(600 + n))
+        for a in 0..<n {
+            for b in 0..<n where a != b {
+                let gate = FusedGate(targets: [a, b], matrix: random.realUnitary(qubits: 2), sourceGates: 1)
+                expectRealPath(gate, n: n)
+                kernels.checkBoth(gate, n: n, random: &random)
+            }
+        }
+    }
+
+    @Test("real 2-qubit gates with high and low controls", arguments: 3...12)
+    func twoQubitControlled(n: Int) {
+        var random = TestRandom(UInt64(700 + n))
+        for controls in 1...2 where controls + 2 <= n {
+            for _ in 0..<12 {
+                let q = random.qubits(controls + 2, of: n)
+                let gate = FusedGate(
+                    targets: Array(q.suffix(2)), controls: Array(q.prefix(controls)),
+                    matrix: random.realUnitary(qubits: 2), sourceGates: 1)
+                expectRealPath(gate, n: n)
+                kernels.checkBoth(gate, n: n, random: &random)
+            }
+        }
+    }
+
+    @Test("the plan takes the real path for a real matrix and not for a complex one")
+    func planChoosesRealPath() {
+        var random = TestRandom(800)
+        let n = 8
+        // Above the lanes in both precisions and widths (laneBits <= 4).
+        for targets in [[5], [5, 7], [0, 7]] {
+            let k = targets.count
+            let real = FusedGate(targets: targets, matrix: random.realUnitary(qubits: k), sourceGates: 1)
+            let complex = FusedGate(targets: targets, matrix: random.unitary(qubits: k), sourceGates: 1)
+            let expected: KernelPlan<Double>.Kind = k == 1 ? .oneHigh : (targets[0] == 0 ? .oneLowOneHigh : .twoHigh)
+            let realPlan = KernelDispatch.prepare(real, qubitCount: n, as: Double.self)
+            let complexPlan = KernelDispatch.prepare(complex, qubitCount: n, as: Double.self)
+            #expect(realPlan.kind == expected && realPlan.real, "\(targets)")
+            #expect(complexPlan.kind == expected && !complexPlan.real, "\(targets)")
+            #expect(KernelDispatch.prepare(real, qubitCount: n, as: Float.self).real)
+            #expect(!KernelDispatch.prepare(complex, qubitCount: n, as: Float.self).real)
+        }
+        // Real but not on a 1- or 2-qubit kernel: no real flag.
+        let three = FusedGate(targets: [5, 6, 7], matrix: random.realUnitary(qubits: 3), sourceGates: 1)
+        #expect(!KernelDispatch.prepare(three, qubitCount: n, as: Double.self).real)
+        // A sweep's restricted plan keeps the flag.
+        let plan = KernelDispatch.prepare(FusedGate(targets: [5, 7], matrix: random.realUnitary(qubits: 2), sourceGates: 1),
+                                          qubitCount: n, as: Double.self)
+        #expect(plan.restricted(fixing: [6]).real)
+    }
+}
