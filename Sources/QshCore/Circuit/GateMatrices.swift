@@ -28,8 +28,6 @@ public struct Complex: Hashable, Sendable {
     public var conjugate: Complex { Complex(re, -im) }
     /// |z|².
     public var norm: Double { re * re + im * im }
-    /// arg z, in (-π, π].
-    public var argument: Double { QASMMath.angle(y: im, x: re) }
 }
 
 /// A dense 2^k × 2^k complex matrix, row-major. Index bit j of a row or column is

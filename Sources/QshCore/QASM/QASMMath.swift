@@ -8,9 +8,6 @@ import Musl
 
 /// Arithmetic for expression folding, evaluation and literal parsing.
 enum QASMMath {
-    /// The angle of the point (x, y), in (-π, π] (C's atan2).
-    static func angle(y: Double, x: Double) -> Double { atan2(y, x) }
-
     /// Applies a unary function node kind (`sin` ... `sqrt`, `negate`) to `x`.
     static func apply(_ kind: ExpressionKind, _ x: Double) -> Double {
         switch kind {
