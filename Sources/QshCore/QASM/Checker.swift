@@ -206,8 +206,10 @@ struct Checker {
 
     mutating func declareGate(_ statement: Statement) {
         let definition = program.gates[Int(statement.definition)]
-        // A duplicate is still checked (its errors are real), but never defined.
-        let claimed = claim(definition.name, at: definition.namePosition)
+        // A duplicate is still checked (its errors are real), but never defined. A gate
+        // that qelib1.inc adds to the paper's library may be defined by the program: the
+        // program's definition applies from there on.
+        let claimed = overridesLibraryExtension(definition) || claim(definition.name, at: definition.namePosition)
         if definition.poisoned {
             if claimed {
                 symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
@@ -286,6 +288,16 @@ struct Checker {
                 passthrough: passthrough, body: body))
         gateCounts.append(0)
         lastFinite.append(nil)
+    }
+
+    /// True when `definition`, written by the program, replaces a gate that qelib1.inc
+    /// defines beyond the paper's library (QElib1.isExtension).
+    func overridesLibraryExtension(_ definition: GateDefinition) -> Bool {
+        let existing = symbols[Int(definition.name)]
+        guard existing.kind == .gate, definition.native == nil,
+            let native = gates[Int(existing.index)].native
+        else { return false }
+        return QElib1.isExtension(native)
     }
 
     static func saturatingAdd(_ a: Int, _ b: Int) -> Int {

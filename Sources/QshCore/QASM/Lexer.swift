@@ -197,7 +197,8 @@ struct Lexer {
         return nil
     }
 
-    /// Integers are digits only; reals need a '.' or an exponent.
+    /// Integers are digits only, without leading zeroes (`0` itself is fine); reals
+    /// need a '.' (`1.e3`, `.5`), as the OpenQASM 2.0 grammar and Qiskit's strict mode say.
     @inline(__always)
     private mutating func lexNumber(_ token: inout Token, sink: inout DiagnosticSink) {
         let start = index
@@ -226,9 +227,15 @@ struct Lexer {
                 digitsAt = index + 2
             }
             if digitsAt >= 0 {
+                let pointed = isReal
                 isReal = true
                 index = digitsAt
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+                if !pointed {
+                    token.flagged = true
+                    let text = Self.excerpt(bytes, start, index - start)
+                    sink.report(file: file, line: token.line, column: token.column, QASMMessages.realWithoutPoint(text))
+                }
             }
         }
         token.length = index - start
@@ -239,7 +246,11 @@ struct Lexer {
         }
         token.kind = .integer
         token.payload = value
-        if overflow {
+        if bytes[start] == UInt8(ascii: "0") && index - start > 1 {
+            token.flagged = true
+            let text = Self.excerpt(bytes, start, index - start)
+            sink.report(file: file, line: token.line, column: token.column, QASMMessages.leadingZero(text))
+        } else if overflow {
             token.flagged = true
             let text = Self.excerpt(bytes, start, index - start)
             sink.report(file: file, line: token.line, column: token.column, QASMMessages.integerOverflow(text))

@@ -65,6 +65,14 @@ enum QASMMessages {
         QASMMessage("integer-overflow", "integer literal '\(text)' does not fit in 64 bits")
     }
 
+    static func leadingZero(_ text: String) -> QASMMessage {
+        QASMMessage("syntax-error", "integers cannot have leading zeroes: '\(text)'")
+    }
+
+    static func realWithoutPoint(_ text: String) -> QASMMessage {
+        QASMMessage("syntax-error", "real literal '\(text)' needs a decimal point (write it as '\(text.replacingFirstE())')")
+    }
+
     /// Describes the byte at `index` that cannot start a token.
     static func badCharacter(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> QASMMessage {
         let c = bytes[index]
@@ -327,5 +335,13 @@ enum QASMMessages {
         QASMMessage(
             "non-finite-parameter",
             "with these parameters, \(quote(gate)) computes a value that is not a finite number (at \(location))")
+    }
+}
+
+extension String {
+    /// "1e3" as "1.e3": the digits before the exponent, a point, then the exponent.
+    fileprivate func replacingFirstE() -> String {
+        guard let e = firstIndex(where: { $0 == "e" || $0 == "E" }) else { return self + "." }
+        return String(self[..<e]) + "." + String(self[e...])
     }
 }

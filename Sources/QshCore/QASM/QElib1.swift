@@ -10,6 +10,17 @@ enum QElib1 {
         return GateKind(rawValue: name)
     }
 
+    /// The gates Qiskit's copy adds to the OpenQASM 2.0 paper's qelib1.inc. A program
+    /// may define these itself: many programs written for the paper's library do (it
+    /// has no swap, cp, rzz or sx), and Qiskit accepts them.
+    static let extensions: Set<GateKind> = [
+        .u0, .u, .p, .sx, .sxdg, .swap, .cswap, .crx, .cry, .cp, .csx, .cu, .rxx, .rzz, .rccx, .rc3x, .c3x, .c3sqrtx,
+        .c4x,
+    ]
+
+    /// True for a gate this file defines beyond the paper's, which a program may redefine.
+    static func isExtension(_ kind: GateKind) -> Bool { extensions.contains(kind) }
+
     /// The file's bytes, parsed like any include.
     static let bytes: [UInt8] = Array(text.utf8)
 

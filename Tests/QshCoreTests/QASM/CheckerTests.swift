@@ -26,6 +26,14 @@ import Testing
         Case("duplicate gate", header + "gate g a { h a; }\ngate g a { x a; }\n", Expected(4, 6, "'g' is already defined")),
         Case("redefining a qelib1 gate", header + "gate h a { U(pi/2,0,pi) a; }\n", Expected(3, 6, "'h' is already defined")),
         Case(
+            "redefining an extension of qelib1 twice",
+            header + "gate swap a, b { cx a, b; cx b, a; cx a, b; }\ngate swap a, b { cx a, b; }\n",
+            Expected(4, 6, "'swap' is already defined")),
+        Case("leading zeroes", header + "qreg q[1];\nrx(007) q[0];\n", Expected(4, 4, "integers cannot have leading zeroes: '007'")),
+        Case(
+            "an exponent without a point", header + "qreg q[1];\nrx(1e3) q[0];\n",
+            Expected(4, 4, "real literal '1e3' needs a decimal point (write it as '1.e3')")),
+        Case(
             "redefining U", "OPENQASM 2.0;\ngate U a { }\n",
             Expected(2, 6, "'U' is a built-in gate and cannot be redefined")),
         Case(
@@ -170,6 +178,32 @@ import Testing
                 Expected(6, 1, "'foo' is not defined in this scope"),
                 Expected(7, 5, "division by zero"),
             ])
+    }
+
+    @Test func programsMayDefineTheGatesQiskitAddsToQelib1() throws {
+        // The paper's qelib1.inc has no swap, cp, rzz or sx, so programs written for it
+        // define their own; the program's definition then applies.
+        for definition in [
+            "gate swap a, b { cx a, b; cx b, a; cx a, b; }", "gate cp(l) a, b { cu1(l) a, b; }",
+            "gate rzz(t) a, b { cx a, b; u1(t) b; cx a, b; }", "gate sx a { sdg a; h a; sdg a; }",
+        ] {
+            #expect(diagnostics(header + definition + "\nqreg q[2];\n").isEmpty, "\(definition)")
+        }
+        let result = check(header + "gate swap a, b { cx a, b; }\nqreg q[2];\nswap q[0], q[1];\n")
+        #expect(result.diagnostics.isEmpty)
+        let program = try #require(result.program)
+        // The program's swap is one cx, not qelib1.inc's three.
+        #expect(try Lowering.lower(program).operations == [.gate(.cx, qubits: [0, 1], parameters: [], condition: nil)])
+    }
+
+    @Test func numbersFollowTheGrammar() {
+        for good in ["0", "10", "1.", ".5", "00.5", "1.e3", "1.5E-3", "0.0"] {
+            #expect(diagnostics(header + "qreg q[1];\nrx(\(good)) q[0];\n").isEmpty, "\(good)")
+        }
+        for bad in ["00", "01", "1e3", "2E+1"] {
+            #expect(diagnostics(header + "qreg q[1];\nrx(\(bad)) q[0];\n").count == 1, "\(bad)")
+        }
+        #expect(codes(header + "qreg q[02];\n") == ["syntax-error"])
     }
 
     @Test func aDuplicateGateIsStillChecked() {
