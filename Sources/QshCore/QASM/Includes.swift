@@ -95,7 +95,6 @@ extension Parser {
             lexer = Lexer(bytes: buffer, file: file)
             inLibrary = library
             token = lexer.next(names: &program.names, sink: &sink)
-            if token.kind == .openqasm { parseVersion() }
             parseStatements()
         }
         includeStack.removeLast()

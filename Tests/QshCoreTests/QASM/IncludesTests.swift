@@ -74,8 +74,16 @@ import Testing
     }
 
     @Test func includedGatesAreUsable() {
-        let files = ["defs.inc": "OPENQASM 2.0;\ngate bell a, b { h a; cx a, b; }\n"]
+        let files = ["defs.inc": "gate bell a, b { h a; cx a, b; }\n"]
         #expect(diagnostics(header + "include \"defs.inc\";\nqreg q[2];\nbell q[0], q[1];\n", files: files).isEmpty)
+    }
+
+    @Test func aHeaderInAnIncludedFileIsASecondHeader() {
+        // An include is textual, so its header would be the program's second (Qiskit agrees).
+        let files = ["defs.inc": "OPENQASM 2.0;\ngate bell a, b { h a; cx a, b; }\n"]
+        let result = check(header + "include \"defs.inc\";\n", files: files)
+        #expect(result.diagnostics.map(\.code) == ["duplicate-header"])
+        #expect(result.diagnostics.first?.location.line == 1)
     }
 
     @Test func cyclesAndDepthAreLimited() {
