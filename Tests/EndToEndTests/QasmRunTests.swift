@@ -74,6 +74,21 @@ import TestSupport
         #expect(abs((p["c"]?["00"] ?? 0) - 0.5) < 1e-12 && abs((p["c"]?["11"] ?? 0) - 0.5) < 1e-12)
     }
 
+    @Test func probabilitiesRefusedWithoutAClassicalRegister() throws {
+        let program = "OPENQASM 2.0;\nqreg q[1];\nU(pi/2,0,pi) q[0];\n"
+        let run = try Qsh.run(["qasm", "run", "-", "--probabilities", "-o", "table"], stdin: program)
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        #expect(
+            run.stderr
+                == "qsh: exact probabilities are given per classical register, and this program declares none; add a 'creg' and measure into it\n"
+        )
+        // Sampling such a program is fine: it has no registers to count.
+        let sampled = try Qsh.run(["qasm", "run", "-", "--shots", "5", "--seed", "1", "--json"], stdin: program)
+        #expect(sampled.status == 0)
+        #expect(sampled.stdout.hasPrefix("{\"data\": {}, \"shots\": 5, \"seed\": 1,"))
+    }
+
     @Test func probabilitiesRefusedForMidCircuitMeasurement() throws {
         let program = "OPENQASM 2.0;\nqreg q[1];\ncreg c[1];\nmeasure q[0] -> c[0];\nreset q[0];\n"
         let run = try Qsh.run(["qasm", "run", "-", "--probabilities", "-o", "table"], stdin: program)

@@ -153,6 +153,12 @@ public struct StateVectorQPU: QPU {
                 "exact probabilities are undefined for a program with mid-circuit measurement, reset or 'if'; sample it with shots instead"
             )
         }
+        guard !request.circuit.classicalRegisters.isEmpty else {
+            throw QPUError(
+                .unsupportedFeature,
+                "exact probabilities are given per classical register, and this program declares none; add a 'creg' and measure into it"
+            )
+        }
         try validate(request)
         switch request.precision {
         case .double: return try exactProbabilities(request, Double.self, progress: progress)
