@@ -134,7 +134,17 @@ public struct Fuser: Sendable {
                         close(id)
                     }
                 }
-                for id in joining.sorted() {
+                // The joining blocks act on disjoint qubits, so their gates commute: the
+                // block with the most gates is extended in place (a long run on the same
+                // qubits stays linear), and the others are appended to it.
+                let base = joining.max { (blocks[$0]!.gates.count, $1) < (blocks[$1]!.gates.count, $0) }
+                if let base {
+                    let b = blocks.removeValue(forKey: base)!
+                    merged.qubits = b.qubits
+                    merged.gates = b.gates
+                    merged.diagonal = merged.diagonal && b.diagonal
+                }
+                for id in joining.sorted() where id != base {
                     let b = blocks.removeValue(forKey: id)!
                     merged.qubits += b.qubits
                     merged.gates += b.gates
