@@ -6,11 +6,12 @@
 /// Each value is a policy choice, not a property of the language; the reasons are
 /// next to each field so that the numbers can be revisited deliberately.
 public struct QASMLimits: Sendable, Hashable {
-    /// Qubits per program (all quantum registers together). 64 because a basis-state
-    /// index and a qubit mask must fit in one `UInt64`, and a state vector over more
-    /// than about 40 qubits cannot exist on any machine anyway; the QPU's own memory
-    /// check gives the tighter, machine-specific limit before anything runs.
-    public var maximumQubits: Int = 64
+    /// Qubits per program (all quantum registers together): the most the simulator
+    /// takes (StateVectorQPU's `maxQubits`). A state vector over 40 qubits (16 TiB)
+    /// exists on no machine, so a wider program is refused at its declaration, as the
+    /// corpus asks of programs that cannot be simulated; the QPU's own memory check
+    /// gives the tighter, machine-specific limit before anything runs.
+    public var maximumQubits: Int = 40
     /// Classical bits per program (all classical registers together). Arbitrary:
     /// generous for real programs, small enough that results stay printable.
     public var maximumClbits: Int = 1024
