@@ -175,7 +175,9 @@ struct Checker {
     // MARK: Declarations
 
     mutating func declareRegister(_ statement: Statement) {
-        guard claim(statement.name, at: statement.position) else { return }
+        // The names of qelib1.inc's extensions to the paper's library are free for
+        // registers too (Qiskit agrees); the register hides the gate from there on.
+        guard overridesLibraryExtension(statement.name) || claim(statement.name, at: statement.position) else { return }
         let quantum = statement.kind == .qreg
         if statement.poisoned {
             symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
@@ -209,7 +211,8 @@ struct Checker {
         // A duplicate is still checked (its errors are real), but never defined. A gate
         // that qelib1.inc adds to the paper's library may be defined by the program: the
         // program's definition applies from there on.
-        let claimed = overridesLibraryExtension(definition) || claim(definition.name, at: definition.namePosition)
+        let claimed = (definition.native == nil && overridesLibraryExtension(definition.name))
+            || claim(definition.name, at: definition.namePosition)
         if definition.poisoned {
             if claimed {
                 symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
@@ -290,13 +293,11 @@ struct Checker {
         lastFinite.append(nil)
     }
 
-    /// True when `definition`, written by the program, replaces a gate that qelib1.inc
-    /// defines beyond the paper's library (QElib1.isExtension).
-    func overridesLibraryExtension(_ definition: GateDefinition) -> Bool {
-        let existing = symbols[Int(definition.name)]
-        guard existing.kind == .gate, definition.native == nil,
-            let native = gates[Int(existing.index)].native
-        else { return false }
+    /// True when `name` is held by a gate that qelib1.inc defines beyond the paper's
+    /// library (QElib1.isExtension), which a declaration of the program may take over.
+    func overridesLibraryExtension(_ name: Int32) -> Bool {
+        let existing = symbols[Int(name)]
+        guard existing.kind == .gate, let native = gates[Int(existing.index)].native else { return false }
         return QElib1.isExtension(native)
     }
 

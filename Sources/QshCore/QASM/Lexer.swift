@@ -98,7 +98,7 @@ struct Lexer {
                 index += 1
                 line &+= 1
                 lineStart = index
-            } else if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0B || c == 0x0C {
+            } else if c == 0x20 || c == 0x09 || c == 0x0D {
                 index += 1
             } else if c == UInt8(ascii: "/") && byte(index + 1) == UInt8(ascii: "/") {
                 while index < bytes.count, bytes[index] != 0x0A { index += 1 }
@@ -294,7 +294,7 @@ struct Lexer {
 
     private static func isBad(_ c: UInt8) -> Bool {
         if c >= 0x80 || c == 0x7F { return true }
-        if c < 0x20 { return c != 0x0A && c != 0x09 && c != 0x0D && c != 0x0B && c != 0x0C }
+        if c < 0x20 { return c != 0x0A && c != 0x09 && c != 0x0D }
         switch c {
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
             UInt8(ascii: "'"), UInt8(ascii: ":"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "?"),

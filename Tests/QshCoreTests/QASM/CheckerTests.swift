@@ -189,6 +189,8 @@ import Testing
         ] {
             #expect(diagnostics(header + definition + "\nqreg q[2];\n").isEmpty, "\(definition)")
         }
+        #expect(diagnostics(header + "qreg p[1];\ncreg swap[1];\nmeasure p[0] -> swap[0];\n").isEmpty)
+        #expect(codes(header + "qreg p[1];\np(0.5) p[0];\n") == ["unknown-gate"])
         let result = check(header + "gate swap a, b { cx a, b; }\nqreg q[2];\nswap q[0], q[1];\n")
         #expect(result.diagnostics.isEmpty)
         let program = try #require(result.program)

@@ -154,4 +154,12 @@ import Testing
         #expect(table.count == 5002)
         #expect(table.name(-1) == "")
     }
+
+    @Test func formFeedAndVerticalTabAreNotWhitespace() {
+        // Only space, tab and line ends separate tokens, as in Qiskit's lexer.
+        for c in ["\u{0C}", "\u{0B}"] {
+            #expect(codes(header + c + "qreg q[1];\n").count == 1)
+        }
+        #expect(codes(header + "qreg q[1];\t// \u{0C} in a comment\r\n").isEmpty)
+    }
 }
