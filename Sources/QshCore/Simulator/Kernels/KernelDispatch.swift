@@ -120,7 +120,7 @@ enum KernelDispatch {
             return plan
         }
         let low = targets.filter { $0 < b }, high = targets.filter { $0 >= b }
-        let kl = low.count, kh = high.count, k = targets.count
+        let kl = low.count, kh = high.count
         var lowMask = 0
         for q in low { lowMask |= 1 << q }
         for c in controls { plan.controlMask |= 1 << c }
@@ -167,7 +167,6 @@ enum KernelDispatch {
                 }
             }
         }
-        for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
         if kl == 0 && kh == 1 {
             plan.kind = .oneHigh
         } else if kl == 0 && kh == 2 {
@@ -175,8 +174,13 @@ enum KernelDispatch {
         } else if kl == 1 && kh == 1 {
             plan.kind = .oneLowOneHigh
         }
-        plan.real = plan.kind != .dense && plan.wi.allSatisfy { $0 == T.Vector() }
-        _ = k
+        if plan.kind == .dense {
+            // Only the general kernel reads quads; the others read wr and wi.
+            plan.quads.reserveCapacity(4 * plan.wr.count)
+            for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
+        } else {
+            plan.real = plan.wi.allSatisfy { $0 == T.Vector() }
+        }
         return plan
     }
 
