@@ -165,7 +165,7 @@ enum Kernel2QProduct {
             c = wr[12]
             x3 = c * ar
             y3 = c * ai
-            if complex { imaginary(column: 0, wi, ar, 0 - ai) }
+            if complex { accumulate(CoefficientsInMemory(wi), column: 0, 0 - ai, ar) }
         }
 
         /// Adds column `k`: row r gains M[r][k] · a.
@@ -173,38 +173,29 @@ enum Kernel2QProduct {
         mutating func add<W: CoefficientVectors>(
             column k: Int, _ wr: W, _ wi: UnsafePointer<V>, complex: Bool, _ ar: V, _ ai: V
         ) where W.V == V {
-            var c = wr[k]
-            x0 = x0.addingProduct(c, ar)
-            y0 = y0.addingProduct(c, ai)
-            c = wr[k + 4]
-            x1 = x1.addingProduct(c, ar)
-            y1 = y1.addingProduct(c, ai)
-            c = wr[k + 8]
-            x2 = x2.addingProduct(c, ar)
-            y2 = y2.addingProduct(c, ai)
-            c = wr[k + 12]
-            x3 = x3.addingProduct(c, ar)
-            y3 = y3.addingProduct(c, ai)
-            if complex { imaginary(column: k, wi, ar, 0 - ai) }
+            accumulate(wr, column: k, ar, ai)
+            // The imaginary parts' share: x += im·(-ai), y += im·ar. The input is negated
+            // once per column (Swift's SIMD negation is 0 - v, which the compiler cannot
+            // fold into a negated FMA).
+            if complex { accumulate(CoefficientsInMemory(wi), column: k, 0 - ai, ar) }
         }
 
-        /// The imaginary parts' share of column `k`: x += im·(-ai), y += im·ar. The
-        /// input is negated once per column (Swift's SIMD negation is 0 - v, which the
-        /// compiler cannot fold into a negated FMA).
+        /// Row r: x_r += c_r · u and y_r += c_r · v, with c_r = w[k + 4r].
         @inline(__always)
-        private mutating func imaginary(column k: Int, _ wi: UnsafePointer<V>, _ ar: V, _ nai: V) {
-            var c = wi[k]
-            x0 = x0.addingProduct(c, nai)
-            y0 = y0.addingProduct(c, ar)
-            c = wi[k + 4]
-            x1 = x1.addingProduct(c, nai)
-            y1 = y1.addingProduct(c, ar)
-            c = wi[k + 8]
-            x2 = x2.addingProduct(c, nai)
-            y2 = y2.addingProduct(c, ar)
-            c = wi[k + 12]
-            x3 = x3.addingProduct(c, nai)
-            y3 = y3.addingProduct(c, ar)
+        private mutating func accumulate<W: CoefficientVectors>(_ w: W, column k: Int, _ u: V, _ v: V)
+        where W.V == V {
+            var c = w[k]
+            x0 = x0.addingProduct(c, u)
+            y0 = y0.addingProduct(c, v)
+            c = w[k + 4]
+            x1 = x1.addingProduct(c, u)
+            y1 = y1.addingProduct(c, v)
+            c = w[k + 8]
+            x2 = x2.addingProduct(c, u)
+            y2 = y2.addingProduct(c, v)
+            c = w[k + 12]
+            x3 = x3.addingProduct(c, u)
+            y3 = y3.addingProduct(c, v)
         }
     }
 
