@@ -19,41 +19,22 @@ import TestSupport
     @Test func sigintStopsTheSimulationWithStatus130() throws {
         let dir = try TempDirectory()
         let file = try dir.write("long.qasm", Self.longProgram())
-        let process = Process()
         // A shell starts background jobs with SIGINT ignored, and an ignored signal stays
         // ignored across exec; env(1) gives the child the default disposition back, so the
         // test behaves the same however the test runner itself was started.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--default-signal=INT", Qsh.binary, "qasm", "run", file, "--json", "--threads", "1"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let outBox = DataBox(), errBox = DataBox()
-        let group = DispatchGroup()
-        for (pipe, box) in [(out, outBox), (err, errBox)] {
-            group.enter()
-            DispatchQueue.global().async {
-                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-        }
-        try process.run()
+        let child = try Subprocess.start(
+            "/usr/bin/env", ["--default-signal=INT", Qsh.binary, "qasm", "run", file, "--json", "--threads", "1"])
         // Wait until the simulation is under way, then press Ctrl-C once.
-        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
+        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
         Thread.sleep(forTimeInterval: 1.5)
-        #expect(process.isRunning, "the program finished before it could be interrupted")
-        process.interrupt()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        group.wait()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 130)
-        #expect(String(decoding: outBox.data, as: UTF8.self) == "")
+        #expect(child.process.isRunning, "the program finished before it could be interrupted")
+        child.process.interrupt()
+        let run = child.finish(timeout: 30)
+        #expect(!run.signalled)
+        #expect(run.status == 130)
+        #expect(run.stdout == "")
         #expect(
-            String(decoding: errBox.data, as: UTF8.self)
+            run.stderr
                 == #"{"error": {"code": "interrupted", "message": "interrupted; the simulation was stopped"}}"# + "\n")
     }
 }

@@ -84,20 +84,13 @@ import TestSupport
     @Test func firstCtrlCStopsWaitingWith130() throws {
         let box = try TaskSandbox()
         let id = try box.submit()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Qsh.binary)
-        process.arguments = ["tasks", "wait", id, "--timeout", "60"]
-        process.environment = box.environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
+        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--timeout", "60"], environment: box.environment)
         // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
-        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
-        process.interrupt()
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
+        child.process.interrupt()
+        let run = child.finish()
+        let stderr = run.stderr
+        #expect(run.status == 130)
         #expect(stderr.contains("stopped waiting (\(id.prefix(8)) is Created); the task keeps running. Follow it with: qsh tasks wait \(id.prefix(8))"))
         #expect(try box.status(id) == "Created")
     }
@@ -253,20 +246,13 @@ extension SubmitWaitTests {
     @Test func ctrlCWithCancelOnInterruptCancelsTheTask() throws {
         let box = try TaskSandbox()
         let id = try box.submit()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Qsh.binary)
-        process.arguments = ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"]
-        process.environment = box.environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
+        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"], environment: box.environment)
         // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
-        #expect(SignalReadiness.waitUntilReady(pid: process.processIdentifier, for: SIGINT))
-        process.interrupt()
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
+        child.process.interrupt()
+        let run = child.finish()
+        let stderr = run.stderr
+        #expect(run.status == 130)
         #expect(stderr == "qsh: stopped waiting and asked to cancel: \(id.prefix(8)) is Cancelled\n")
         #expect(try box.status(id) == "Cancelled")
     }

@@ -54,11 +54,21 @@ public enum Qsh {
 
 /// Runs any executable, draining its pipes while it runs.
 public enum Subprocess {
-    /// Runs `executable` with `arguments` and exactly `environment`.
+    /// Runs `executable` with `arguments` and exactly `environment` (inherited when nil).
     public static func run(
         _ executable: String, _ arguments: [String], stdin: String? = nil,
         environment: [String: String]? = nil, directory: String? = nil, timeout: Double = 120
     ) throws -> QshRun {
+        try start(executable, arguments, stdin: stdin, environment: environment, directory: directory)
+            .finish(timeout: timeout)
+    }
+
+    /// Starts `executable` and returns at once, its output pipes drained on other
+    /// threads, so a test can signal it while it runs and collect the run afterwards.
+    public static func start(
+        _ executable: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String]? = nil, directory: String? = nil
+    ) throws -> RunningProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -68,18 +78,32 @@ public enum Subprocess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        let outData = DataBox(), errData = DataBox()
-        let group = DispatchGroup()
-        for (pipe, box) in [(out, outData), (err, errData)] {
-            group.enter()
+        let running = RunningProcess(process)
+        for (pipe, box) in [(out, running.stdout), (err, running.stderr)] {
+            running.readers.enter()
             DispatchQueue.global().async {
                 box.data = pipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
+                running.readers.leave()
             }
         }
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
+        return running
+    }
+}
+
+/// A process started by `Subprocess.start`.
+public final class RunningProcess: @unchecked Sendable {
+    public let process: Process
+    let stdout = DataBox(), stderr = DataBox()
+    let readers = DispatchGroup()
+
+    init(_ process: Process) { self.process = process }
+
+    /// Waits up to `timeout` seconds for the process to end (then kills it) and
+    /// returns what it wrote and how it ended.
+    public func finish(timeout: Double = 120) -> QshRun {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(2000) }
         if process.isRunning {
@@ -88,12 +112,12 @@ public enum Subprocess {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        group.wait()
+        readers.wait()
         process.waitUntilExit()
         return QshRun(
             status: process.terminationStatus,
-            stdout: String(decoding: outData.data, as: UTF8.self),
-            stderr: String(decoding: errData.data, as: UTF8.self),
+            stdout: String(decoding: stdout.data, as: UTF8.self),
+            stderr: String(decoding: stderr.data, as: UTF8.self),
             signalled: process.terminationReason == .uncaughtSignal)
     }
 }
