@@ -158,10 +158,18 @@ struct Checker {
         }
     }
 
-    /// Claims `id` in the global namespace, or reports the clash.
-    mutating func claim(_ id: Int32, at position: SourcePosition) -> Bool {
+    /// Claims `id` in the global namespace, or reports the clash. A name held by one
+    /// of the gates qelib1.inc adds to the paper's library (QElib1.isExtension) may be
+    /// taken by the program's own declaration (Qiskit agrees); it applies from there on.
+    /// - Parameter library: the declaration is qelib1.inc's own.
+    mutating func claim(_ id: Int32, at position: SourcePosition, library: Bool = false) -> Bool {
         let existing = symbols[Int(id)]
         guard existing.kind != .none else { return true }
+        if !library && existing.kind == .gate, let native = gates[Int(existing.index)].native,
+            QElib1.isExtension(native)
+        {
+            return true
+        }
         if id == NameTable.builtinU || id == NameTable.builtinCX {
             report(position, QASMMessages.builtinRedefined(name(id)))
         } else {
@@ -175,9 +183,7 @@ struct Checker {
     // MARK: Declarations
 
     mutating func declareRegister(_ statement: Statement) {
-        // The names of qelib1.inc's extensions to the paper's library are free for
-        // registers too (Qiskit agrees); the register hides the gate from there on.
-        guard overridesLibraryExtension(statement.name) || claim(statement.name, at: statement.position) else { return }
+        guard claim(statement.name, at: statement.position) else { return }
         let quantum = statement.kind == .qreg
         if statement.poisoned {
             symbols[Int(statement.name)] = SymbolEntry(kind: .poisoned, position: statement.position)
@@ -208,11 +214,8 @@ struct Checker {
 
     mutating func declareGate(_ statement: Statement) {
         let definition = program.gates[Int(statement.definition)]
-        // A duplicate is still checked (its errors are real), but never defined. A gate
-        // that qelib1.inc adds to the paper's library may be defined by the program: the
-        // program's definition applies from there on.
-        let claimed = (definition.native == nil && overridesLibraryExtension(definition.name))
-            || claim(definition.name, at: definition.namePosition)
+        // A duplicate is still checked (its errors are real), but never defined.
+        let claimed = claim(definition.name, at: definition.namePosition, library: definition.native != nil)
         if definition.poisoned {
             if claimed {
                 symbols[Int(definition.name)] = SymbolEntry(kind: .poisoned, position: definition.namePosition)
@@ -291,14 +294,6 @@ struct Checker {
                 passthrough: passthrough, body: body))
         gateCounts.append(0)
         lastFinite.append(nil)
-    }
-
-    /// True when `name` is held by a gate that qelib1.inc defines beyond the paper's
-    /// library (QElib1.isExtension), which a declaration of the program may take over.
-    func overridesLibraryExtension(_ name: Int32) -> Bool {
-        let existing = symbols[Int(name)]
-        guard existing.kind == .gate, let native = gates[Int(existing.index)].native else { return false }
-        return QElib1.isExtension(native)
     }
 
     static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
