@@ -19,9 +19,11 @@ let package = Package(
             pkgConfig: "readline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // Header only: whole-vector fused multiply-add for the simulator's kernels.
+        .systemLibrary(name: "CSIMD"),
         .target(
             name: "QshCore",
-            dependencies: ["CSQLite"]
+            dependencies: ["CSQLite", "CSIMD"]
         ),
         .executableTarget(
             name: "qsh",

@@ -9,7 +9,7 @@
 /// A floating-point type the simulator runs in, with the SIMD vector its kernels use.
 public protocol SimulatorScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// The SIMD vector of the kernels.
-    associatedtype Vector: SIMD where Vector.Scalar == Self
+    associatedtype Vector: FusedMultiplyAdd where Vector.Scalar == Self
     /// log2 of the lanes of `Vector`.
     static var laneBits: Int { get }
     /// The precision this type stands for.

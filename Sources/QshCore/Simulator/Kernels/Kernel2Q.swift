@@ -26,10 +26,52 @@ enum Kernel2Q {
                     run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
                         runMask: runMask, o: o, wr: wr, wi: wi, RealCoefficients16<T.Vector>.self, complex: false)
                 } else {
-                    run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                        runMask: runMask, o: o, wr: wr, wi: wi, CoefficientsInMemory<T.Vector>.self, complex: true)
+                    plan.gauss.withUnsafeBufferPointer { g in
+                        runGauss(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
+                            runMask: runMask, o: o, g: g.baseAddress!)
+                    }
                 }
             }
+        }
+    }
+
+    /// The complex loop, with Gauss's three real products per complex one (the 3M
+    /// method): for a coefficient c + di and an amplitude a + bi,
+    ///     re = c(a + b) - (c + d)b,   im = c(a + b) + (d - c)a,
+    /// and summed over a row, Σ c(a + b) is shared by both parts. That is 12 FMAs per
+    /// amplitude instead of 16, plus three additions, which run on Zen 4's separate
+    /// adder pipes. The coefficients (`KernelPlan.gauss`: c, c + d, d - c, each 4×4 row
+    /// by row) are the same in every lane, so each FMA reads its own from memory as a
+    /// broadcast scalar, which costs no extra instruction.
+    @inline(__always)
+    static func runGauss<T: SimulatorScalar>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
+        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int, o: (Int, Int, Int),
+        g: UnsafePointer<T>
+    ) {
+        let (o1, o2, o3) = o
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: T.laneBits)
+        var group = range.lowerBound
+        while group < range.upperBound {
+            let base = bases.next(group, first: group == range.lowerBound)
+            let i1 = base &+ o1, i2 = base &+ o2, i3 = base &+ o3
+            var acc = Kernel2QProduct.Gauss<T.Vector>(g, re.vector(at: base), im.vector(at: base))
+            acc.add(column: 1, g, re.vector(at: i1), im.vector(at: i1))
+            acc.add(column: 2, g, re.vector(at: i2), im.vector(at: i2))
+            acc.add(column: 3, g, re.vector(at: i3), im.vector(at: i3))
+            let (x0, y0) = (acc.p0 - acc.q0, acc.p0 + acc.t0)
+            let (x1, y1) = (acc.p1 - acc.q1, acc.p1 + acc.t1)
+            let (x2, y2) = (acc.p2 - acc.q2, acc.p2 + acc.t2)
+            let (x3, y3) = (acc.p3 - acc.q3, acc.p3 + acc.t3)
+            re.setVector(x0, at: base)
+            im.setVector(y0, at: base)
+            re.setVector(x1, at: i1)
+            im.setVector(y1, at: i1)
+            re.setVector(x2, at: i2)
+            im.setVector(y2, at: i2)
+            re.setVector(x3, at: i3)
+            im.setVector(y3, at: i3)
+            group &+= 1
         }
     }
 
@@ -196,6 +238,41 @@ enum Kernel2QProduct {
             c = w[k + 12]
             x3 = x3.addingProduct(c, u)
             y3 = y3.addingProduct(c, v)
+        }
+    }
+
+    /// The 3M product's twelve accumulators, row r: p_r = Σ c·(a + b), q_r = Σ (c + d)·b,
+    /// t_r = Σ (d - c)·a over the columns; the row's output is (p_r - q_r, p_r + t_r).
+    /// `g` holds c at 4r + k, c + d at 16 + 4r + k and d - c at 32 + 4r + k. Column by
+    /// column, like `Accumulators`: an input is live only while its column is summed.
+    struct Gauss<V: FusedMultiplyAdd> {
+        var p0, p1, p2, p3, q0, q1, q2, q3, t0, t1, t2, t3: V
+
+        /// Starts with column 0, amplitude a + bi.
+        @inline(__always)
+        init(_ g: UnsafePointer<V.Scalar>, _ a: V, _ b: V) {
+            let s = a + b
+            (p0, p1, p2, p3) = (V(repeating: g[0]) * s, V(repeating: g[4]) * s, V(repeating: g[8]) * s, V(repeating: g[12]) * s)
+            (q0, q1, q2, q3) = (V(repeating: g[16]) * b, V(repeating: g[20]) * b, V(repeating: g[24]) * b, V(repeating: g[28]) * b)
+            (t0, t1, t2, t3) = (V(repeating: g[32]) * a, V(repeating: g[36]) * a, V(repeating: g[40]) * a, V(repeating: g[44]) * a)
+        }
+
+        /// Adds column k, amplitude a + bi.
+        @inline(__always)
+        mutating func add(column k: Int, _ g: UnsafePointer<V.Scalar>, _ a: V, _ b: V) {
+            let s = a + b
+            p0 = p0.fusedAddingProduct(V(repeating: g[k]), s)
+            p1 = p1.fusedAddingProduct(V(repeating: g[k &+ 4]), s)
+            p2 = p2.fusedAddingProduct(V(repeating: g[k &+ 8]), s)
+            p3 = p3.fusedAddingProduct(V(repeating: g[k &+ 12]), s)
+            q0 = q0.fusedAddingProduct(V(repeating: g[k &+ 16]), b)
+            q1 = q1.fusedAddingProduct(V(repeating: g[k &+ 20]), b)
+            q2 = q2.fusedAddingProduct(V(repeating: g[k &+ 24]), b)
+            q3 = q3.fusedAddingProduct(V(repeating: g[k &+ 28]), b)
+            t0 = t0.fusedAddingProduct(V(repeating: g[k &+ 32]), a)
+            t1 = t1.fusedAddingProduct(V(repeating: g[k &+ 36]), a)
+            t2 = t2.fusedAddingProduct(V(repeating: g[k &+ 40]), a)
+            t3 = t3.fusedAddingProduct(V(repeating: g[k &+ 44]), a)
         }
     }
 

@@ -46,6 +46,9 @@ struct KernelPlan<T: SimulatorScalar> {
     /// the general kernel: each is read by exactly one FMA, so the compiler folds the
     /// loads into the FMAs. The 1- and 2-qubit kernels read `wr` and `wi` instead.
     var quads: [T.Vector] = []
+    /// For a complex `.twoHigh` plan, the scalars of the 3M product (Kernel2Q.runGauss):
+    /// c, then c + d, then d - c for each entry c + di, each 4×4 row by row.
+    var gauss: [T] = []
 
     /// This plan limited to the amplitudes whose `qubits` (high, not the gate's) have
     /// the values set in `controlMask`: they join the fixed positions, so the groups
@@ -180,6 +183,10 @@ enum KernelDispatch {
             for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
         } else {
             plan.real = plan.wi.allSatisfy { $0 == T.Vector() }
+        }
+        if plan.kind == .twoHigh && !plan.real {
+            let entries = (0..<16).map { matrix[$0 >> 2, $0 & 3] }
+            plan.gauss = (entries.map { $0.re } + entries.map { $0.re + $0.im } + entries.map { $0.im - $0.re }).map { T($0) }
         }
         return plan
     }
