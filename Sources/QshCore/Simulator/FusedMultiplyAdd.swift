@@ -14,7 +14,7 @@ public protocol FusedMultiplyAdd: SIMD where Scalar: FloatingPoint {
 /// The scalars of the vectors that conform to FusedMultiplyAdd: each width's FMA.
 /// (A type conforms to a protocol once, so SIMD8 of Double and of Float go through
 /// its scalar.) Widths the simulator does not use fall back to `addingProduct`.
-public protocol FusedMultiplyAddScalar: SIMDScalar, FloatingPoint {
+public protocol FusedMultiplyAddScalar: SIMDScalar, FloatingPoint, Codable {
     static func fma(_ a: SIMD4<Self>, _ b: SIMD4<Self>, _ c: SIMD4<Self>) -> SIMD4<Self>
     static func fma(_ a: SIMD8<Self>, _ b: SIMD8<Self>, _ c: SIMD8<Self>) -> SIMD8<Self>
     static func fma(_ a: SIMD16<Self>, _ b: SIMD16<Self>, _ c: SIMD16<Self>) -> SIMD16<Self>

@@ -1,6 +1,7 @@
 // The real-matrix variants of the 1- and 2-qubit kernels against the reference kernel
-// (every target and pair, controls, 1 to 12 qubits, both precisions, all loops), and the
-// plan choosing them only for real matrices. Named so that make test's KernelTests filter matches.
+// (every target and pair, controls, 1 to 12 qubits, both precisions, all loops), the
+// plan choosing them only for real matrices, and the 3M coefficients complex plans
+// carry instead. Named so that make test's KernelTests filter matches.
 import Testing
 @testable import QshCore
 
@@ -95,6 +96,13 @@ struct RealKernelTests {
             #expect(KernelDispatch.prepare(real, qubitCount: n, as: Float.self).real)
             #expect(!KernelDispatch.prepare(complex, qubitCount: n, as: Float.self).real)
         }
+        // Complex plans carry the 3M coefficients instead (checked in the next test).
+        let complexTwo = KernelDispatch.prepare(
+            FusedGate(targets: [5, 7], matrix: random.unitary(qubits: 2), sourceGates: 1), qubitCount: n, as: Double.self)
+        #expect(complexTwo.gauss.count == 3 * complexTwo.wr.count)
+        #expect(KernelDispatch.prepare(
+            FusedGate(targets: [5, 7], matrix: random.realUnitary(qubits: 2), sourceGates: 1), qubitCount: n, as: Double.self
+        ).gauss.isEmpty)
         // Real but not on a 1- or 2-qubit kernel: no real flag.
         let three = FusedGate(targets: [5, 6, 7], matrix: random.realUnitary(qubits: 3), sourceGates: 1)
         #expect(!KernelDispatch.prepare(three, qubitCount: n, as: Double.self).real)
@@ -102,5 +110,25 @@ struct RealKernelTests {
         let plan = KernelDispatch.prepare(FusedGate(targets: [5, 7], matrix: random.realUnitary(qubits: 2), sourceGates: 1),
                                           qubitCount: n, as: Double.self)
         #expect(plan.restricted(fixing: [6]).real)
+    }
+
+    @Test("a complex plan's 3M coefficients are c, c + d and d - c of each entry c + di")
+    func gaussCoefficients() {
+        var random = TestRandom(801)
+        for targets in [[5], [5, 7], [0, 7]] {
+            let matrix = random.unitary(qubits: targets.count)
+            let plan = KernelDispatch.prepare(
+                FusedGate(targets: targets, matrix: matrix, sourceGates: 1), qubitCount: 9, as: Double.self)
+            let n = plan.wr.count
+            #expect(plan.gauss.count == 3 * n, "\(targets)")
+            for j in 0..<n {
+                #expect(plan.gauss[j] == plan.wr[j])
+                for lane in 0..<Double.Vector.scalarCount {
+                    let (c, d) = (plan.wr[j][lane], plan.wi[j][lane])
+                    #expect(abs(plan.gauss[n + j][lane] - (c + d)) <= 1e-15, "\(targets) entry \(j)")
+                    #expect(abs(plan.gauss[2 * n + j][lane] - (d - c)) <= 1e-15, "\(targets) entry \(j)")
+                }
+            }
+        }
     }
 }

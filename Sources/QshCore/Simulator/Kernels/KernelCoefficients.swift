@@ -1,6 +1,14 @@
 // Where the 1- and 2-qubit kernels read their coefficient vectors: from memory at
 // each use, or from registers loaded once before the loop (real matrices, when they fit).
 
+/// Coefficient k of `p` as a vector of its first lane: for coefficients that are the
+/// same in every lane, an FMA then reads it from memory as a broadcast scalar
+/// ({1to8} at 512 bits), with no vector load of its own.
+@inline(__always)
+func broadcast<V: SIMD>(_ p: UnsafePointer<V>, _ k: Int) -> V {
+    V(repeating: UnsafeRawPointer(p + k).load(as: V.Scalar.self))
+}
+
 /// A plan's coefficient vectors, read by an index that is constant once inlined.
 protocol CoefficientVectors {
     associatedtype V: SIMD
@@ -40,9 +48,10 @@ struct CoefficientPair<Half: HeldCoefficients>: HeldCoefficients {
     @inline(__always) subscript(_ k: Int) -> Half.V { k < Half.count ? low[k] : high[k &- Half.count] }
 }
 
-/// The real coefficients of the real 2-qubit kernels: 8 (Kernel2QLow) or 16 (Kernel2Q)
-/// vectors. With 32 zmm registers they stay in registers next to the 8 accumulators
-/// and 2 inputs; with 16 ymm registers they cannot, so they are read from memory.
+/// 8 or 16 coefficient vectors: the real ones of Kernel2QLow and Kernel2Q, and the
+/// c + d and d - c ones of Kernel2QLow's 3M product. With 32 zmm registers they stay in
+/// registers next to the accumulators and inputs; with 16 ymm registers they cannot,
+/// so they are read from memory.
 #if QSH_AVX512
 typealias RealCoefficients8<V: SIMD> = CoefficientPair<Coefficients4<V>>
 typealias RealCoefficients16<V: SIMD> = CoefficientPair<CoefficientPair<Coefficients4<V>>>

@@ -31,8 +31,8 @@ enum KernelDiagonal {
                 let o = base &+ offsets[c]
                 let vr = re.vector(at: o), vi = im.vector(at: o)
                 let dr = wr[c], di = wi[c]
-                re.setVector((dr * vr).addingProduct(-di, vi), at: o)
-                im.setVector((dr * vi).addingProduct(di, vr), at: o)
+                re.setVector((dr * vr).fusedAddingProduct(-di, vi), at: o)
+                im.setVector((dr * vi).fusedAddingProduct(di, vr), at: o)
                 c &+= 1
             }
             g &+= 1

@@ -46,9 +46,10 @@ struct KernelPlan<T: SimulatorScalar> {
     /// the general kernel: each is read by exactly one FMA, so the compiler folds the
     /// loads into the FMAs. The 1- and 2-qubit kernels read `wr` and `wi` instead.
     var quads: [T.Vector] = []
-    /// For a complex `.twoHigh` plan, the scalars of the 3M product (Kernel2Q.runGauss):
-    /// c, then c + d, then d - c for each entry c + di, each 4×4 row by row.
-    var gauss: [T] = []
+    /// For a complex `.oneHigh`, `.twoHigh` or `.oneLowOneHigh` plan, the coefficients
+    /// of the 3M product (Kernel2QProducts.swift): the vectors of wr (c), then of c + d,
+    /// then of d - c, each computed in double precision from the matrix.
+    var gauss: [T.Vector] = []
 
     /// This plan limited to the amplitudes whose `qubits` (high, not the gate's) have
     /// the values set in `controlMask`: they join the fixed positions, so the groups
@@ -62,8 +63,9 @@ struct KernelPlan<T: SimulatorScalar> {
         return plan
     }
 
-    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the real
-    /// parts of the coefficients (the quads for `.dense`) and the imaginary parts.
+    /// Pointers to the plan's arrays: fixed positions, offsets, xors, then the
+    /// coefficients its kernel reads (the quads for `.dense`, the 3M coefficients for
+    /// a complex 1- or 2-qubit plan, else the real parts) and the imaginary parts.
     func withPointers<R>(
         _ body: (
             UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T.Vector>,
@@ -72,7 +74,7 @@ struct KernelPlan<T: SimulatorScalar> {
     ) -> R {
         // Empty arrays still need a valid pointer; the kernels never read past the counts.
         let f = fixed.isEmpty ? [0] : fixed
-        let r = wr.isEmpty ? [T.Vector()] : (kind == .dense ? quads : wr)
+        let r = wr.isEmpty ? [T.Vector()] : (kind == .dense ? quads : (gauss.isEmpty ? wr : gauss))
         let i = wi.isEmpty ? [T.Vector()] : wi
         return f.withUnsafeBufferPointer { f in
             offsets.withUnsafeBufferPointer { o in
@@ -156,17 +158,22 @@ enum KernelDispatch {
             return plan
         }
         // Dense: W[r][c·2^kl + x][ℓ] = M[(r, lp(ℓ)), (c, lp(ℓ ^ xor_x))].
+        var sums: [T.Vector] = [], differences: [T.Vector] = []
         for r in 0..<(1 << kh) {
             for c in 0..<(1 << kh) {
                 for x in 0..<(1 << kl) {
-                    var vr = T.Vector(), vi = T.Vector()
+                    var vr = T.Vector(), vi = T.Vector(), vs = T.Vector(), vd = T.Vector()
                     for l in 0..<lanes {
                         let m = matrix[(r << kl) | lanePattern[l], (c << kl) | lanePattern[l ^ plan.xors[x]]]
                         vr[l] = T(m.re)
                         vi[l] = T(m.im)
+                        vs[l] = T(m.re + m.im)
+                        vd[l] = T(m.im - m.re)
                     }
                     plan.wr.append(vr)
                     plan.wi.append(vi)
+                    sums.append(vs)
+                    differences.append(vd)
                 }
             }
         }
@@ -178,15 +185,12 @@ enum KernelDispatch {
             plan.kind = .oneLowOneHigh
         }
         if plan.kind == .dense {
-            // Only the general kernel reads quads; the others read wr and wi.
+            // Only the general kernel reads quads; the others read wr (real) or gauss.
             plan.quads.reserveCapacity(4 * plan.wr.count)
             for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
         } else {
             plan.real = plan.wi.allSatisfy { $0 == T.Vector() }
-        }
-        if plan.kind == .twoHigh && !plan.real {
-            let entries = (0..<16).map { matrix[$0 >> 2, $0 & 3] }
-            plan.gauss = (entries.map { $0.re } + entries.map { $0.re + $0.im } + entries.map { $0.im - $0.re }).map { T($0) }
+            if !plan.real { plan.gauss = plan.wr + sums + differences }
         }
         return plan
     }

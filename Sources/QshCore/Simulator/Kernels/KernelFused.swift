@@ -62,10 +62,10 @@ enum KernelFused {
                 var j = 0
                 while j < nk {
                     let xr = sr[j], xi = si[j]
-                    x1 = x1.addingProduct(q[0], xr)
-                    x2 = x2.addingProduct(q[1], xi)
-                    y1 = y1.addingProduct(q[2], xi)
-                    y2 = y2.addingProduct(q[3], xr)
+                    x1 = x1.fusedAddingProduct(q[0], xr)
+                    x2 = x2.fusedAddingProduct(q[1], xi)
+                    y1 = y1.fusedAddingProduct(q[2], xi)
+                    y2 = y2.fusedAddingProduct(q[3], xr)
                     j &+= 1
                     q += 4
                 }

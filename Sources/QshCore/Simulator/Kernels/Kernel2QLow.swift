@@ -1,0 +1,96 @@
+// The 2-qubit kernel for one target inside the lanes and one above: each group is two
+// vectors, and the low target mixes lanes, so every column comes twice, as loaded and
+// lane-permuted (`T.permute`). The coefficients therefore differ from lane to lane and
+// are whole vectors (KernelDispatch lays them out).
+//
+// * A complex matrix uses the 3M products (Kernel2QProducts.swift): 24 FMAs per group
+//   instead of 32. Of its 24 coefficient vectors, the 16 of c + d and d - c are held in
+//   registers at 512 bits, and the 8 of c are read from memory by their FMAs.
+// * A real matrix needs 8 real vectors, held in registers at 512 bits, and 16 FMAs.
+
+/// One target inside the lanes and one above: two vectors and their lane-permuted
+/// copies in, two vectors out per group.
+enum Kernel2QLow {
+    static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
+        let re = state.re, im = state.im, real = plan.real
+        plan.withPointers { fixed, offsets, xors, w, _ in
+            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let o1 = offsets[1], x = xors[1]
+            loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
+                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
+                // One loop per lane permutation, each a single shuffle.
+                switch x {
+                case 1: run(range, re: re, im: im, bases: bases, o1: o1, w: w, xor: 1, real: real)
+                case 2: run(range, re: re, im: im, bases: bases, o1: o1, w: w, xor: 2, real: real)
+                case 4: run(range, re: re, im: im, bases: bases, o1: o1, w: w, xor: 4, real: real)
+                default: run(range, re: re, im: im, bases: bases, o1: o1, w: w, xor: 8, real: real)
+                }
+            }
+        }
+    }
+
+    /// The real or the complex loop for one constant `x`.
+    @inline(__always)
+    static func run<T: SimulatorScalar>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
+        o1: Int, w: UnsafePointer<T.Vector>, xor x: Int, real: Bool
+    ) {
+        if real {
+            runReal(range, re: re, im: im, bases: bases, o1: o1, w: RealCoefficients8<T.Vector>(w), xor: x)
+        } else {
+            runGauss(range, re: re, im: im, bases: bases, o1: o1, g: w, held: RealCoefficients16<T.Vector>(w + 8), xor: x)
+        }
+    }
+
+    /// The complex loop: `g` is the plan's 3M coefficients, `held` their last 16 vectors.
+    @inline(__always)
+    static func runGauss<T: SimulatorScalar, H: CoefficientVectors>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
+        o1: Int, g: UnsafePointer<T.Vector>, held: H, xor x: Int
+    ) where H.V == T.Vector {
+        var bases = bases
+        var group = range.lowerBound
+        while group < range.upperBound {
+            let base = bases.next(group, first: group == range.lowerBound)
+            let i1 = base &+ o1
+            let a0r = re.vector(at: base), a0i = im.vector(at: base)
+            let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
+            var acc = Kernel2QProduct.GaussRows2<T.Vector>(g, held, a0r, a0i)
+            acc.add(column: 1, g, held, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
+            acc.add(column: 2, g, held, a1r, a1i)
+            acc.add(column: 3, g, held, T.permute(a1r, xor: x), T.permute(a1i, xor: x))
+            re.setVector(acc.p0 - acc.q0, at: base)
+            im.setVector(acc.p0 + acc.t0, at: base)
+            re.setVector(acc.p1 - acc.q1, at: i1)
+            im.setVector(acc.p1 + acc.t1, at: i1)
+            group &+= 1
+        }
+    }
+
+    /// The real loop: `w` reads the 8 real coefficient vectors.
+    @inline(__always)
+    static func runReal<T: SimulatorScalar, W: CoefficientVectors>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
+        o1: Int, w: W, xor x: Int
+    ) where W.V == T.Vector {
+        var bases = bases
+        var group = range.lowerBound
+        while group < range.upperBound {
+            let base = bases.next(group, first: group == range.lowerBound)
+            let i1 = base &+ o1
+            let a0r = re.vector(at: base), a0i = im.vector(at: base)
+            let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
+            // Columns 0 and 2 (the vectors as loaded) and 1 and 3 (lane-permuted) go to
+            // separate accumulators, eight chains in all, summed at the end.
+            var even = Kernel2QProduct.RealRows2<T.Vector>(w, column: 0, a0r, a0i)
+            var odd = Kernel2QProduct.RealRows2<T.Vector>(w, column: 1, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
+            even.add(column: 2, w, a1r, a1i)
+            odd.add(column: 3, w, T.permute(a1r, xor: x), T.permute(a1i, xor: x))
+            re.setVector(even.x0 + odd.x0, at: base)
+            im.setVector(even.y0 + odd.y0, at: base)
+            re.setVector(even.x1 + odd.x1, at: i1)
+            im.setVector(even.y1 + odd.y1, at: i1)
+            group &+= 1
+        }
+    }
+}
