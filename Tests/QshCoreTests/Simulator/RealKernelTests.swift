@@ -30,7 +30,7 @@ struct RealKernelTests {
     func expectRealPath(_ gate: FusedGate, n: Int) {
         func check<T: SimulatorScalar>(_: T.Type) {
             let plan = KernelDispatch.prepare(gate, qubitCount: n, as: T.self)
-            let hasVariant = [.oneHigh, .twoHigh, .oneLowOneHigh].contains(plan.kind)
+            let hasVariant = [.oneHigh, .twoHigh, .oneLowOneHigh, .lanes].contains(plan.kind)
             #expect(plan.real == hasVariant, "\(T.self) \(gate.targets) controls \(gate.controls) on \(n) qubits")
         }
         check(Double.self)
@@ -84,11 +84,14 @@ struct RealKernelTests {
         var random = TestRandom(800)
         let n = 8
         // Above the lanes in both precisions and widths (laneBits <= 4).
-        for targets in [[5], [5, 7], [0, 7]] {
+        // Qubits 0 and 1 are inside the lanes at every width (laneBits >= 2).
+        let cases: [([Int], KernelPlan<Double>.Kind)] = [
+            ([5], .oneHigh), ([5, 7], .twoHigh), ([0, 7], .oneLowOneHigh), ([0], .lanes), ([0, 1], .lanes),
+        ]
+        for (targets, expected) in cases {
             let k = targets.count
             let real = FusedGate(targets: targets, matrix: random.realUnitary(qubits: k), sourceGates: 1)
             let complex = FusedGate(targets: targets, matrix: random.unitary(qubits: k), sourceGates: 1)
-            let expected: KernelPlan<Double>.Kind = k == 1 ? .oneHigh : (targets[0] == 0 ? .oneLowOneHigh : .twoHigh)
             let realPlan = KernelDispatch.prepare(real, qubitCount: n, as: Double.self)
             let complexPlan = KernelDispatch.prepare(complex, qubitCount: n, as: Double.self)
             #expect(realPlan.kind == expected && realPlan.real, "\(targets)")
@@ -115,7 +118,7 @@ struct RealKernelTests {
     @Test("a complex plan's 3M coefficients are c, c + d and d - c of each entry c + di")
     func gaussCoefficients() {
         var random = TestRandom(801)
-        for targets in [[5], [5, 7], [0, 7]] {
+        for targets in [[5], [5, 7], [0, 7], [0], [0, 1]] {
             let matrix = random.unitary(qubits: targets.count)
             let plan = KernelDispatch.prepare(
                 FusedGate(targets: targets, matrix: matrix, sourceGates: 1), qubitCount: 9, as: Double.self)

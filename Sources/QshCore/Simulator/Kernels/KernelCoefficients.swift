@@ -35,6 +35,13 @@ struct Coefficients4<V: SIMD>: HeldCoefficients {
     let c0, c1, c2, c3: V
     static var count: Int { 4 }
     @inline(__always) init(_ p: UnsafePointer<V>) { (c0, c1, c2, c3) = (p[0], p[1], p[2], p[3]) }
+    /// The first `count` (0 to 4) vectors at `p`, zero after them: never reads past them.
+    @inline(__always) init(_ p: UnsafePointer<V>, count: Int) {
+        c0 = count > 0 ? p[0] : V()
+        c1 = count > 1 ? p[1] : V()
+        c2 = count > 2 ? p[2] : V()
+        c3 = count > 3 ? p[3] : V()
+    }
     @inline(__always) subscript(_ k: Int) -> V {
         switch k { case 0: c0; case 1: c1; case 2: c2; default: c3 }
     }

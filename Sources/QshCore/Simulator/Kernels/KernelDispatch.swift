@@ -13,6 +13,8 @@ struct KernelPlan<T: SimulatorScalar> {
         case twoHigh
         /// One low target and one high one.
         case oneLowOneHigh
+        /// One or two low targets and no high one.
+        case lanes
         /// Any other dense gate.
         case dense
         /// A diagonal matrix: one complex factor per amplitude.
@@ -20,7 +22,7 @@ struct KernelPlan<T: SimulatorScalar> {
     }
 
     var kind: Kind
-    /// For `.oneHigh`, `.twoHigh` and `.oneLowOneHigh`: every imaginary coefficient is
+    /// For `.oneHigh`, `.twoHigh`, `.oneLowOneHigh` and `.lanes`: every imaginary coefficient is
     /// zero, so the kernel runs its real variant (re and im parts transform separately).
     var real = false
     /// Targets in ascending order (low controls folded in) and the matrix in that order.
@@ -46,7 +48,7 @@ struct KernelPlan<T: SimulatorScalar> {
     /// the general kernel: each is read by exactly one FMA, so the compiler folds the
     /// loads into the FMAs. The 1- and 2-qubit kernels read `wr` and `wi` instead.
     var quads: [T.Vector] = []
-    /// For a complex `.oneHigh`, `.twoHigh` or `.oneLowOneHigh` plan, the coefficients
+    /// For a complex `.oneHigh`, `.twoHigh`, `.oneLowOneHigh` or `.lanes` plan, the coefficients
     /// of the 3M product (Kernel2QProducts.swift): the vectors of wr (c), then of c + d,
     /// then of d - c, each computed in double precision from the matrix.
     var gauss: [T.Vector] = []
@@ -183,6 +185,8 @@ enum KernelDispatch {
             plan.kind = .twoHigh
         } else if kl == 1 && kh == 1 {
             plan.kind = .oneLowOneHigh
+        } else if kh == 0 && (1...2).contains(kl) {
+            plan.kind = .lanes
         }
         if plan.kind == .dense {
             // Only the general kernel reads quads; the others read wr (real) or gauss.
@@ -203,6 +207,7 @@ enum KernelDispatch {
         case .oneHigh: Kernel1Q.apply(plan, to: state, loop: loop)
         case .twoHigh: Kernel2Q.apply(plan, to: state, loop: loop)
         case .oneLowOneHigh: Kernel2QLow.apply(plan, to: state, loop: loop)
+        case .lanes: KernelLanes.apply(plan, to: state, loop: loop)
         case .dense: KernelFused.apply(plan, to: state, loop: loop)
         case .diagonal: KernelDiagonal.apply(plan, to: state, loop: loop)
         }
