@@ -1,12 +1,6 @@
 // The state vector: 2^n amplitudes in structure-of-arrays form (one array of real
 // parts, one of imaginary parts), each 64-byte aligned, in double or single precision.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// 2^n amplitudes, real and imaginary parts in two 64-byte aligned arrays. Owns its
 /// memory; not Sendable (kernels share it across threads through raw pointers only).
 public final class StateVector<T: SimulatorScalar> {
@@ -44,19 +38,15 @@ public final class StateVector<T: SimulatorScalar> {
         }
     }
 
-    /// 64-byte aligned memory; from 2 MiB up, 2 MiB aligned and backed by transparent
-    /// huge pages where the kernel allows. Gate kernels stream 2^k far-apart slices of
-    /// the state at once: with 4 KiB pages nearly every vector load misses the TLB
-    /// (expensive in a virtual machine's nested page tables), and measured passes on a
-    /// 24-qubit state ran 2-4 times slower than with huge pages.
+    /// 64-byte aligned memory, in the system's ordinary pages. Transparent huge pages
+    /// (MADV_HUGEPAGE, used before) spare the TLB, but in this kind of virtual machine
+    /// the host backs a fresh 2 MiB page slowly: first touch of 256 MiB took 340–830 ms
+    /// with huge pages against 150–190 ms with 4 KiB pages, and in compare.py's
+    /// alternating runs (24 qubits, double, medians of 4–5) rqc_24 took 2.66 s against
+    /// 3.38 s, qv_24 1.38 against 1.46 s, qft_24 1.26 against 1.65 s at 1 thread.
+    /// Cache-blocked sweeps keep the TLB cost small: a chunk spans 512 pages.
     private static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
-        let huge = 1 << 21
-        guard bytes >= huge else { return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
-        let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge)
-        #if os(Linux)
-        _ = madvise(pointer, bytes, MADV_HUGEPAGE)
-        #endif
-        return pointer
+        UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
     }
 
     /// A view of memory owned by someone else (a state shared with a sweep's threads): never freed here.
