@@ -36,18 +36,21 @@ enum Kernel2QLow {
         o1: Int, w: UnsafePointer<T.Vector>, xor x: Int, real: Bool
     ) {
         if real {
-            runReal(range, re: re, im: im, bases: bases, o1: o1, w: RealCoefficients8<T.Vector>(w), xor: x)
+            typealias Product = Kernel2QProduct.RealRows2<RealCoefficients8<T.Vector>>
+            run(range, re: re, im: im, bases: bases, o1: o1, w: RealCoefficients8<T.Vector>(w), Product.self, xor: x)
         } else {
-            runGauss(range, re: re, im: im, bases: bases, o1: o1, g: w, held: RealCoefficients16<T.Vector>(w + 8), xor: x)
+            typealias Product = Kernel2QProduct.GaussRows2<RealCoefficients16<T.Vector>>
+            run(range, re: re, im: im, bases: bases, o1: o1, w: .init(w), Product.self, xor: x)
         }
     }
 
-    /// The complex loop: `g` is the plan's 3M coefficients, `held` their last 16 vectors.
+    /// The loop, for one row product and its coefficients: columns 0 and 2 are the
+    /// vectors as loaded, 1 and 3 their lane-permuted copies.
     @inline(__always)
-    static func runGauss<T: SimulatorScalar, H: CoefficientVectors>(
+    static func run<T: SimulatorScalar, P: RowProduct>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
-        o1: Int, g: UnsafePointer<T.Vector>, held: H, xor x: Int
-    ) where H.V == T.Vector {
+        o1: Int, w: P.Coefficients, _: P.Type, xor x: Int
+    ) where P.V == T.Vector {
         var bases = bases
         var group = range.lowerBound
         while group < range.upperBound {
@@ -55,41 +58,15 @@ enum Kernel2QLow {
             let i1 = base &+ o1
             let a0r = re.vector(at: base), a0i = im.vector(at: base)
             let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
-            var acc = Kernel2QProduct.GaussRows2<T.Vector>(g, held, a0r, a0i)
-            acc.add(column: 1, g, held, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
-            acc.add(column: 2, g, held, a1r, a1i)
-            acc.add(column: 3, g, held, T.permute(a1r, xor: x), T.permute(a1i, xor: x))
-            re.setVector(acc.p0 - acc.q0, at: base)
-            im.setVector(acc.p0 + acc.t0, at: base)
-            re.setVector(acc.p1 - acc.q1, at: i1)
-            im.setVector(acc.p1 + acc.t1, at: i1)
-            group &+= 1
-        }
-    }
-
-    /// The real loop: `w` reads the 8 real coefficient vectors.
-    @inline(__always)
-    static func runReal<T: SimulatorScalar, W: CoefficientVectors>(
-        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
-        o1: Int, w: W, xor x: Int
-    ) where W.V == T.Vector {
-        var bases = bases
-        var group = range.lowerBound
-        while group < range.upperBound {
-            let base = bases.next(group, first: group == range.lowerBound)
-            let i1 = base &+ o1
-            let a0r = re.vector(at: base), a0i = im.vector(at: base)
-            let a1r = re.vector(at: i1), a1i = im.vector(at: i1)
-            // Columns 0 and 2 (the vectors as loaded) and 1 and 3 (lane-permuted) go to
-            // separate accumulators, eight chains in all, summed at the end.
-            var even = Kernel2QProduct.RealRows2<T.Vector>(w, column: 0, a0r, a0i)
-            var odd = Kernel2QProduct.RealRows2<T.Vector>(w, column: 1, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
-            even.add(column: 2, w, a1r, a1i)
-            odd.add(column: 3, w, T.permute(a1r, xor: x), T.permute(a1i, xor: x))
-            re.setVector(even.x0 + odd.x0, at: base)
-            im.setVector(even.y0 + odd.y0, at: base)
-            re.setVector(even.x1 + odd.x1, at: i1)
-            im.setVector(even.y1 + odd.y1, at: i1)
+            var acc = P(w, a0r, a0i)
+            acc.add(column: 1, w, T.permute(a0r, xor: x), T.permute(a0i, xor: x))
+            acc.add(column: 2, w, a1r, a1i)
+            acc.add(column: 3, w, T.permute(a1r, xor: x), T.permute(a1i, xor: x))
+            let (x0, y0) = acc.row(0), (x1, y1) = acc.row(1)
+            re.setVector(x0, at: base)
+            im.setVector(y0, at: base)
+            re.setVector(x1, at: i1)
+            im.setVector(y1, at: i1)
             group &+= 1
         }
     }

@@ -12,13 +12,26 @@
 //
 // Real matrices multiply the real and the imaginary parts separately.
 
+/// A group's output rows, built column by column; a kernel's loop is generic over it,
+/// so the real and the complex products share one loop.
+protocol RowProduct {
+    associatedtype V: FusedMultiplyAdd
+    /// Where the product reads its coefficients.
+    associatedtype Coefficients
+    /// Starts with column 0, amplitude a + bi.
+    init(_ w: Coefficients, _ a: V, _ b: V)
+    /// Adds column k, amplitude a + bi.
+    mutating func add(column k: Int, _ w: Coefficients, _ a: V, _ b: V)
+    /// Output row r: (re, im).
+    func row(_ r: Int) -> (V, V)
+}
+
 enum Kernel2QProduct {
     /// Four rows of the 3M product, coefficients the same in every lane: each is read
-    /// as a broadcast scalar from `g` (48 vectors, 16 per kind).
-    struct GaussRows4<V: FusedMultiplyAdd> {
+    /// as a broadcast scalar from the 48 vectors at `g` (16 per kind).
+    struct GaussRows4<V: FusedMultiplyAdd>: RowProduct {
         var p0, p1, p2, p3, q0, q1, q2, q3, t0, t1, t2, t3: V
 
-        /// Starts with column 0, amplitude a + bi.
         @inline(__always)
         init(_ g: UnsafePointer<V>, _ a: V, _ b: V) {
             let s = a + b
@@ -27,7 +40,6 @@ enum Kernel2QProduct {
             (t0, t1, t2, t3) = (broadcast(g, 32) * a, broadcast(g, 36) * a, broadcast(g, 40) * a, broadcast(g, 44) * a)
         }
 
-        /// Adds column k, amplitude a + bi.
         @inline(__always)
         mutating func add(column k: Int, _ g: UnsafePointer<V>, _ a: V, _ b: V) {
             let s = a + b
@@ -44,87 +56,125 @@ enum Kernel2QProduct {
             t2 = t2.fusedAddingProduct(broadcast(g, k &+ 40), a)
             t3 = t3.fusedAddingProduct(broadcast(g, k &+ 44), a)
         }
+
+        @inline(__always)
+        func row(_ r: Int) -> (V, V) {
+            switch r {
+            case 0: (p0 - q0, p0 + t0)
+            case 1: (p1 - q1, p1 + t1)
+            case 2: (p2 - q2, p2 + t2)
+            default: (p3 - q3, p3 + t3)
+            }
+        }
     }
 
-    /// Two rows of the 3M product, coefficients differing by lane (24 vectors, 8 per
-    /// kind): those of c read from `g`, those of c + d and d - c from `held`, which
-    /// starts at g + 8.
-    struct GaussRows2<V: FusedMultiplyAdd> {
+    /// Kernel2QLow's 3M coefficients: the 8 vectors of c read from memory, the 16 of
+    /// c + d and d - c (`held`, from g + 8) held in registers where they fit.
+    struct GaussLowCoefficients<H: CoefficientVectors> {
+        let g: UnsafePointer<H.V>
+        let held: H
+
+        @inline(__always)
+        init(_ g: UnsafePointer<H.V>) {
+            self.g = g
+            held = H(g + 8)
+        }
+    }
+
+    /// Two rows of the 3M product, coefficients differing by lane (24 vectors, 8 per kind).
+    struct GaussRows2<H: CoefficientVectors>: RowProduct where H.V: FusedMultiplyAdd {
+        typealias V = H.V
         var p0, p1, q0, q1, t0, t1: V
 
-        /// Starts with column 0, amplitude a + bi.
         @inline(__always)
-        init<H: CoefficientVectors>(_ g: UnsafePointer<V>, _ held: H, _ a: V, _ b: V) where H.V == V {
+        init(_ w: GaussLowCoefficients<H>, _ a: V, _ b: V) {
             let s = a + b
-            (p0, p1) = (g[0] * s, g[4] * s)
-            (q0, q1) = (held[0] * b, held[4] * b)
-            (t0, t1) = (held[8] * a, held[12] * a)
+            (p0, p1) = (w.g[0] * s, w.g[4] * s)
+            (q0, q1) = (w.held[0] * b, w.held[4] * b)
+            (t0, t1) = (w.held[8] * a, w.held[12] * a)
         }
 
-        /// Adds column k, amplitude a + bi.
         @inline(__always)
-        mutating func add<H: CoefficientVectors>(column k: Int, _ g: UnsafePointer<V>, _ held: H, _ a: V, _ b: V)
-        where H.V == V {
+        mutating func add(column k: Int, _ w: GaussLowCoefficients<H>, _ a: V, _ b: V) {
             let s = a + b
-            p0 = p0.fusedAddingProduct(g[k], s)
-            p1 = p1.fusedAddingProduct(g[k &+ 4], s)
-            q0 = q0.fusedAddingProduct(held[k], b)
-            q1 = q1.fusedAddingProduct(held[k &+ 4], b)
-            t0 = t0.fusedAddingProduct(held[k &+ 8], a)
-            t1 = t1.fusedAddingProduct(held[k &+ 12], a)
+            p0 = p0.fusedAddingProduct(w.g[k], s)
+            p1 = p1.fusedAddingProduct(w.g[k &+ 4], s)
+            q0 = q0.fusedAddingProduct(w.held[k], b)
+            q1 = q1.fusedAddingProduct(w.held[k &+ 4], b)
+            t0 = t0.fusedAddingProduct(w.held[k &+ 8], a)
+            t1 = t1.fusedAddingProduct(w.held[k &+ 12], a)
         }
+
+        @inline(__always)
+        func row(_ r: Int) -> (V, V) { r == 0 ? (p0 - q0, p0 + t0) : (p1 - q1, p1 + t1) }
     }
 
-    /// Four rows of a real matrix: x_r = Σ_k w[4r + k]·re_k and y_r = Σ_k w[4r + k]·im_k.
-    struct RealRows4<V: FusedMultiplyAdd> {
+    /// Four rows of a real matrix: x_r = Σ_k w[4r + k]·a_k and y_r = Σ_k w[4r + k]·b_k.
+    struct RealRows4<W: CoefficientVectors>: RowProduct where W.V: FusedMultiplyAdd {
+        typealias V = W.V
         var x0, y0, x1, y1, x2, y2, x3, y3: V
 
-        /// Starts with column 0.
         @inline(__always)
-        init<W: CoefficientVectors>(_ w: W, _ ar: V, _ ai: V) where W.V == V {
-            (x0, y0) = (w[0] * ar, w[0] * ai)
-            (x1, y1) = (w[4] * ar, w[4] * ai)
-            (x2, y2) = (w[8] * ar, w[8] * ai)
-            (x3, y3) = (w[12] * ar, w[12] * ai)
+        init(_ w: W, _ a: V, _ b: V) {
+            (x0, y0) = (w[0] * a, w[0] * b)
+            (x1, y1) = (w[4] * a, w[4] * b)
+            (x2, y2) = (w[8] * a, w[8] * b)
+            (x3, y3) = (w[12] * a, w[12] * b)
         }
 
-        /// Adds column k.
         @inline(__always)
-        mutating func add<W: CoefficientVectors>(column k: Int, _ w: W, _ ar: V, _ ai: V) where W.V == V {
+        mutating func add(column k: Int, _ w: W, _ a: V, _ b: V) {
             var c = w[k]
-            x0 = x0.fusedAddingProduct(c, ar)
-            y0 = y0.fusedAddingProduct(c, ai)
+            x0 = x0.fusedAddingProduct(c, a)
+            y0 = y0.fusedAddingProduct(c, b)
             c = w[k &+ 4]
-            x1 = x1.fusedAddingProduct(c, ar)
-            y1 = y1.fusedAddingProduct(c, ai)
+            x1 = x1.fusedAddingProduct(c, a)
+            y1 = y1.fusedAddingProduct(c, b)
             c = w[k &+ 8]
-            x2 = x2.fusedAddingProduct(c, ar)
-            y2 = y2.fusedAddingProduct(c, ai)
+            x2 = x2.fusedAddingProduct(c, a)
+            y2 = y2.fusedAddingProduct(c, b)
             c = w[k &+ 12]
-            x3 = x3.fusedAddingProduct(c, ar)
-            y3 = y3.fusedAddingProduct(c, ai)
+            x3 = x3.fusedAddingProduct(c, a)
+            y3 = y3.fusedAddingProduct(c, b)
+        }
+
+        @inline(__always)
+        func row(_ r: Int) -> (V, V) {
+            switch r {
+            case 0: (x0, y0)
+            case 1: (x1, y1)
+            case 2: (x2, y2)
+            default: (x3, y3)
+            }
         }
     }
 
-    /// Two rows of a real 2x4 matrix (Kernel2QLow), started from column k.
-    struct RealRows2<V: FusedMultiplyAdd> {
+    /// Two rows of a real 2x4 matrix (Kernel2QLow). The even columns (the vectors as
+    /// loaded) and the odd ones (lane-permuted) sum into separate accumulators, eight
+    /// FMA chains in all, added at the end.
+    struct RealRows2<W: CoefficientVectors>: RowProduct where W.V: FusedMultiplyAdd {
+        typealias V = W.V
         var x0 = V(), y0 = V(), x1 = V(), y1 = V()
+        var u0 = V(), v0 = V(), u1 = V(), v1 = V()
 
-        /// Starts with column `k` (added to zero: an FMA costs what a multiply does).
         @inline(__always)
-        init<W: CoefficientVectors>(_ w: W, column k: Int, _ ar: V, _ ai: V) where W.V == V {
-            add(column: k, w, ar, ai)
+        init(_ w: W, _ a: V, _ b: V) {
+            add(column: 0, w, a, b)
         }
 
-        /// Adds column k.
         @inline(__always)
-        mutating func add<W: CoefficientVectors>(column k: Int, _ w: W, _ ar: V, _ ai: V) where W.V == V {
-            var c = w[k]
-            x0 = x0.fusedAddingProduct(c, ar)
-            y0 = y0.fusedAddingProduct(c, ai)
-            c = w[k &+ 4]
-            x1 = x1.fusedAddingProduct(c, ar)
-            y1 = y1.fusedAddingProduct(c, ai)
+        mutating func add(column k: Int, _ w: W, _ a: V, _ b: V) {
+            let c0 = w[k], c1 = w[k &+ 4]
+            if k & 1 == 0 {
+                (x0, y0) = (x0.fusedAddingProduct(c0, a), y0.fusedAddingProduct(c0, b))
+                (x1, y1) = (x1.fusedAddingProduct(c1, a), y1.fusedAddingProduct(c1, b))
+            } else {
+                (u0, v0) = (u0.fusedAddingProduct(c0, a), v0.fusedAddingProduct(c0, b))
+                (u1, v1) = (u1.fusedAddingProduct(c1, a), v1.fusedAddingProduct(c1, b))
+            }
         }
+
+        @inline(__always)
+        func row(_ r: Int) -> (V, V) { r == 0 ? (x0 + u0, y0 + v0) : (x1 + u1, y1 + v1) }
     }
 }

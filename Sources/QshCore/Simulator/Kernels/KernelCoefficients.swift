@@ -1,5 +1,6 @@
 // Where the 1- and 2-qubit kernels read their coefficient vectors: from memory at
-// each use, or from registers loaded once before the loop (real matrices, when they fit).
+// each use, as broadcast scalars when every lane holds the same coefficient, or from
+// registers loaded once before the loop, when they fit.
 
 /// Coefficient k of `p` as a vector of its first lane: for coefficients that are the
 /// same in every lane, an FMA then reads it from memory as a broadcast scalar

@@ -46,7 +46,7 @@ struct KernelPlan<T: SimulatorScalar> {
     var wi: [T.Vector] = []
     /// Dense coefficients as quads (re, -im, re, im) per matrix entry, row by row, for
     /// the general kernel: each is read by exactly one FMA, so the compiler folds the
-    /// loads into the FMAs. The 1- and 2-qubit kernels read `wr` and `wi` instead.
+    /// loads into the FMAs. The other kernels read `wr` (real) or `gauss`.
     var quads: [T.Vector] = []
     /// For a complex `.oneHigh`, `.twoHigh`, `.oneLowOneHigh` or `.lanes` plan, the coefficients
     /// of the 3M product (Kernel2QProducts.swift): the vectors of wr (c), then of c + d,
