@@ -159,14 +159,14 @@ struct Checker {
     }
 
     /// Claims `id` in the global namespace, or reports the clash. A name held by one
-    /// of the gates qelib1.inc adds to the paper's library (QElib1.isExtension) may be
+    /// of the gates qelib1.inc adds to the paper's library (QElib1.extensions) may be
     /// taken by the program's own declaration (Qiskit agrees); it applies from there on.
     /// - Parameter library: the declaration is qelib1.inc's own.
     mutating func claim(_ id: Int32, at position: SourcePosition, library: Bool = false) -> Bool {
         let existing = symbols[Int(id)]
         guard existing.kind != .none else { return true }
         if !library && existing.kind == .gate, let native = gates[Int(existing.index)].native,
-            QElib1.isExtension(native)
+            QElib1.extensions.contains(native)
         {
             return true
         }

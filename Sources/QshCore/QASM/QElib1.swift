@@ -18,9 +18,6 @@ enum QElib1 {
         .c4x,
     ]
 
-    /// True for a gate this file defines beyond the paper's, which a program may redefine.
-    static func isExtension(_ kind: GateKind) -> Bool { extensions.contains(kind) }
-
     /// The file's bytes, parsed like any include.
     static let bytes: [UInt8] = Array(text.utf8)
 

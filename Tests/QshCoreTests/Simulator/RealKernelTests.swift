@@ -83,8 +83,8 @@ struct RealKernelTests {
     func planChoosesRealPath() {
         var random = TestRandom(800)
         let n = 8
-        // Above the lanes in both precisions and widths (laneBits <= 4).
-        // Qubits 0 and 1 are inside the lanes at every width (laneBits >= 2).
+        // Qubits 5 and 7 are above the lanes at every width and precision (laneBits <= 4),
+        // qubits 0 and 1 inside them (laneBits >= 2).
         let cases: [([Int], KernelPlan<Double>.Kind)] = [
             ([5], .oneHigh), ([5, 7], .twoHigh), ([0, 7], .oneLowOneHigh), ([0], .lanes), ([0, 1], .lanes),
         ]

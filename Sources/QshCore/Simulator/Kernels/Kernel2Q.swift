@@ -15,7 +15,7 @@
 // * A real matrix (`plan.real`) skips the imaginary parts: out.re = M·in.re and
 //   out.im = M·in.im, 8 FMAs per amplitude. Its 16 real vectors are loaded once per
 //   range into registers at 512 bits (32 zmm) and read per group at 256 bits
-//   (RealCoefficients16 in KernelCoefficients.swift).
+//   (CoefficientsHeld16 in KernelCoefficients.swift).
 
 /// Two targets above the lanes: four vectors in, four out per group.
 enum Kernel2Q {
@@ -27,8 +27,8 @@ enum Kernel2Q {
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
                 let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
                 if real {
-                    typealias Product = Kernel2QProduct.RealRows4<RealCoefficients16<T.Vector>>
-                    run(range, re: re, im: im, bases: bases, o: o, w: RealCoefficients16<T.Vector>(w), Product.self)
+                    typealias Product = Kernel2QProduct.RealRows4<CoefficientsHeld16<T.Vector>>
+                    run(range, re: re, im: im, bases: bases, o: o, w: CoefficientsHeld16<T.Vector>(w), Product.self)
                 } else {
                     run(range, re: re, im: im, bases: bases, o: o, w: w, Kernel2QProduct.GaussRows4<T.Vector>.self)
                 }

@@ -36,10 +36,10 @@ enum Kernel2QLow {
         o1: Int, w: UnsafePointer<T.Vector>, xor x: Int, real: Bool
     ) {
         if real {
-            typealias Product = Kernel2QProduct.RealRows2<RealCoefficients8<T.Vector>>
-            run(range, re: re, im: im, bases: bases, o1: o1, w: RealCoefficients8<T.Vector>(w), Product.self, xor: x)
+            typealias Product = Kernel2QProduct.RealRows2<CoefficientsHeld8<T.Vector>>
+            run(range, re: re, im: im, bases: bases, o1: o1, w: CoefficientsHeld8<T.Vector>(w), Product.self, xor: x)
         } else {
-            typealias Product = Kernel2QProduct.GaussRows2<RealCoefficients16<T.Vector>>
+            typealias Product = Kernel2QProduct.GaussRows2<CoefficientsHeld16<T.Vector>>
             run(range, re: re, im: im, bases: bases, o1: o1, w: .init(w), Product.self, xor: x)
         }
     }

@@ -61,9 +61,9 @@ struct CoefficientPair<Half: HeldCoefficients>: HeldCoefficients {
 /// registers next to the accumulators and inputs; with 16 ymm registers they cannot,
 /// so they are read from memory.
 #if QSH_AVX512
-typealias RealCoefficients8<V: SIMD> = CoefficientPair<Coefficients4<V>>
-typealias RealCoefficients16<V: SIMD> = CoefficientPair<CoefficientPair<Coefficients4<V>>>
+typealias CoefficientsHeld8<V: SIMD> = CoefficientPair<Coefficients4<V>>
+typealias CoefficientsHeld16<V: SIMD> = CoefficientPair<CoefficientPair<Coefficients4<V>>>
 #else
-typealias RealCoefficients8<V: SIMD> = CoefficientsInMemory<V>
-typealias RealCoefficients16<V: SIMD> = CoefficientsInMemory<V>
+typealias CoefficientsHeld8<V: SIMD> = CoefficientsInMemory<V>
+typealias CoefficientsHeld16<V: SIMD> = CoefficientsInMemory<V>
 #endif

@@ -159,6 +159,17 @@ enum KernelDispatch {
             }
             return plan
         }
+        if kl == 0 && kh == 1 {
+            plan.kind = .oneHigh
+        } else if kl == 0 && kh == 2 {
+            plan.kind = .twoHigh
+        } else if kl == 1 && kh == 1 {
+            plan.kind = .oneLowOneHigh
+        } else if kh == 0 && (1...2).contains(kl) {
+            plan.kind = .lanes
+        }
+        // The 1- and 2-qubit kernels take the 3M products of a complex matrix.
+        let threeM = plan.kind != .dense
         // Dense: W[r][c·2^kl + x][ℓ] = M[(r, lp(ℓ)), (c, lp(ℓ ^ xor_x))].
         var sums: [T.Vector] = [], differences: [T.Vector] = []
         for r in 0..<(1 << kh) {
@@ -174,21 +185,14 @@ enum KernelDispatch {
                     }
                     plan.wr.append(vr)
                     plan.wi.append(vi)
-                    sums.append(vs)
-                    differences.append(vd)
+                    if threeM {
+                        sums.append(vs)
+                        differences.append(vd)
+                    }
                 }
             }
         }
-        if kl == 0 && kh == 1 {
-            plan.kind = .oneHigh
-        } else if kl == 0 && kh == 2 {
-            plan.kind = .twoHigh
-        } else if kl == 1 && kh == 1 {
-            plan.kind = .oneLowOneHigh
-        } else if kh == 0 && (1...2).contains(kl) {
-            plan.kind = .lanes
-        }
-        if plan.kind == .dense {
+        if !threeM {
             // Only the general kernel reads quads; the others read wr (real) or gauss.
             plan.quads.reserveCapacity(4 * plan.wr.count)
             for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
