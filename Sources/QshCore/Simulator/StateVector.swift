@@ -1,6 +1,12 @@
 // The state vector: 2^n amplitudes in structure-of-arrays form (one array of real
 // parts, one of imaginary parts), each 64-byte aligned, in double or single precision.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// 2^n amplitudes, real and imaginary parts in two 64-byte aligned arrays. Owns its
 /// memory; not Sendable (kernels share it across threads through raw pointers only).
 public final class StateVector<T: SimulatorScalar> {
@@ -42,17 +48,33 @@ public final class StateVector<T: SimulatorScalar> {
     /// (double, 1 thread, back to back): 2.7 s at 2 MiB alignment, 2.9 s at 4 KiB and
     /// 4.4 s at 64 bytes, where the arrays start just past a page boundary.
     ///
-    /// The pages are the system's ordinary ones. Transparent huge pages (MADV_HUGEPAGE,
-    /// used before) spare the TLB, but in this kind of virtual machine the host backs a
-    /// fresh 2 MiB page slowly: first touch of 256 MiB took 340–830 ms with huge pages
-    /// against 150–190 ms with 4 KiB pages, and in compare.py's alternating runs (24
-    /// qubits, double, medians of 4–5) rqc_24 took 2.66 s against 3.38 s, qv_24 1.38 s
-    /// against 1.46 s and qft_24 1.26 s against 1.65 s at 1 thread. Cache-blocked sweeps
-    /// keep the TLB cost small: a chunk spans 512 pages.
+    /// Below `hugePageBytes` the pages are the system's ordinary ones. Transparent huge
+    /// pages (MADV_HUGEPAGE) spare the TLB, but in this kind of virtual machine the host
+    /// backs a fresh 2 MiB page slowly: first touch of 256 MiB took 340–830 ms with huge
+    /// pages against 150–190 ms with 4 KiB pages, and in compare.py's alternating runs
+    /// (24 qubits, double, medians of 4–5) rqc_24 took 2.66 s against 3.38 s, qv_24
+    /// 1.38 s against 1.46 s and qft_24 1.26 s against 1.65 s at 1 thread; at 26 qubits,
+    /// qv_26 4.1–4.2 s against 4.6–5.1 s. Cache-blocked sweeps keep the TLB cost small
+    /// there: a chunk spans 512 pages.
     private static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let huge = 1 << 21
-        return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= huge ? huge : 64)
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= huge ? huge : 64)
+        #if os(Linux)
+        if bytes >= hugePageBytes { _ = madvise(pointer, bytes, MADV_HUGEPAGE) }
+        #endif
+        return pointer
     }
+
+    /// From this size per array up (2^27 amplitudes in double precision, 2^28 in
+    /// single) the arrays ask for transparent huge pages: with 4 KiB pages a 28-qubit
+    /// state spans a million pages, whose page tables (8 MiB) no longer stay in cache.
+    /// Measured at 28 qubits, double, interleaved runs: qv_28 took 28.0–29.1 s with
+    /// huge pages against 30.3–36.1 s without at 1 thread, and 15.7–16.5 s against
+    /// 18.0–19.1 s at 2 threads; rqc_28 took 64.9–65.0 s against 61.0–70.7 s at 1
+    /// thread. ghz_28, whose time is mostly the first touch of its 4 GiB, goes the
+    /// other way at 2 threads: 4.6 s against 3.0–3.2 s (at 1 thread 6.1–7.7 s against
+    /// 5.1–12.7 s).
+    static var hugePageBytes: Int { 1 << 30 }
 
     /// A view of memory owned by someone else (a state shared with a sweep's threads): never freed here.
     init(wrapping re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, qubits: Int) {
