@@ -12,7 +12,12 @@ enum Kernel1Q {
             let o1 = offsets[1]
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
                 let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
-                run(range, re: re, im: im, bases: bases, o1: o1, w: w, real: real)
+                // A constant `real` in each call, so that neither loop tests it per group.
+                if real {
+                    run(range, re: re, im: im, bases: bases, o1: o1, w: w, real: true)
+                } else {
+                    run(range, re: re, im: im, bases: bases, o1: o1, w: w, real: false)
+                }
             }
         }
     }

@@ -180,8 +180,10 @@ enum KernelDispatch {
                         let m = matrix[(r << kl) | lanePattern[l], (c << kl) | lanePattern[l ^ plan.xors[x]]]
                         vr[l] = T(m.re)
                         vi[l] = T(m.im)
-                        vs[l] = T(m.re + m.im)
-                        vd[l] = T(m.im - m.re)
+                        if threeM {
+                            vs[l] = T(m.re + m.im)
+                            vd[l] = T(m.im - m.re)
+                        }
                     }
                     plan.wr.append(vr)
                     plan.wi.append(vi)

@@ -35,10 +35,23 @@ enum KernelLanes {
         }
     }
 
+    /// The real or the complex loop, chosen once rather than per group.
+    @inline(__always)
+    static func run<T: SimulatorScalar>(
+        _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
+        w: UnsafePointer<T.Vector>, real: Bool, xors: (Int, Int)
+    ) {
+        if real {
+            loop(range, re: re, im: im, bases: bases, w: w, real: true, xors: xors)
+        } else {
+            loop(range, re: re, im: im, bases: bases, w: w, real: false, xors: xors)
+        }
+    }
+
     /// `xors`: the low targets' xor patterns, (x, 0) for one target. `w`: the real
     /// coefficient vectors (one per permutation) for a real matrix, else the 3M ones.
     @inline(__always)
-    static func run<T: SimulatorScalar>(
+    static func loop<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>, bases: GroupBases,
         w: UnsafePointer<T.Vector>, real: Bool, xors: (Int, Int)
     ) {
