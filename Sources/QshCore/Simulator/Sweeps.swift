@@ -1,6 +1,6 @@
-// Cache blocking: consecutive fused gates whose qubits are the low qubits plus at most
-// a few high ones are applied together, one cache-sized chunk at a time, so the state
-// crosses the memory bus once per sweep instead of once per gate.
+// Cache blocking: fused gates whose qubits are the low qubits plus at most a few high
+// ones are applied together, one cache-sized chunk at a time, so the state crosses the
+// memory bus once per sweep instead of once per gate (SweepSchedule.swift picks them).
 //
 // A sweep with high set H (|H| <= h) splits the state into 2^(n-c-|H|) chunks: the
 // amplitudes that agree on every high qubit outside H. A chunk is 2^|H| contiguous
@@ -41,38 +41,6 @@ enum SweepStep {
 }
 
 enum Sweeps {
-    /// Groups `gates` (in order) into sweeps.
-    static func plan(_ gates: [FusedGate], qubitCount n: Int, options: SweepOptions) -> [SweepStep] {
-        let c = options.lowQubits, h = options.highQubits
-        guard n > c + h else { return gates.map { .direct($0) } }
-        var steps: [SweepStep] = []
-        var high = Set<Int>()
-        var current: [FusedGate] = []
-        func close() {
-            if current.count == 1 {
-                steps.append(.direct(current[0]))
-            } else if !current.isEmpty {
-                steps.append(.local(high: high.sorted(), gates: current))
-            }
-            current = []
-            high = []
-        }
-        for g in gates {
-            // A diagonal gate fits any sweep (DiagonalSlices.swift).
-            let gh = g.isDiagonal ? [] : Set(g.qubits.filter { $0 >= c })
-            if gh.count > h {
-                close()
-                steps.append(.direct(g))
-                continue
-            }
-            if high.union(gh).count > h { close() }
-            high.formUnion(gh)
-            current.append(g)
-        }
-        close()
-        return steps
-    }
-
     /// Applies a blocked schedule to `state`.
     /// - Returns: false when `shouldStop` asked to stop before all steps were applied.
     @discardableResult

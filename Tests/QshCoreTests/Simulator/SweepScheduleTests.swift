@@ -1,0 +1,110 @@
+// The sweep schedule may reorder gates only where they act on disjoint qubits, and it
+// uses that freedom to put more gates in each sweep.
+import Testing
+@testable import QshCore
+
+@Suite("Sweep schedule")
+struct SweepScheduleTests {
+    /// A gate that is not diagonal (a diagonal one fits any sweep) on `qubits`: h, cx
+    /// or ccx; the schedule looks only at the qubits.
+    static func gate(_ qubits: Int...) -> FusedGate {
+        let kind: GateKind = [.h, .cx, .ccx][qubits.count - 1]
+        return FusedGate(targets: qubits, matrix: GateMatrices.dense(kind, []), sourceGates: 1)
+    }
+
+    static func flattened(_ steps: [SweepStep]) -> [FusedGate] {
+        steps.flatMap { step -> [FusedGate] in
+            switch step {
+            case .direct(let g): [g]
+            case .local(_, let gates): gates
+            }
+        }
+    }
+
+    @Test("a later gate on disjoint qubits joins an earlier sweep")
+    func joinsEarlierSweep() {
+        // Low qubits 0 and 1, one high qubit per sweep. Taken in order, (0,3) (0,4) (1,3)
+        // need three sweeps; (1,3) only waits for (0,3), so it shares its sweep.
+        let a = Self.gate(0, 3), b = Self.gate(0, 4), c = Self.gate(1, 3)
+        let steps = Sweeps.plan([a, b, c], qubitCount: 6, options: SweepOptions(lowQubits: 2, highQubits: 1))
+        #expect(steps.count == 2)
+        guard case .local(let high, let gates) = steps[0], case .direct(let last) = steps[1] else {
+            Issue.record("expected a sweep, then one gate alone: \(steps)")
+            return
+        }
+        #expect(high == [3] && gates == [a, c] && last == b)
+    }
+
+    @Test("a gate never passes an earlier gate that shares a qubit with it")
+    func keepsDependencies() {
+        var random = TestRandom(11)
+        let n = 12
+        let gates = (0..<400).map { _ -> FusedGate in
+            let q = random.qubits(random.int(3) + 1, of: n)
+            return FusedGate(targets: q, matrix: GateMatrices.dense([.h, .cx, .ccx][q.count - 1], []), sourceGates: 1)
+        }
+        for (low, high) in [(3, 1), (4, 2), (2, 4), (6, 3)] {
+            let order = Self.flattened(Sweeps.plan(gates, qubitCount: n, options: SweepOptions(lowQubits: low, highQubits: high)))
+            #expect(order.count == gates.count)
+            // Where each gate of the list went: identical gates are matched in order,
+            // which is how a correct schedule would place them too.
+            var position: [Int] = []
+            var used = Set<Int>()
+            for g in gates {
+                guard let at = order.indices.first(where: { !used.contains($0) && order[$0] == g }) else {
+                    Issue.record("a gate is missing from the schedule")
+                    return
+                }
+                used.insert(at)
+                position.append(at)
+            }
+            for i in gates.indices {
+                for j in (i + 1)..<gates.count where !Set(gates[i].qubits).isDisjoint(with: gates[j].qubits) {
+                    #expect(position[i] < position[j], "gate \(j) ran before gate \(i) on a shared qubit")
+                }
+            }
+        }
+    }
+
+    @Test("random layers of disjoint pairs take fewer sweeps than in list order")
+    func fewerSweeps() {
+        // Twenty layers of 12 pairs on 24 qubits, as in a random circuit.
+        var random = TestRandom(3)
+        var gates: [FusedGate] = []
+        for _ in 0..<20 {
+            var qubits = Array(0..<24)
+            for i in stride(from: 23, to: 0, by: -1) { qubits.swapAt(i, random.int(i + 1)) }
+            for p in 0..<12 { gates.append(Self.gate(qubits[2 * p], qubits[2 * p + 1])) }
+        }
+        let options = SweepOptions(lowQubits: 13, highQubits: 4)
+        let steps = Sweeps.plan(gates, qubitCount: 24, options: options)
+        // In list order: close a sweep whenever the next gate would need a fifth high qubit.
+        var inOrder = 1
+        var high = Set<Int>()
+        for g in gates {
+            let h = Set(g.qubits.filter { $0 >= 13 })
+            if high.union(h).count > 4 {
+                inOrder += 1
+                high = []
+            }
+            high.formUnion(h)
+        }
+        #expect(steps.count * 3 < inOrder * 2, "\(steps.count) sweeps against \(inOrder) in order")
+        for case .local(let h, let gs) in steps {
+            #expect(h.count <= 4)
+            for g in gs { #expect(g.qubits.allSatisfy { $0 < 13 || h.contains($0) }) }
+        }
+    }
+
+    @Test("a gate on more high qubits than a sweep holds runs alone")
+    func wideGates() {
+        let wide = Self.gate(5, 6, 7)
+        let steps = Sweeps.plan([Self.gate(0, 5), wide, Self.gate(1, 2), Self.gate(0, 6)],
+                                qubitCount: 8, options: SweepOptions(lowQubits: 3, highQubits: 2))
+        let order = Self.flattened(steps)
+        #expect(order.count == 4)
+        #expect(steps.contains { if case .direct(let g) = $0 { g == wide } else { false } })
+        #expect(order.firstIndex(of: Self.gate(0, 5))! < order.firstIndex(of: wide)!)
+        #expect(order.firstIndex(of: wide)! < order.firstIndex(of: Self.gate(0, 6))!)
+    }
+}
