@@ -2,9 +2,9 @@
 // not wait for the sweep its predecessor in the list closed: it may join any later
 // sweep once every earlier gate that shares a qubit with it has run. The schedule
 // walks that dependency order and fills each sweep greedily, always taking the ready
-// gate that adds the fewest new high qubits (earliest first among equals). On rqc_24
-// this halves the sweeps against taking gates strictly in order (27 against 53 with
-// the default 13 low and 4 high qubits); on qv_24 it saves a few (14 against 16).
+// gate that adds the fewest new high qubits (earliest first among equals). With the
+// default 13 low and 4 high qubits, rqc_24 takes 22 steps (sweeps and lone gates)
+// against 53 in list order, and qv_24 13 against 20 (a task's `passes` metadata).
 
 extension Sweeps {
     /// Groups `gates` into sweeps, reordering only gates that act on disjoint qubits.
