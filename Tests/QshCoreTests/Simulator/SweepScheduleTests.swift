@@ -7,10 +7,12 @@ import Testing
 struct SweepScheduleTests {
     /// A gate that is not diagonal (a diagonal one fits any sweep) on `qubits`: h, cx
     /// or ccx; the schedule looks only at the qubits.
-    static func gate(_ qubits: Int...) -> FusedGate {
+    static func gate(_ qubits: [Int]) -> FusedGate {
         let kind: GateKind = [.h, .cx, .ccx][qubits.count - 1]
         return FusedGate(targets: qubits, matrix: GateMatrices.dense(kind, []), sourceGates: 1)
     }
+
+    static func gate(_ qubits: Int...) -> FusedGate { gate(qubits) }
 
     static func flattened(_ steps: [SweepStep]) -> [FusedGate] {
         steps.flatMap { step -> [FusedGate] in
@@ -39,10 +41,7 @@ struct SweepScheduleTests {
     func keepsDependencies() {
         var random = TestRandom(11)
         let n = 12
-        let gates = (0..<400).map { _ -> FusedGate in
-            let q = random.qubits(random.int(3) + 1, of: n)
-            return FusedGate(targets: q, matrix: GateMatrices.dense([.h, .cx, .ccx][q.count - 1], []), sourceGates: 1)
-        }
+        let gates = (0..<400).map { _ in Self.gate(random.qubits(random.int(3) + 1, of: n)) }
         for (low, high) in [(3, 1), (4, 2), (2, 4), (6, 3)] {
             let order = Self.flattened(Sweeps.plan(gates, qubitCount: n, options: SweepOptions(lowQubits: low, highQubits: high)))
             #expect(order.count == gates.count)
