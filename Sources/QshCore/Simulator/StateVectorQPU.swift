@@ -25,6 +25,9 @@ public struct StateVectorQPU: QPU {
     public var fusion: FusionOptions?
     /// Cache blocking; nil picks the default for the precision.
     public var sweeps: SweepOptions?
+    /// The most qubits of a cluster of the product-state prefix (ProductPrefix.swift);
+    /// nil picks n - 4 within the memory limit, 0 turns the prefix off.
+    public var productClusterQubits: Int?
 
     /// - Parameters:
     ///   - memoryLimit: the most bytes the simulation may allocate; the executable passes
@@ -193,8 +196,11 @@ public struct StateVectorQPU: QPU {
             let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
             let state = StateVector<T>(qubits: n, loop: loop)
             state.setFreshZeroState()
-            metadata["passes"] = String(
-                try applyUnitary(fused, to: state, loop: loop, shots: request.shots, progress: progress))
+            let work = try applyUnitary(
+                fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, shots: request.shots,
+                progress: progress)
+            metadata["passes"] = String(work.sweeps)
+            metadata["product_blocks"] = String(work.productBlocks)
             let simulated = clock.now
             let picks = Sampler.sample(state, shots: request.shots, generator: &generator, loop: loop)
             let map = ClbitMap(circuit)
@@ -223,7 +229,8 @@ public struct StateVectorQPU: QPU {
         let prefix = StateVector<T>(qubits: n, loop: loop)
         prefix.setFreshZeroState()
         try applyUnitary(
-            Array(fused[..<prefixLength]), to: prefix, loop: loop, shots: request.shots, progress: progress)
+            Array(fused[..<prefixLength]), toZeroState: prefix, clusterQubits: clusterQubits(request), loop: loop,
+            shots: request.shots, progress: progress)
         let rest = Array(fused[prefixLength...])
         let stateBytes = StateVectorMemory.bytes(qubits: n, precision: request.precision) ?? Int.max
         let budget = min(capabilities.memoryLimit, 4 << 30) - 2 * stateBytes
@@ -286,26 +293,49 @@ public struct StateVectorQPU: QPU {
             timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
     }
 
-    /// Applies unconditional fused gates in order, cache-blocked into sweeps. Between
-    /// sweeps it asks `progress` (with no shots done) whether to go on, so a long
-    /// simulation can be interrupted and a worker can renew its lease.
-    /// - Returns: the number of sweeps (passes over the state).
+    /// The largest cluster of the product-state prefix for `request`: the setting, or
+    /// n - 4 qubits within the memory left beside the one state allocated when the
+    /// prefix runs.
+    private func clusterQubits(_ request: RunRequest) -> Int {
+        if let productClusterQubits { return productClusterQubits }
+        let n = request.circuit.qubitCount
+        let state = StateVectorMemory.bytes(qubits: n, precision: request.precision) ?? Int.max
+        return ProductPrefix.maxClusterQubits(
+            qubitCount: n, spare: capabilities.memoryLimit - state,
+            bytesPerAmplitude: request.precision == .double ? 16 : 8)
+    }
+
+    /// Applies unconditional fused gates in order to `state`, which holds |0…0⟩: first
+    /// those that keep the qubits in clusters of at most `clusterQubits` on the
+    /// clusters' own states (ProductPrefix.swift), then the others cache-blocked into
+    /// sweeps. Between steps it asks `progress` (with no shots done) whether to go on,
+    /// so a long simulation can be interrupted and a worker can renew its lease.
+    /// - Returns: the sweeps over the full state, and the gates run on clusters.
     /// - Throws: `QPUError.interrupted` when `progress` says stop.
     @discardableResult
     func applyUnitary<T: SimulatorScalar>(
-        _ ops: [FusedOperation], to state: StateVector<T>, loop: ParallelLoop, shots: Int = 0,
-        progress: (RunProgress) -> Bool = { _ in true }
-    ) throws -> Int {
-        let gates = ops.compactMap { op -> FusedGate? in
+        _ ops: [FusedOperation], toZeroState state: StateVector<T>, clusterQubits: Int, loop: ParallelLoop,
+        shots: Int = 0, progress: (RunProgress) -> Bool = { _ in true }
+    ) throws -> (sweeps: Int, productBlocks: Int) {
+        var gates = ops.compactMap { op -> FusedGate? in
             if case .gate(let g, nil) = op { return g } else { return nil }
         }
         let options = sweeps ?? .default(precision: T.precision)
-        let steps = Sweeps.plan(gates, qubitCount: state.qubitCount, options: options)
-        let finished = Sweeps.apply(steps, to: state, options: options, loop: loop) {
-            !progress(RunProgress(shotsDone: 0, shots: shots, partial: []))
+        let stop = { !progress(RunProgress(shotsDone: 0, shots: shots, partial: [])) }
+        var productBlocks = 0
+        if clusterQubits > 0 {
+            let prefix = ProductPrefix(gates, qubitCount: state.qubitCount, maxClusterQubits: clusterQubits)
+            if prefix.taken > 0 {
+                if !ProductState.run(prefix, into: state, options: options, loop: loop, shouldStop: stop) {
+                    throw QPUError.interrupted
+                }
+                gates = prefix.rest
+                productBlocks = prefix.taken
+            }
         }
-        if !finished { throw QPUError.interrupted }
-        return steps.count
+        let steps = Sweeps.plan(gates, qubitCount: state.qubitCount, options: options)
+        if !Sweeps.apply(steps, to: state, options: options, loop: loop, shouldStop: stop) { throw QPUError.interrupted }
+        return (steps.count, productBlocks)
     }
 
     static func gateCount(_ ops: [FusedOperation]) -> Int {
@@ -333,7 +363,7 @@ public struct StateVectorQPU: QPU {
         let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
         let state = StateVector<T>(qubits: n, loop: loop)
         state.setFreshZeroState()
-        try applyUnitary(fused, to: state, loop: loop, progress: progress)
+        try applyUnitary(fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, progress: progress)
         let map = ClbitMap(circuit)
         // Marginalise onto the measured qubits: pattern = their bits packed in order.
         let measured = map.measuredQubits

@@ -245,14 +245,35 @@ struct StateVectorQPUTests {
         try Self.expectBlockedMatchesPlain(c, low: low, high: high)
     }
 
+    @Test("the product-state prefix runs by default and changes no probability")
+    func productPrefix() throws {
+        let n = 12
+        let ops = FusionTests.randomGates(n, count: 120, seed: 21)
+        let c = Self.circuit(qubits: n, cregs: [("c", n)], ops + (0..<n).map { .measure(qubit: $0, clbit: $0, condition: nil) })
+        var off = qpu
+        off.productClusterQubits = 0
+        for precision in [Precision.double, .single] {
+            let request = RunRequest(circuit: c, shots: 100, seed: 5, threads: 2, precision: precision)
+            let a = try qpu.probabilities(request)[0].probabilities
+            let b = try off.probabilities(request)[0].probabilities
+            for (k, v) in b { #expect(abs(v - a[k, default: 0]) < (precision == .double ? 1e-12 : 1e-5)) }
+            // Clusters of up to n - 4 = 8 qubits take the first gates.
+            let blocks = try qpu.run(request) { _ in true }.metadata["product_blocks"].flatMap { Int($0) } ?? 0
+            #expect(blocks > 0)
+            #expect(try off.run(request) { _ in true }.metadata["product_blocks"] == "0")
+        }
+    }
+
     /// The probabilities of `c` with sweeps of (low, high) equal those without sweeps,
     /// in both precisions, at 1 and 2 threads.
     static func expectBlockedMatchesPlain(_ c: Circuit, low: Int, high: Int) throws {
         for precision in [Precision.double, .single] {
             var blocked = StateVectorQPU(memoryLimit: 1 << 30)
             blocked.sweeps = SweepOptions(lowQubits: low, highQubits: high)
+            blocked.productClusterQubits = 0
             var plain = StateVectorQPU(memoryLimit: 1 << 30)
             plain.sweeps = SweepOptions(lowQubits: 64, highQubits: 0)
+            plain.productClusterQubits = 0
             for threads in [1, 2] {
                 let request = RunRequest(circuit: c, shots: 1, seed: 1, threads: threads, precision: precision)
                 let a = try blocked.probabilities(request)[0].probabilities
