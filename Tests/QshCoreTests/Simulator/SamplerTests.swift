@@ -51,6 +51,41 @@ struct SamplerTests {
         #expect(results[0] == results[2])
     }
 
+    @Test("skipping blocks no uniform falls in picks what a plain cumulative sweep picks")
+    func skippedBlocks() {
+        // 15 qubits, amplitudes on one index in 7 and zero elsewhere; 40 shots fall in
+        // at most 40 of the 128 blocks of 256 amplitudes, and the sweep skips the others.
+        let n = 15, shots = 40
+        var random = TestRandom(8)
+        let state = StateVector<Double>(qubits: n)
+        for i in stride(from: 0, to: state.count, by: 7) {
+            state.re[i] = random.unit() - 0.5
+            state.im[i] = random.unit() - 0.5
+        }
+        var generator = SeededGenerator(seed: 5)
+        let picks = Sampler.sample(state, shots: shots, generator: &generator, loop: ParallelLoop(threads: 2))
+        // The same uniforms, drawn again, against the running sum amplitude by amplitude.
+        var again = SeededGenerator(seed: 5)
+        var total = 0.0
+        for i in 0..<state.count { total += state.re[i] * state.re[i] + state.im[i] * state.im[i] }
+        let uniforms = (0..<shots).map { _ in again.nextUnit() * total }.sorted()
+        var expected: [Int] = []
+        var cumulative = 0.0, k = 0
+        for i in 0..<state.count where k < uniforms.count {
+            cumulative += state.re[i] * state.re[i] + state.im[i] * state.im[i]
+            while k < uniforms.count && uniforms[k] < cumulative {
+                expected.append(i)
+                k += 1
+            }
+        }
+        let got = picks.flatMap { Array(repeating: $0.index, count: $0.count) }
+        #expect(got.count == shots && expected.count == shots)
+        // Sums in another order round differently: allow a pick at a neighbouring amplitude.
+        let differing = zip(got, expected).filter { $0 != $1 }
+        #expect(differing.count <= 2 && differing.allSatisfy { abs($0.0 - $0.1) <= 7 }, "\(differing)")
+        #expect(got.allSatisfy { $0 % 7 == 0 })
+    }
+
     @Test("the seeded generator is reproducible and covers [0, 1)")
     func generator() {
         var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
