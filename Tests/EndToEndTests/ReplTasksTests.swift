@@ -62,7 +62,12 @@ import TestSupport
         #expect(last(screen) == "qsh> tasks wait " + id)
         try tmux.keys("Enter")
 
-        // Ctrl-C (again, until the wait has started and sees it) stops the wait only.
+        // The wait draws its progress line once it watches for Ctrl-C; a Ctrl-C sent
+        // before that would only clear readline's line.
+        screen = tmux.waitFor { last($0).hasPrefix("task \(id.prefix(8)): ") }
+        #expect(last(screen).hasPrefix("task \(id.prefix(8)): "))
+
+        // Ctrl-C (again, until the wait sees it) stops the wait only.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline && !tmux.screen().contains(where: { $0.hasPrefix("qsh: stopped waiting") }) {
             try tmux.keys("C-c")
