@@ -229,7 +229,8 @@ import TestSupport
         #expect(task["error_class"].string == "resource_limit")
     }
 
-    @Test func autostartedWorkerRunsTheTask() throws {
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
+    func autostartedWorkerRunsTheTask() throws {
         let box = try TaskSandbox()
         let run = try Qsh.run(
             ["tasks", "submit", try box.program(), "--shots", "10", "--wait", "--timeout", "60", "-o", "json"],

@@ -96,9 +96,20 @@ extension TaskSandbox {
         return last
     }
 
+    /// The sqlite3 shell, which the tests that read or forge a database need (Debian's
+    /// `sqlite3` package; `.ci/run` installs it); nil where it is missing.
+    static let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// Runs `sql` on the sandbox's database with the sqlite3 shell.
+    func sqlite(_ sql: String) throws -> QshRun {
+        try Subprocess.run(Self.sqlite3 ?? "/usr/bin/sqlite3", [db, sql])
+    }
+
     /// The pids of the workers registered in the database (read with the sqlite3 CLI).
     func workerPIDs() throws -> [Int32] {
-        let run = try Subprocess.run("/usr/bin/env", ["sqlite3", db, "SELECT pid FROM workers WHERE pid > 0"])
+        let run = try sqlite("SELECT pid FROM workers WHERE pid > 0")
         return run.stdout.split(separator: "\n").compactMap { Int32($0) }
     }
 }

@@ -5,11 +5,11 @@ import Testing
 import TestSupport
 
 @Suite struct WorkerTests {
-    @Test func foreignFileIsRefusedUntouched() throws {
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
+    func foreignFileIsRefusedUntouched() throws {
         let box = try TaskSandbox()
         try FileManager.default.createDirectory(atPath: box.dir.file("data"), withIntermediateDirectories: true)
-        let made = try Subprocess.run(
-            "/usr/bin/env", ["sqlite3", box.db, "PRAGMA application_id = 42; CREATE TABLE notes (x); INSERT INTO notes VALUES (1);"])
+        let made = try box.sqlite("PRAGMA application_id = 42; CREATE TABLE notes (x); INSERT INTO notes VALUES (1);")
         try #require(made.status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: box.db))
         for arguments in [["tasks", "list"], ["tasks", "submit", "-"], ["worker", "--once"]] {
@@ -21,10 +21,11 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
     }
 
-    @Test func newerSchemaIsRefusedUntouched() throws {
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
+    func newerSchemaIsRefusedUntouched() throws {
         let box = try TaskSandbox()
         _ = try box.submit()
-        let bumped = try Subprocess.run("/usr/bin/env", ["sqlite3", box.db, "PRAGMA user_version = 999; PRAGMA journal_mode = DELETE;"])
+        let bumped = try box.sqlite("PRAGMA user_version = 999; PRAGMA journal_mode = DELETE;")
         try #require(bumped.status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: box.db))
         let run = try box.run(["tasks", "list", "-o", "json"])
@@ -34,6 +35,30 @@ import TestSupport
         #expect(error["error"]["code"].string == "newer_database")
         #expect(error["error"]["message"].string?.contains("was written by a newer qsh (schema version 999") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
+    }
+
+    @Test func aDatabaseDeletedUnderARunningWorkerIsAnIOErrorThatSaysWhatToCheck() throws {
+        // The worker keeps the -wal and -shm files open; a new database file under the
+        // old name meets them, and SQLite reports an I/O error instead of guessing.
+        let box = try TaskSandbox()
+        let id = try box.submit()
+        let worker = try box.start(["worker"])
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        #expect(try box.waitFor(id, ["Completed"]) == "Completed")
+        try FileManager.default.removeItem(atPath: box.db)
+        let run = try box.run(["tasks", "list"])
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        let error = try J.parse(run.stderr)
+        #expect(error["error"]["code"].string == "database_error")
+        #expect(error["error"]["message"].string == """
+            database error: disk I/O error on '\(box.db)'; check that the disk has space, and that the file \
+            and the -wal and -shm files beside it were not deleted or replaced while a qsh process \
+            (a worker: 'pgrep -af "qsh worker"') had them open
+            """)
     }
 
     @Test func onceDrainsTheQueueAndExits() throws {

@@ -48,6 +48,16 @@ public struct SQLiteError: QshError, CustomStringConvertible {
         return text
     }
 
+    /// What to check after SQLITE_IOERR. Besides a full or failing disk, the usual cause
+    /// is a database file deleted or replaced while a process had it open: the new file
+    /// meets the old one's -wal and -shm files.
+    public static let ioErrorAdvice =
+        "check that the disk has space, and that the file and the -wal and -shm files beside it were not "
+        + "deleted or replaced while a qsh process (a worker: 'pgrep -af \"qsh worker\"') had them open"
+
     /// True for SQLITE_BUSY and its extended codes.
     public var isBusy: Bool { resultCode == SQLITE_BUSY }
+
+    /// True for SQLITE_IOERR and its extended codes.
+    public var isIOError: Bool { resultCode == SQLITE_IOERR }
 }
