@@ -32,11 +32,25 @@ public final class StateVector<T: SimulatorScalar> {
         // At least one SIMD vector, so kernels may always load whole vectors.
         let allocated = max(count, 16)
         let bytes = allocated * MemoryLayout<T>.stride
+        let slices = max(1, allocated >> 16)
+        if bytes >= StatePages.minimumBytes, let (re, im) = StatePages.mapPair(bytes: bytes, hugeFrom: Self.hugePageBytes) {
+            self.re = re.bindMemory(to: T.self, capacity: allocated)
+            self.im = im.bindMemory(to: T.self, capacity: allocated)
+            mappedBytes = bytes
+            // Already zero; faulted in slice by slice on the threads that will use them
+            // (first touch).
+            let sliceBytes = bytes / slices
+            loop.run(count: slices, minimumPerThread: 1) { range in
+                let start = range.lowerBound * sliceBytes, n = range.count * sliceBytes
+                StatePages.populate(re + start, bytes: n)
+                StatePages.populate(im + start, bytes: n)
+            }
+            return
+        }
         re = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
         im = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
         // Zeroed slice by slice on the threads that will use them (first touch).
         let re = self.re, im = self.im
-        let slices = max(1, allocated >> 16)
         loop.run(count: slices, minimumPerThread: 1) { range in
             let start = range.lowerBound * (allocated / slices), n = range.count * (allocated / slices)
             (re + start).initialize(repeating: 0, count: n)
@@ -86,9 +100,14 @@ public final class StateVector<T: SimulatorScalar> {
     }
 
     private var owned = true
+    /// The size of each array when they were mapped (StatePages), else 0.
+    private var mappedBytes = 0
 
     deinit {
-        if owned {
+        if mappedBytes > 0 {
+            StatePages.unmap(UnsafeMutableRawPointer(re), bytes: mappedBytes)
+            StatePages.unmap(UnsafeMutableRawPointer(im), bytes: mappedBytes)
+        } else if owned {
             re.deallocate()
             im.deallocate()
         }
