@@ -32,63 +32,11 @@ public final class StateVector<T: SimulatorScalar> {
         // At least one SIMD vector, so kernels may always load whole vectors.
         let allocated = max(count, 16)
         let bytes = allocated * MemoryLayout<T>.stride
-        let slices = max(1, allocated >> 16)
-        if bytes >= StatePages.minimumBytes, let (re, im) = StatePages.mapPair(bytes: bytes, hugeFrom: Self.hugePageBytes) {
-            self.re = re.bindMemory(to: T.self, capacity: allocated)
-            self.im = im.bindMemory(to: T.self, capacity: allocated)
-            mappedBytes = bytes
-            // Already zero; faulted in slice by slice on the threads that will use them
-            // (first touch).
-            let sliceBytes = bytes / slices
-            loop.run(count: slices, minimumPerThread: 1) { range in
-                let start = range.lowerBound * sliceBytes, n = range.count * sliceBytes
-                StatePages.populate(re + start, bytes: n)
-                StatePages.populate(im + start, bytes: n)
-            }
-            return
-        }
-        re = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
-        im = Self.allocate(bytes: bytes).bindMemory(to: T.self, capacity: allocated)
-        // Zeroed slice by slice on the threads that will use them (first touch).
-        let re = self.re, im = self.im
-        loop.run(count: slices, minimumPerThread: 1) { range in
-            let start = range.lowerBound * (allocated / slices), n = range.count * (allocated / slices)
-            (re + start).initialize(repeating: 0, count: n)
-            (im + start).initialize(repeating: 0, count: n)
-        }
+        let re = StatePages.allocate(bytes: bytes), im = StatePages.allocate(bytes: bytes)
+        StatePages.prepare([re, im], bytes: bytes, loop: loop)
+        self.re = re.bindMemory(to: T.self, capacity: allocated)
+        self.im = im.bindMemory(to: T.self, capacity: allocated)
     }
-
-    /// 64-byte aligned memory; from 2 MiB up, 2 MiB aligned. Measured on rqc_24
-    /// (double, 1 thread, back to back): 2.7 s at 2 MiB alignment, 2.9 s at 4 KiB and
-    /// 4.4 s at 64 bytes, where the arrays start just past a page boundary.
-    ///
-    /// Below `hugePageBytes` the pages are the system's ordinary ones. Transparent huge
-    /// pages (MADV_HUGEPAGE) spare the TLB, but in this kind of virtual machine the host
-    /// backs a fresh 2 MiB page slowly: first touch of 256 MiB took 340–830 ms with huge
-    /// pages against 150–190 ms with 4 KiB pages, and in compare.py's alternating runs
-    /// (24 qubits, double, medians of 4–5) rqc_24 took 2.66 s against 3.38 s, qv_24
-    /// 1.38 s against 1.46 s and qft_24 1.26 s against 1.65 s at 1 thread; at 26 qubits,
-    /// qv_26 4.1–4.2 s against 4.6–5.1 s. Cache-blocked sweeps keep the TLB cost small
-    /// there: a chunk spans 512 pages.
-    private static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
-        let huge = 1 << 21
-        let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= huge ? huge : 64)
-        #if os(Linux)
-        if bytes >= hugePageBytes { _ = madvise(pointer, bytes, MADV_HUGEPAGE) }
-        #endif
-        return pointer
-    }
-
-    /// From this size per array up (2^27 amplitudes in double precision, 2^28 in
-    /// single) the arrays ask for transparent huge pages: with 4 KiB pages a 28-qubit
-    /// state spans a million pages, whose page tables (8 MiB) no longer stay in cache.
-    /// Measured at 28 qubits, double, interleaved runs: qv_28 took 28.0–29.1 s with
-    /// huge pages against 30.3–36.1 s without at 1 thread, and 15.7–16.5 s against
-    /// 18.0–19.1 s at 2 threads; rqc_28 took 64.9–65.0 s against 61.0–70.7 s at 1
-    /// thread. ghz_28, whose time is mostly the first touch of its 4 GiB, goes the
-    /// other way at 2 threads: 4.6 s against 3.0–3.2 s (at 1 thread 6.1–7.7 s against
-    /// 5.1–12.7 s).
-    static var hugePageBytes: Int { 1 << 30 }
 
     /// A view of memory owned by someone else (a state shared with a sweep's threads): never freed here.
     init(wrapping re: UnsafeMutablePointer<T>, _ im: UnsafeMutablePointer<T>, qubits: Int) {
@@ -100,16 +48,12 @@ public final class StateVector<T: SimulatorScalar> {
     }
 
     private var owned = true
-    /// The size of each array when they were mapped (StatePages), else 0.
-    private var mappedBytes = 0
 
     deinit {
-        if mappedBytes > 0 {
-            StatePages.unmap(UnsafeMutableRawPointer(re), bytes: mappedBytes)
-            StatePages.unmap(UnsafeMutableRawPointer(im), bytes: mappedBytes)
-        } else if owned {
-            re.deallocate()
-            im.deallocate()
+        if owned {
+            let bytes = max(count, 16) * MemoryLayout<T>.stride
+            StatePages.deallocate(UnsafeMutableRawPointer(re), bytes: bytes)
+            StatePages.deallocate(UnsafeMutableRawPointer(im), bytes: bytes)
         }
     }
 
