@@ -26,6 +26,10 @@ public struct SQLiteError: QshError, CustomStringConvertible {
         let extended = resultCode > 0xFF ? resultCode : (db.map { sqlite3_extended_errcode($0) } ?? resultCode)
         var text = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? ""
         if text.isEmpty || text == "not an error" { text = String(cString: sqlite3_errstr(resultCode & 0xFF)) }
+        // SQLite's "disk I/O error" names neither the file nor a cause.
+        if resultCode & 0xFF == SQLITE_IOERR, let db, let file = sqlite3_db_filename(db, "main"), file.pointee != 0 {
+            text += " on '\(String(cString: file))'; " + Self.ioErrorAdvice
+        }
         self.init(resultCode: resultCode & 0xFF, extendedResultCode: extended, detail: text, sql: sql)
     }
 
@@ -57,7 +61,4 @@ public struct SQLiteError: QshError, CustomStringConvertible {
 
     /// True for SQLITE_BUSY and its extended codes.
     public var isBusy: Bool { resultCode == SQLITE_BUSY }
-
-    /// True for SQLITE_IOERR and its extended codes.
-    public var isIOError: Bool { resultCode == SQLITE_IOERR }
 }

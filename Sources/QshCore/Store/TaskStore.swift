@@ -95,21 +95,15 @@ public final class TaskStore {
     /// - Throws: `StoreError` for a foreign or newer file, `SQLiteError` otherwise.
     public init(connection: Connection, migrator: Migrator = Schema.migrator) throws {
         self.connection = connection
-        do {
-            // Checked before anything that writes (journal_mode writes the header).
-            _ = try migrator.inspect(connection)
-            if connection.path != ":memory:" && !connection.path.isEmpty {
-                try connection.enableWAL()
-                try connection.execute("PRAGMA synchronous = NORMAL")
-                try connection.setCheckpointOnClose(false)
-            }
-            try connection.execute("PRAGMA foreign_keys = ON")
-            try migrator.migrate(connection)
-        } catch var error as SQLiteError where error.isIOError {
-            // SQLite's "disk I/O error" names neither the file nor a cause.
-            error.detail = "\(error.detail) on '\(connection.path)'; " + SQLiteError.ioErrorAdvice
-            throw error
+        // Checked before anything that writes (journal_mode writes the header).
+        _ = try migrator.inspect(connection)
+        if connection.path != ":memory:" && !connection.path.isEmpty {
+            try connection.enableWAL()
+            try connection.execute("PRAGMA synchronous = NORMAL")
+            try connection.setCheckpointOnClose(false)
         }
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try migrator.migrate(connection)
     }
 
     /// Opens the database at `path`, creating its directory (0700) and the file (0600).
