@@ -9,8 +9,8 @@
 // zeroes the pages either way; populating skips a fault and a return to user space
 // per 4 KiB page, and the memset's own pass. That was 8% of qv_24's time.
 //
-// Huge pages stay reserved for states of 1 GiB per array and up (`hugePageBytes`). Populated huge pages at every size made qv_24 bimodal at 1 thread,
-// 0.83–1.39 s (median 1.25) against 0.90–0.96 s (median 0.91) with 4 KiB pages, seven
+// Huge pages stay reserved for states of 1 GiB per array and up (`hugePageBytes`).
+// Populated huge pages at every size made qv_24 bimodal at 1 thread, 0.83–1.39 s (median 1.25) against 0.90–0.96 s (median 0.91) with 4 KiB pages, seven
 // interleaved runs each: in this kind of virtual machine a fresh 2 MiB page is
 // sometimes quick to back and often slow.
 

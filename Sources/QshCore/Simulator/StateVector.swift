@@ -1,11 +1,6 @@
 // The state vector: 2^n amplitudes in structure-of-arrays form (one array of real
-// parts, one of imaginary parts), each 64-byte aligned, in double or single precision.
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+// parts, one of imaginary parts), each 64-byte aligned (2 MiB aligned from 2 MiB up;
+// StatePages.swift), in double or single precision.
 
 /// 2^n amplitudes, real and imaginary parts in two 64-byte aligned arrays. Owns its
 /// memory; not Sendable (kernels share it across threads through raw pointers only).
