@@ -28,4 +28,19 @@ static inline __attribute__((always_inline)) qsh_float16 qsh_fma_float16(qsh_flo
     return __builtin_elementwise_fma(b, c, a);
 }
 
+/// a - b * c, rounded once, in every lane: one FNMADD. (Swift's prefix minus on a
+/// vector is 0 - x, which the compiler may not fold into an FMA: signed zeros differ.)
+static inline __attribute__((always_inline)) qsh_double4 qsh_fnma_double4(qsh_double4 a, qsh_double4 b, qsh_double4 c) {
+    return __builtin_elementwise_fma(-b, c, a);
+}
+static inline __attribute__((always_inline)) qsh_double8 qsh_fnma_double8(qsh_double8 a, qsh_double8 b, qsh_double8 c) {
+    return __builtin_elementwise_fma(-b, c, a);
+}
+static inline __attribute__((always_inline)) qsh_float8 qsh_fnma_float8(qsh_float8 a, qsh_float8 b, qsh_float8 c) {
+    return __builtin_elementwise_fma(-b, c, a);
+}
+static inline __attribute__((always_inline)) qsh_float16 qsh_fnma_float16(qsh_float16 a, qsh_float16 b, qsh_float16 c) {
+    return __builtin_elementwise_fma(-b, c, a);
+}
+
 #endif

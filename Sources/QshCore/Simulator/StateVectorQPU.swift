@@ -193,7 +193,8 @@ public struct StateVectorQPU: QPU {
             metadata["method"] = "sampled"
             let start = clock.now
             let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
-            let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
+            let fused = PhaseForwarding.apply(
+                Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n), qubitCount: n)
             let state = StateVector<T>(qubits: n, loop: loop)
             state.setFreshZeroState()
             let work = try applyUnitary(
@@ -360,7 +361,8 @@ public struct StateVectorQPU: QPU {
         let n = circuit.qubitCount
         let loop = ParallelLoop(threads: request.threads)
         let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
-        let fused = Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n)
+        let fused = PhaseForwarding.apply(
+            Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n), qubitCount: n)
         let state = StateVector<T>(qubits: n, loop: loop)
         state.setFreshZeroState()
         try applyUnitary(fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, progress: progress)

@@ -52,6 +52,10 @@ struct KernelPlan<T: SimulatorScalar> {
     /// of the 3M product (Kernel2QProducts.swift): the vectors of wr (c), then of c + d,
     /// then of d - c, each computed in double precision from the matrix.
     var gauss: [T.Vector] = []
+    /// For a `.twoHigh` or `.oneLowOneHigh` plan of a column-phased real matrix M =
+    /// R·diag(f) (ColumnPhasedReal): the 3M vectors of the phases f, one per input
+    /// vector (KernelColumnPhases.swift); `wr` then holds R and `real` is true.
+    var columnPhases: [T.Vector] = []
 
     /// This plan limited to the amplitudes whose `qubits` (high, not the gate's) have
     /// the values set in `controlMask`: they join the fixed positions, so the groups
@@ -89,6 +93,12 @@ struct KernelPlan<T: SimulatorScalar> {
                 }
             }
         }
+    }
+
+    /// A pointer to `columnPhases`, nil when the plan has none.
+    func withColumnPhases<R>(_ body: (UnsafePointer<T.Vector>?) -> R) -> R {
+        if columnPhases.isEmpty { return body(nil) }
+        return columnPhases.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 
@@ -168,6 +178,27 @@ enum KernelDispatch {
         } else if kh == 0 && (1...2).contains(kl) {
             plan.kind = .lanes
         }
+        // A column-phased real matrix on the 2-qubit kernels: R in the coefficients, the
+        // phases apart.
+        var coefficients = matrix
+        if plan.kind == .twoHigh || plan.kind == .oneLowOneHigh, matrix.entries.contains(where: { $0.im != 0 }),
+            let split = ColumnPhasedReal(matrix)
+        {
+            coefficients = GateMatrix(qubitCount: matrix.qubitCount, entries: split.real.map { Complex($0) })
+            let f = [Complex.one] + split.phases
+            var c: [T.Vector] = [], sums: [T.Vector] = [], differences: [T.Vector] = []
+            for v in 0..<(1 << kh) {
+                var vc = T.Vector(), vs = T.Vector(), vd = T.Vector()
+                for l in 0..<lanes {
+                    let p = f[(v << kl) | lanePattern[l]]
+                    (vc[l], vs[l], vd[l]) = (T(p.re), T(p.re + p.im), T(p.im - p.re))
+                }
+                c.append(vc)
+                sums.append(vs)
+                differences.append(vd)
+            }
+            plan.columnPhases = c + sums + differences
+        }
         // The 1- and 2-qubit kernels take the 3M products of a complex matrix.
         let threeM = plan.kind != .dense
         // Dense: W[r][c·2^kl + x][ℓ] = M[(r, lp(ℓ)), (c, lp(ℓ ^ xor_x))].
@@ -177,7 +208,7 @@ enum KernelDispatch {
                 for x in 0..<(1 << kl) {
                     var vr = T.Vector(), vi = T.Vector(), vs = T.Vector(), vd = T.Vector()
                     for l in 0..<lanes {
-                        let m = matrix[(r << kl) | lanePattern[l], (c << kl) | lanePattern[l ^ plan.xors[x]]]
+                        let m = coefficients[(r << kl) | lanePattern[l], (c << kl) | lanePattern[l ^ plan.xors[x]]]
                         vr[l] = T(m.re)
                         vi[l] = T(m.im)
                         if threeM {
