@@ -17,6 +17,9 @@
 // or an `if` would change what those see. qsh runs it on the sampled path and for
 // `--probabilities`, where that holds by construction.
 //
+// A block that is not E·R·F gives its qubits the phases that make three entries of its
+// first column real instead (`realFirstColumn`): 45 FMAs per group instead of 48.
+//
 // A block is factored only when each qubit's next gate is complex already: a real
 // matrix that took a phase would cost more (41 FMAs) than the factored block saves.
 
@@ -90,7 +93,7 @@ enum PhaseForwarding {
             guard var g = gates[i], !g.matrix.isDiagonal else { continue }
             absorb(&g, pending: &pending)
             if g.controls.isEmpty, g.targets.count == 2, g.targets.allSatisfy({ landsInComplex[i][$0] }),
-                let (factored, out) = takeOutputPhases(g.matrix)
+                let (factored, out) = takeOutputPhases(g.matrix) ?? realFirstColumn(g.matrix)
             {
                 g.matrix = factored
                 for (j, q) in g.targets.enumerated() { pending[q] = out[j] }
@@ -146,6 +149,35 @@ enum PhaseForwarding {
         let g = Complex(top.re / size, -top.im / size)
         for i in factored.entries.indices { factored.entries[i] = factored.entries[i] * g }
         guard ColumnPhasedReal(factored) != nil else { return nil }
+        return (factored, [a, b])
+    }
+
+    /// For a 2-qubit M that is not E·R·F: M = E·M' with E = diag(1, a) ⊗ diag(1, b) and
+    /// M' (global phase dropped) real in rows 0, 1 and 2 of column 0, which Kernel2Q's
+    /// 3M product then multiplies with 2 FMAs instead of 3 (45 per group instead of 48).
+    /// The three phases are all a block has to give; nil when M[0][0] is 0 or M' has
+    /// those entries real already.
+    static func realFirstColumn(_ m: GateMatrix) -> (GateMatrix, [Complex])? {
+        guard m.qubitCount == 2, !(0..<3).allSatisfy({ m[$0, 0].im == 0 }) else { return nil }
+        func phase(_ z: Complex) -> Complex? {
+            let size = z.norm.squareRoot()
+            return size > 1e-9 ? Complex(z.re / size, z.im / size) : nil
+        }
+        guard let top = phase(m[0, 0]) else { return nil }
+        let g = top.conjugate
+        let a = phase(m[1, 0] * g) ?? .one, b = phase(m[2, 0] * g) ?? .one
+        var factored = m
+        for r in 0..<4 {
+            var e = g
+            if r & 1 == 1 { e = e * a.conjugate }
+            if r & 2 == 2 { e = e * b.conjugate }
+            for k in 0..<4 { factored[r, k] = factored[r, k] * e }
+        }
+        // What rounding left of the three imaginary parts (about 1e-17), dropped.
+        for r in 0..<3 {
+            guard abs(factored[r, 0].im) <= ColumnPhasedReal.tolerance else { return nil }
+            factored[r, 0].im = 0
+        }
         return (factored, [a, b])
     }
 

@@ -83,7 +83,8 @@ struct PhaseForwardingTests {
     func realOrControlledNext() {
         let u3: (Int) -> Operation = { .gate(.u3, qubits: [$0], parameters: [0.3, 1.1, -0.7], condition: nil) }
         let cx = Operation.gate(.cx, qubits: [0, 1], parameters: [], condition: nil)
-        for next in [Operation.gate(.h, qubits: [1], parameters: [], condition: nil),
+        // The swap and the cu3 each make a block of their own after the first one.
+        for next in [Operation.gate(.swap, qubits: [1, 2], parameters: [], condition: nil),
                      .gate(.cu3, qubits: [2, 0], parameters: [0.2, 0.4, 0.6], condition: nil)] {
             let fused = Fuser(options: .default(precision: .double)).fuse([u3(0), u3(1), cx, u3(0), u3(1), next], qubitCount: 3)
             #expect(PhaseForwarding.apply(fused, qubitCount: 3) == fused)
@@ -133,6 +134,49 @@ struct PhaseForwardingTests {
         }
         // A general unitary has no such split.
         #expect(PhaseForwarding.takeOutputPhases(random.unitary(qubits: 2)) == nil)
+    }
+
+    @Test("a general block gives its qubits the phases that make column 0 real in rows 0 to 2")
+    func realFirstColumn() {
+        var random = TestRandom(78)
+        for _ in 0..<20 {
+            let m = random.unitary(qubits: 2)
+            guard let (factored, phases) = PhaseForwarding.realFirstColumn(m) else {
+                Issue.record("not factored: \(m)")
+                continue
+            }
+            #expect((0..<3).allSatisfy { factored[$0, 0].im == 0 })
+            let rebuilt = GateMatrix.diagonal([.one, phases[0], phases[1], phases[0] * phases[1]]).multiplied(by: factored)
+            let ratio = m[0, 0] * rebuilt[0, 0].conjugate
+            let scale = Complex(ratio.re / ratio.norm.squareRoot(), ratio.im / ratio.norm.squareRoot())
+            for i in 0..<16 { #expect((m.entries[i] - rebuilt.entries[i] * scale).norm.squareRoot() < 1e-14) }
+        }
+        // Nothing to do where those entries are real already.
+        #expect(PhaseForwarding.realFirstColumn(random.realUnitary(qubits: 2)) == nil)
+    }
+
+    @Test("quantum-volume layers (a random SU(4) on each pair) keep their probabilities", arguments: [4, 6])
+    func quantumVolumeLayers(n: Int) {
+        var random = TestRandom(UInt64(40 + n))
+        var ops: [Operation] = []
+        for _ in 0..<6 {
+            let order = random.qubits(n, of: n)
+            for j in stride(from: 0, to: n - 1, by: 2) {
+                for _ in 0..<3 {
+                    for q in [order[j], order[j + 1]] {
+                        ops.append(.gate(.u3, qubits: [q], parameters: [random.angle(), random.angle(), random.angle()], condition: nil))
+                    }
+                    ops.append(.gate(.cx, qubits: [order[j], order[j + 1]], parameters: [], condition: nil))
+                }
+            }
+        }
+        let fused = Fuser(options: .default(precision: .double)).fuse(ops, qubitCount: n)
+        let moved = PhaseForwarding.apply(fused, qubitCount: n)
+        let blocks = Self.twoQubitBlocks(moved)
+        let realFirst = blocks.filter { g in (0..<3).allSatisfy { r in g.matrix[r, 0].im == 0 } }
+        #expect(realFirst.count * 2 >= blocks.count, "\(realFirst.count) of \(blocks.count)")
+        let d = Self.largestDifference(Self.probabilities(fused, n: n), Self.probabilities(moved, n: n))
+        #expect(d < 1e-13, "\(d)")
     }
 
     @Test("a column-phased real matrix needs real column 0 and one phase per other column")

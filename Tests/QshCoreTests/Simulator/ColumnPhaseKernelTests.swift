@@ -1,5 +1,6 @@
 // The column-phased real variants of the 2-qubit kernels (a real matrix times one
-// phase per column, as PhaseForwarding leaves u3 + cx blocks) against the reference
+// phase per column, as PhaseForwarding leaves u3 + cx blocks) and Kernel2Q's variant
+// for a column 0 real in rows 0 to 2 (as it leaves other blocks) against the reference
 // kernel, and the plan choosing them. Named so that make test's KernelTests filter
 // matches.
 import Testing
@@ -53,6 +54,24 @@ struct ColumnPhaseKernelTests {
             let gate = FusedGate(targets: [q[0], q[1]], controls: [q[2]], matrix: random.columnPhasedUnitary(), sourceGates: 1)
             kernels.checkBoth(gate, n: n, random: &random)
         }
+    }
+
+    @Test("a complex 2-qubit gate with column 0 real in rows 0 to 2, on every ordered pair", arguments: 2...12)
+    func realColumn0(n: Int) {
+        var random = TestRandom(UInt64(980 + n))
+        for a in 0..<n {
+            for b in 0..<n where a != b {
+                var m = random.unitary(qubits: 2)
+                for r in 0..<3 { m[r, 0].im = 0 }  // not unitary now; the kernels do not care
+                let gate = FusedGate(targets: [a, b], matrix: m, sourceGates: 1)
+                let plan = KernelDispatch.prepare(gate, qubitCount: n, as: Double.self)
+                #expect(plan.realColumn0 == (plan.kind == .twoHigh), "\(a), \(b) on \(n) qubits")
+                kernels.checkBoth(gate, n: n, random: &random)
+            }
+        }
+        // A general complex matrix does not take it.
+        let general = FusedGate(targets: [4, 6], matrix: random.unitary(qubits: 2), sourceGates: 1)
+        #expect(!KernelDispatch.prepare(general, qubitCount: 8, as: Double.self).realColumn0)
     }
 
     @Test("the phases are c, c + d and d - c of each input vector's lane phases")

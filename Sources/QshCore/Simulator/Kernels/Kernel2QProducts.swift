@@ -33,6 +33,13 @@ enum Kernel2QProduct {
         var p0, p1, p2, p3, q0, q1, q2, q3, t0, t1, t2, t3: V
 
         @inline(__always)
+        init(p0: V, p1: V, p2: V, p3: V, q0: V, q1: V, q2: V, q3: V, t0: V, t1: V, t2: V, t3: V) {
+            (self.p0, self.p1, self.p2, self.p3) = (p0, p1, p2, p3)
+            (self.q0, self.q1, self.q2, self.q3) = (q0, q1, q2, q3)
+            (self.t0, self.t1, self.t2, self.t3) = (t0, t1, t2, t3)
+        }
+
+        @inline(__always)
         init(_ g: UnsafePointer<V>, _ a: V, _ b: V) {
             let s = a + b
             (p0, p1, p2, p3) = (broadcast(g, 0) * s, broadcast(g, 4) * s, broadcast(g, 8) * s, broadcast(g, 12) * s)
@@ -66,6 +73,29 @@ enum Kernel2QProduct {
             default: (p3 - q3, p3 + t3)
             }
         }
+    }
+
+    /// GaussRows4 for a matrix whose column 0 is real in rows 0, 1 and 2 (c0 = 1 there,
+    /// as PhaseForwarding leaves general blocks): those entries add c·a to re (through
+    /// q, with d - c = -c) and c·b to im (through t, with c + d = c), 2 FMAs instead of
+    /// 3, and their rows' p starts at column 1.
+    struct GaussRows4RealColumn0<V: FusedMultiplyAdd>: RowProduct {
+        var rows: GaussRows4<V>
+
+        @inline(__always)
+        init(_ g: UnsafePointer<V>, _ a: V, _ b: V) {
+            let s = a + b
+            rows = GaussRows4(
+                p0: V(), p1: V(), p2: V(), p3: broadcast(g, 12) * s,
+                q0: broadcast(g, 32) * a, q1: broadcast(g, 36) * a, q2: broadcast(g, 40) * a, q3: broadcast(g, 28) * b,
+                t0: broadcast(g, 16) * b, t1: broadcast(g, 20) * b, t2: broadcast(g, 24) * b, t3: broadcast(g, 44) * a)
+        }
+
+        @inline(__always)
+        mutating func add(column k: Int, _ g: UnsafePointer<V>, _ a: V, _ b: V) { rows.add(column: k, g, a, b) }
+
+        @inline(__always)
+        func row(_ r: Int) -> (V, V) { rows.row(r) }
     }
 
     /// Kernel2QLow's 3M coefficients: the 8 vectors of c read from memory, the 16 of

@@ -56,6 +56,9 @@ struct KernelPlan<T: SimulatorScalar> {
     /// R·diag(f) (ColumnPhasedReal): the 3M vectors of the phases f, one per input
     /// vector (KernelColumnPhases.swift); `wr` then holds R and `real` is true.
     var columnPhases: [T.Vector] = []
+    /// For a complex `.twoHigh` plan in 3M form: column 0 is real in rows 0, 1 and 2,
+    /// which Kernel2Q multiplies with 2 FMAs each instead of 3.
+    var realColumn0 = false
 
     /// This plan limited to the amplitudes whose `qubits` (high, not the gate's) have
     /// the values set in `controlMask`: they join the fixed positions, so the groups
@@ -231,7 +234,10 @@ enum KernelDispatch {
             for (r, i) in zip(plan.wr, plan.wi) { plan.quads += [r, -i, r, i] }
         } else {
             plan.real = plan.wi.allSatisfy { $0 == T.Vector() }
-            if !plan.real { plan.gauss = plan.wr + sums + differences }
+            if !plan.real {
+                plan.gauss = plan.wr + sums + differences
+                plan.realColumn0 = plan.kind == .twoHigh && (0..<3).allSatisfy { matrix[$0, 0].im == 0 }
+            }
         }
         return plan
     }
