@@ -84,8 +84,9 @@ import TestSupport
         try tmux.keys("C-d")
         let end = Date().addingTimeInterval(15)
         var status: String?
+        // The shell creates the file before it writes the status: wait for the line.
         while status == nil && Date() < end {
-            status = try? String(contentsOfFile: statusFile, encoding: .utf8)
+            status = (try? String(contentsOfFile: statusFile, encoding: .utf8)).flatMap { $0.hasSuffix("\n") ? $0 : nil }
             if status == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
         #expect(status == "0\n")

@@ -385,8 +385,9 @@ final class TmuxSession {
         try tmux.keys("C-d")
         let deadline = Date().addingTimeInterval(15)
         var status: String?
+        // The shell creates the file before it writes the status: wait for the line.
         while Date() < deadline {
-            status = try? String(contentsOfFile: statusFile, encoding: .utf8)
+            status = (try? String(contentsOfFile: statusFile, encoding: .utf8)).flatMap { $0.hasSuffix("\n") ? $0 : nil }
             if status != nil { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
