@@ -43,10 +43,7 @@ struct ColumnPhasedReal: Equatable {
         var real = [Double](repeating: 0, count: n * n)
         for k in 0..<n {
             // The phase of the column's largest entry.
-            var best = 0
-            for r in 1..<n where m[r, k].norm > m[best, k].norm { best = r }
-            let top = m[best, k], size = top.norm.squareRoot()
-            var f = size > 0 ? Complex(top.re / size, top.im / size) : .one
+            var f = m.largestEntry(inColumn: k).unit ?? .one
             if k == 0 {
                 // f_0 must be ±1: the sign goes into R.
                 guard abs(f.im) <= Self.tolerance else { return nil }
@@ -134,20 +131,10 @@ enum PhaseForwarding {
             return unitSquareRoot(w)
         }
         let a = factor(1), b = factor(2)
-        var factored = m
-        for r in 0..<4 {
-            var e = Complex.one
-            if r & 1 == 1 { e = e * a }
-            if r & 2 == 2 { e = e * b }
-            for k in 0..<4 { factored[r, k] = factored[r, k] * e.conjugate }
-        }
-        // The global phase: column 0's largest entry real.
-        var best = 0
-        for r in 1..<4 where factored[r, 0].norm > factored[best, 0].norm { best = r }
-        let top = factored[best, 0], size = top.norm.squareRoot()
-        guard size > 0 else { return nil }
-        let g = Complex(top.re / size, -top.im / size)
-        for i in factored.entries.indices { factored.entries[i] = factored.entries[i] * g }
+        // The global phase makes column 0's largest entry real.
+        let rows = removingRowPhases(m, a: a, b: b, global: .one)
+        guard let top = rows.largestEntry(inColumn: 0).unit else { return nil }
+        let factored = removingRowPhases(m, a: a, b: b, global: top.conjugate)
         guard ColumnPhasedReal(factored) != nil else { return nil }
         return (factored, [a, b])
     }
@@ -159,20 +146,12 @@ enum PhaseForwarding {
     /// those entries real already.
     static func realFirstColumn(_ m: GateMatrix) -> (GateMatrix, [Complex])? {
         guard m.qubitCount == 2, !(0..<3).allSatisfy({ m[$0, 0].im == 0 }) else { return nil }
-        func phase(_ z: Complex) -> Complex? {
-            let size = z.norm.squareRoot()
-            return size > 1e-9 ? Complex(z.re / size, z.im / size) : nil
-        }
+        // Entries this small have no phase worth the name.
+        func phase(_ z: Complex) -> Complex? { z.norm > 1e-18 ? z.unit : nil }
         guard let top = phase(m[0, 0]) else { return nil }
         let g = top.conjugate
         let a = phase(m[1, 0] * g) ?? .one, b = phase(m[2, 0] * g) ?? .one
-        var factored = m
-        for r in 0..<4 {
-            var e = g
-            if r & 1 == 1 { e = e * a.conjugate }
-            if r & 2 == 2 { e = e * b.conjugate }
-            for k in 0..<4 { factored[r, k] = factored[r, k] * e }
-        }
+        var factored = removingRowPhases(m, a: a, b: b, global: g)
         // What rounding left of the three imaginary parts (about 1e-17), dropped.
         for r in 0..<3 {
             guard abs(factored[r, 0].im) <= ColumnPhasedReal.tolerance else { return nil }
@@ -181,12 +160,41 @@ enum PhaseForwarding {
         return (factored, [a, b])
     }
 
+    /// g·E⁻¹·M for E = diag(1, a) ⊗ diag(1, b) (a, b of modulus 1): row r times g and
+    /// the conjugates of its factors.
+    static func removingRowPhases(_ m: GateMatrix, a: Complex, b: Complex, global g: Complex) -> GateMatrix {
+        var out = m
+        for r in 0..<4 {
+            var e = g
+            if r & 1 == 1 { e = e * a.conjugate }
+            if r & 2 == 2 { e = e * b.conjugate }
+            for k in 0..<4 { out[r, k] = out[r, k] * e }
+        }
+        return out
+    }
+
     /// A unit complex number whose square has the phase of `w` (1 for w = 0).
     static func unitSquareRoot(_ w: Complex) -> Complex {
-        let size = w.norm.squareRoot()
-        guard size > 0 else { return .one }
-        let c = w.re / size
+        guard let u = w.unit else { return .one }
+        let c = u.re
         let re = max(0, (1 + c) / 2).squareRoot(), im = max(0, (1 - c) / 2).squareRoot()
         return Complex(re, w.im < 0 ? -im : im)
+    }
+}
+
+extension Complex {
+    /// z / |z|, or nil for 0.
+    var unit: Complex? {
+        let size = norm.squareRoot()
+        return size > 0 ? Complex(re / size, im / size) : nil
+    }
+}
+
+extension GateMatrix {
+    /// The entry of largest modulus in column k (the first of equals).
+    func largestEntry(inColumn k: Int) -> Complex {
+        var best = 0
+        for r in 1..<dimension where self[r, k].norm > self[best, k].norm { best = r }
+        return self[best, k]
     }
 }
