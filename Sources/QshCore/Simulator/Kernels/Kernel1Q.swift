@@ -8,10 +8,10 @@ enum Kernel1Q {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im, real = plan.real
         plan.withPointers { fixed, offsets, _, w, _ in
-            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let fixedCount = plan.fixed.count, mask = plan.controlMask
             let o1 = offsets[1]
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
-                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
+                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, laneBits: T.laneBits)
                 // A constant `real` in each call, so that neither loop tests it per group.
                 if real {
                     run(range, re: re, im: im, bases: bases, o1: o1, w: w, real: true)

@@ -27,10 +27,10 @@ enum Kernel2Q {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im, real = plan.real, realColumn0 = plan.realColumn0
         plan.withPointers { fixed, offsets, _, w, _ in plan.withColumnPhases { phases in
-            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let fixedCount = plan.fixed.count, mask = plan.controlMask
             let o = (offsets[1], offsets[2], offsets[3])
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
-                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
+                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, laneBits: T.laneBits)
                 typealias Real = Kernel2QProduct.RealRows4<CoefficientsHeld16<T.Vector>>
                 if let phases {
                     run(range, re: re, im: im, bases: bases, o: o, w: CoefficientsHeld16<T.Vector>(w), Real.self,

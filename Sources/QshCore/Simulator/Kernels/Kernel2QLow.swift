@@ -17,10 +17,10 @@ enum Kernel2QLow {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im, real = plan.real
         plan.withPointers { fixed, offsets, xors, w, _ in plan.withColumnPhases { phases in
-            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let fixedCount = plan.fixed.count, mask = plan.controlMask
             let o1 = offsets[1], x = xors[1]
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
-                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
+                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, laneBits: T.laneBits)
                 // One loop per lane permutation, each a single shuffle.
                 switch x {
                 case 1: run(range, re: re, im: im, bases: bases, o1: o1, w: w, xor: 1, real: real, phases: phases)

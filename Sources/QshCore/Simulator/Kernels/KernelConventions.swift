@@ -70,31 +70,39 @@ enum KernelIndex {
 }
 
 /// The base index of each group of a range, in order: worked out with insertZeros at
-/// the start of the range and of each run of consecutive groups (`runMask`), and one
-/// vector on from the last base inside a run. Every kernel walks its groups this way.
+/// the start of the range, then stepped: adding one above the skipped bits (the lanes
+/// and the fixed positions, set for the addition and cleared after it) carries past
+/// them to the next base. Four integer operations with no branch, where working the
+/// base out again at each run of consecutive groups took a chain of shifts as long as
+/// the fixed positions, which the loads had to wait for: rqc_24 1.64 → 1.59 s and
+/// qft_24 0.91 → 0.88 s at 1 thread (medians of five interleaved runs), qv_24 alike.
+/// Every kernel walks its groups this way.
 struct GroupBases {
     let fixed: UnsafePointer<Int>
     let count: Int
     let controlMask: Int
-    let runMask: Int
     let laneBits: Int
+    /// The lane bits and the fixed positions: the bits a step from group to group skips.
+    let skip: Int
     private var base = 0
 
-    init(fixed: UnsafePointer<Int>, count: Int, controlMask: Int, runMask: Int, laneBits: Int) {
+    init(fixed: UnsafePointer<Int>, count: Int, controlMask: Int, laneBits: Int) {
         self.fixed = fixed
         self.count = count
         self.controlMask = controlMask
-        self.runMask = runMask
         self.laneBits = laneBits
+        var skip = (1 << laneBits) - 1
+        for i in 0..<count { skip |= 1 << fixed[i] }
+        self.skip = skip
     }
 
     /// The base of group `g`; `first` for the first group of the range.
     @inline(__always)
     mutating func next(_ g: Int, first: Bool) -> Int {
-        if first || g & runMask == 0 {
+        if first {
             base = KernelIndex.insertZeros(g &<< laneBits, fixed, count) | controlMask
         } else {
-            base &+= 1 &<< laneBits
+            base = (((base | skip) &+ 1) & ~skip) | controlMask
         }
         return base
     }

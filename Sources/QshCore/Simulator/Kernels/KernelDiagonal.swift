@@ -6,10 +6,10 @@ enum KernelDiagonal {
         let re = state.re, im = state.im
         let nh = plan.offsets.count
         plan.withPointers { fixed, offsets, _, wr, wi in
-            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let fixedCount = plan.fixed.count, mask = plan.controlMask
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
                 run(range, re: re, im: im, fixed: fixed, fixedCount: fixedCount, controlMask: mask,
-                    runMask: runMask, offsets: offsets, nh: nh, wr: wr, wi: wi)
+                    offsets: offsets, nh: nh, wr: wr, wi: wi)
             }
         }
     }
@@ -18,11 +18,11 @@ enum KernelDiagonal {
     @_specialize(where T == Float)
     static func run<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
-        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int,
+        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int,
         offsets: UnsafePointer<Int>, nh: Int, wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>
     ) {
         let b = T.laneBits
-        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
             let base = bases.next(g, first: g == range.lowerBound)

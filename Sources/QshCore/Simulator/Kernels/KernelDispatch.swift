@@ -33,8 +33,6 @@ struct KernelPlan<T: SimulatorScalar> {
     /// Sorted high targets and high controls: where group numbers get zero bits.
     var fixed: [Int] = []
     var controlMask = 0
-    /// Groups whose numbers differ only under this mask are consecutive vectors.
-    var runMask = Int.max
     var groups = 0
     var minimumGroups = 1
     /// Offset of each of the group's 2^kh vectors.
@@ -67,7 +65,6 @@ struct KernelPlan<T: SimulatorScalar> {
         guard kind != .scalar, !qubits.isEmpty else { return self }
         var plan = self
         plan.fixed = (fixed + qubits).sorted()
-        plan.runMask = (1 << (plan.fixed[0] - T.laneBits)) - 1
         plan.groups = groups >> qubits.count
         return plan
     }
@@ -145,7 +142,6 @@ enum KernelDispatch {
         for q in low { lowMask |= 1 << q }
         for c in controls { plan.controlMask |= 1 << c }
         plan.fixed = (high + controls).sorted()
-        if let first = plan.fixed.first { plan.runMask = (1 << (first - b)) - 1 }
         plan.groups = 1 << (n - b - plan.fixed.count)
         plan.minimumGroups = max(1, parallelThreshold >> (b + kh))
         plan.offsets = (0..<(1 << kh)).map { c in

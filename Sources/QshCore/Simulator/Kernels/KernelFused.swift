@@ -14,7 +14,7 @@ enum KernelFused {
                     let sr = scratch.baseAddress!, si = sr + nh * nl
                     run(
                         range, re: re, im: im, fixed: fixed, fixedCount: plan.fixed.count,
-                        controlMask: plan.controlMask, runMask: plan.runMask, offsets: offsets, nh: nh,
+                        controlMask: plan.controlMask, offsets: offsets, nh: nh,
                         xors: xors, nl: nl, wr: wr, wi: wi, sr: sr, si: si)
                 }
             }
@@ -25,14 +25,14 @@ enum KernelFused {
     @_specialize(where T == Float)
     static func run<T: SimulatorScalar>(
         _ range: Range<Int>, re: UnsafeMutablePointer<T>, im: UnsafeMutablePointer<T>,
-        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int, runMask: Int,
+        fixed: UnsafePointer<Int>, fixedCount: Int, controlMask: Int,
         offsets: UnsafePointer<Int>, nh: Int, xors: UnsafePointer<Int>, nl: Int,
         wr: UnsafePointer<T.Vector>, wi: UnsafePointer<T.Vector>,
         sr: UnsafeMutablePointer<T.Vector>, si: UnsafeMutablePointer<T.Vector>
     ) {
         let b = T.laneBits
         let nk = nh &* nl
-        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, runMask: runMask, laneBits: b)
+        var bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: controlMask, laneBits: b)
         var g = range.lowerBound
         while g < range.upperBound {
             let base = bases.next(g, first: g == range.lowerBound)

@@ -13,11 +13,11 @@ enum KernelLanes {
     static func apply<T: SimulatorScalar>(_ plan: KernelPlan<T>, to state: StateVector<T>, loop: some LoopRunner) {
         let re = state.re, im = state.im, real = plan.real
         plan.withPointers { fixed, _, xors, w, _ in
-            let fixedCount = plan.fixed.count, mask = plan.controlMask, runMask = plan.runMask
+            let fixedCount = plan.fixed.count, mask = plan.controlMask
             let two = plan.xors.count == 4
             let x1 = xors[1], x2 = two ? xors[2] : 0
             loop.run(count: plan.groups, minimumPerThread: plan.minimumGroups) { range in
-                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, runMask: runMask, laneBits: T.laneBits)
+                let bases = GroupBases(fixed: fixed, count: fixedCount, controlMask: mask, laneBits: T.laneBits)
                 // One loop per permutation pattern, so that each permutation is one shuffle.
                 switch (x1, x2) {
                 case (1, 0): run(range, re: re, im: im, bases: bases, w: w, real: real, xors: (1, 0))
