@@ -1,28 +1,45 @@
-// Drawing shots from the final state: probabilities summed over a fixed number of
-// chunks (combined in order), sorted uniforms swept once over the cumulative
-// distribution. The sweep sums blocks of 256 amplitudes with SIMD and steps over those
-// no uniform falls in: with 1000 shots on 24 qubits it took 40 ms amplitude by
-// amplitude, against a 7 ms read of the state. The result depends on the seed only,
-// never on the thread count.
+// Drawing shots from the final state: Σ|a|² per block of 256 amplitudes, summed in
+// order into a fixed number of chunk totals, and sorted uniforms swept once over the
+// cumulative distribution, stepping over the blocks no uniform falls in. The block
+// sums are the sampler's one read of the state; the simulator works them out in its
+// last sweep, chunk by chunk while the chunk is in cache (a separate 7 ms read of a
+// 24-qubit state becomes 0.2 ms). The result depends on the seed only, never on the
+// thread count: the sums are the same whoever computes them.
 
 /// Samples basis states from a state vector.
 enum Sampler {
     /// Amplitudes per block of the scan for the drawn uniforms.
     static let scanBlock = 256
 
-    /// Σ|a|² of each of the state's fixed chunks, in double.
-    static func chunkSums<T: SimulatorScalar>(_ state: StateVector<T>, loop: some LoopRunner) -> [Double] {
+    /// The amplitudes of one block of a state of `count` amplitudes.
+    static func blockSize(count: Int) -> Int { min(count, scanBlock) }
+
+    /// Σ|a|² of each block of `blockSize(count:)` amplitudes, in double: the sampler's
+    /// one read of the whole state. The last sweep works them out chunk by chunk while
+    /// the chunk is in cache (`addBlockSums`); this is the pass for other states.
+    static func blockSums<T: SimulatorScalar>(_ state: StateVector<T>, loop: some LoopRunner) -> [Double] {
+        var sums = [Double](repeating: 0, count: state.count / blockSize(count: state.count))
         let chunks = StateVectorMemory.chunks(count: state.count)
         let size = state.count / chunks
-        var sums = [Double](repeating: 0, count: chunks)
-        let re = state.re, im = state.im
         sums.withUnsafeMutableBufferPointer { out in
             let o = out.baseAddress!
             loop.run(count: chunks, minimumPerThread: 1) { range in
-                for c in range { o[c] = sumOfSquares(re + c * size, im + c * size, count: size) }
+                for c in range { addBlockSums(state, start: c * size, count: size, into: o) }
             }
         }
         return sums
+    }
+
+    /// Writes the sums of the blocks of amplitudes `start..<start + count` (whole blocks)
+    /// into their places in `sums`.
+    static func addBlockSums<T: SimulatorScalar>(
+        _ state: StateVector<T>, start: Int, count: Int, into sums: UnsafeMutablePointer<Double>
+    ) {
+        let block = blockSize(count: state.count)
+        let re = state.re, im = state.im
+        for b in stride(from: start, to: start + count, by: block) {
+            sums[b / block] = sumOfSquares(re + b, im + b, count: block)
+        }
     }
 
     /// Σ re² + im² over `count` amplitudes, in a fixed order (vector blocks of 256,
@@ -57,43 +74,54 @@ enum Sampler {
     }
 
     /// `shots` basis indices drawn from |a_i|², as (index, count) pairs in index order.
+    /// `blockSums`, when given, are the state's block sums (`blockSums(_:loop:)`), worked
+    /// out already; the scan then reads only the blocks a uniform falls in.
     static func sample<T: SimulatorScalar>(
-        _ state: StateVector<T>, shots: Int, generator: inout SeededGenerator, loop: some LoopRunner
+        _ state: StateVector<T>, shots: Int, generator: inout SeededGenerator, loop: some LoopRunner,
+        blockSums given: [Double]? = nil
     ) -> [(index: Int, count: Int)] {
-        let sums = chunkSums(state, loop: loop)
-        var prefix = [Double](repeating: 0, count: sums.count + 1)
-        for (c, s) in sums.enumerated() { prefix[c + 1] = prefix[c] + s }
-        let total = prefix[sums.count]
+        let blockSums = given ?? blockSums(state, loop: loop)
+        let block = blockSize(count: state.count)
+        precondition(blockSums.count * block == state.count, "block sums of another state")
+        // The fixed chunks' sums, each its blocks' sums added in order.
+        let chunks = StateVectorMemory.chunks(count: state.count)
+        let size = state.count / chunks, blocksPerChunk = size / block
+        var prefix = [Double](repeating: 0, count: chunks + 1)
+        for c in 0..<chunks {
+            var s = 0.0
+            for b in c * blocksPerChunk..<(c + 1) * blocksPerChunk { s += blockSums[b] }
+            prefix[c + 1] = prefix[c] + s
+        }
+        let total = prefix[chunks]
         guard total > 0, shots > 0 else { return shots > 0 ? [(0, shots)] : [] }
         var uniforms = (0..<shots).map { _ in generator.nextUnit() * total }
         uniforms.sort()
         // Which uniforms fall in each chunk.
-        var starts = [Int](repeating: 0, count: sums.count + 1)
+        var starts = [Int](repeating: 0, count: chunks + 1)
         var u = 0
-        for c in 0..<sums.count {
+        for c in 0..<chunks {
             starts[c] = u
-            while u < shots && (uniforms[u] < prefix[c + 1] || c == sums.count - 1) { u += 1 }
+            while u < shots && (uniforms[u] < prefix[c + 1] || c == chunks - 1) { u += 1 }
         }
-        starts[sums.count] = shots
-        let size = state.count / sums.count
+        starts[chunks] = shots
         var picked = [Int](repeating: 0, count: shots)
         let re = state.re, im = state.im
         uniforms.withUnsafeBufferPointer { uni in
             picked.withUnsafeMutableBufferPointer { out in
                 let un = uni.baseAddress!, o = out.baseAddress!
-                loop.run(count: sums.count, minimumPerThread: 1) { range in
+                loop.run(count: chunks, minimumPerThread: 1) { range in
                     for c in range where starts[c] < starts[c + 1] {
                         var cumulative = prefix[c]
                         var k = starts[c]
                         let end = starts[c + 1]
                         var lastNonZero = c * size
-                        // Blocks that every uniform left lies past are summed with SIMD
-                        // and skipped; the others are scanned amplitude by amplitude.
+                        // Blocks that every uniform left lies past are stepped over by
+                        // their sums; the others are scanned amplitude by amplitude.
                         var i = c * size, skipped = -1
-                        let stop = (c + 1) * size, block = min(size, scanBlock)
+                        let stop = (c + 1) * size
                         while i < stop && k < end {
                             let blockEnd = i + block
-                            let s = sumOfSquares(re + i, im + i, count: block)
+                            let s = blockSums[i / block]
                             if s == 0 || cumulative + s < un[k] {
                                 if s > 0 { skipped = i }
                                 cumulative += s

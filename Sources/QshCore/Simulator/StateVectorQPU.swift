@@ -199,11 +199,12 @@ public struct StateVectorQPU: QPU {
             state.setFreshZeroState()
             let work = try applyUnitary(
                 fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, shots: request.shots,
-                progress: progress)
+                blockSums: true, progress: progress)
             metadata["passes"] = String(work.sweeps)
             metadata["product_blocks"] = String(work.productBlocks)
             let simulated = clock.now
-            let picks = Sampler.sample(state, shots: request.shots, generator: &generator, loop: loop)
+            let picks = Sampler.sample(
+                state, shots: request.shots, generator: &generator, loop: loop, blockSums: work.blockSums)
             let map = ClbitMap(circuit)
             var tallies = map.emptyTallies()
             for (index, count) in picks { map.tally(index, count: count, into: &tallies) }
@@ -309,34 +310,50 @@ public struct StateVectorQPU: QPU {
     /// Applies unconditional fused gates in order to `state`, which holds |0…0⟩: first
     /// those that keep the qubits in clusters of at most `clusterQubits` on the
     /// clusters' own states (ProductPrefix.swift), then the others cache-blocked into
-    /// sweeps. Between steps it asks `progress` (with no shots done) whether to go on,
-    /// so a long simulation can be interrupted and a worker can renew its lease.
-    /// - Returns: the sweeps over the full state, and the gates run on clusters.
+    /// sweeps, the first of which writes the clusters' product chunk by chunk. With
+    /// `blockSums` the last sweep also works out the sampler's block sums. Between
+    /// steps it asks `progress` (with no shots done) whether to go on, so a long
+    /// simulation can be interrupted and a worker can renew its lease.
+    /// - Returns: the sweeps over the full state, the gates run on clusters, and the
+    ///   block sums when asked for.
     /// - Throws: `QPUError.interrupted` when `progress` says stop.
     @discardableResult
     func applyUnitary<T: SimulatorScalar>(
         _ ops: [FusedOperation], toZeroState state: StateVector<T>, clusterQubits: Int, loop: ParallelLoop,
-        shots: Int = 0, progress: (RunProgress) -> Bool = { _ in true }
-    ) throws -> (sweeps: Int, productBlocks: Int) {
+        shots: Int = 0, blockSums: Bool = false, progress: (RunProgress) -> Bool = { _ in true }
+    ) throws -> (sweeps: Int, productBlocks: Int, blockSums: [Double]?) {
         var gates = ops.compactMap { op -> FusedGate? in
             if case .gate(let g, nil) = op { return g } else { return nil }
         }
         let options = sweeps ?? .default(precision: T.precision)
+        let n = state.qubitCount
+        let runQubits = Sweeps.runQubits(qubitCount: n, options: options, laneBits: T.laneBits)
         let stop = { !progress(RunProgress(shotsDone: 0, shots: shots, partial: [])) }
         var productBlocks = 0
+        var writer: ProductWriter<T>?
         if clusterQubits > 0 {
-            let prefix = ProductPrefix(gates, qubitCount: state.qubitCount, maxClusterQubits: clusterQubits)
+            let prefix = ProductPrefix(gates, qubitCount: n, maxClusterQubits: clusterQubits)
             if prefix.taken > 0 {
-                if !ProductState.run(prefix, into: state, options: options, loop: loop, shouldStop: stop) {
-                    throw QPUError.interrupted
-                }
+                writer = ProductState.prepare(
+                    prefix, for: state, options: options, loop: loop, runQubits: min(13, runQubits), shouldStop: stop)
+                if writer == nil { throw QPUError.interrupted }
                 gates = prefix.rest
                 productBlocks = prefix.taken
             }
         }
-        let steps = Sweeps.plan(gates, qubitCount: state.qubitCount, options: options)
-        if !Sweeps.apply(steps, to: state, options: options, loop: loop, shouldStop: stop) { throw QPUError.interrupted }
-        return (steps.count, productBlocks)
+        let steps = Sweeps.plan(gates, qubitCount: n, options: options)
+        // The sums need whole blocks in a run; a sweep's runs hold 2^13 or more.
+        let block = Sampler.blockSize(count: state.count)
+        let sumsInSweep = blockSums && (1 << runQubits) % block == 0
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: sumsInSweep ? state.count / block : 0)
+        defer { sums.deallocate() }
+        let applied = Sweeps.apply(
+            steps, to: state, options: options, loop: loop, shouldStop: stop,
+            first: writer.map { w in { w.write(start: $0, count: $1) } },
+            last: sumsInSweep ? { Sampler.addBlockSums(state, start: $0, count: $1, into: sums.baseAddress!) } : nil)
+        if !applied { throw QPUError.interrupted }
+        if !blockSums { return (steps.count, productBlocks, nil) }
+        return (steps.count, productBlocks, sumsInSweep ? Array(sums) : Sampler.blockSums(state, loop: loop))
     }
 
     static func gateCount(_ ops: [FusedOperation]) -> Int {

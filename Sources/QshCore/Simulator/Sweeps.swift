@@ -41,15 +41,30 @@ enum SweepStep {
 }
 
 enum Sweeps {
-    /// Applies a blocked schedule to `state`.
-    /// - Returns: false when `shouldStop` asked to stop before all steps were applied.
+    /// Work on a run of amplitudes, `start..<start + count`, from any thread.
+    typealias RunVisitor = (_ start: Int, _ count: Int) -> Void
+
+    /// The qubits of a run: the amplitudes every chunk holds contiguously.
+    static func runQubits(qubitCount n: Int, options: SweepOptions, laneBits: Int) -> Int {
+        min(n, max(options.lowQubits, laneBits))
+    }
+
+    /// Applies a blocked schedule to `state`. `first` visits every run of amplitudes
+    /// before a gate touches it, and `last` after the last gate has: inside the first
+    /// and the last sweep, while the chunk is in cache, or in a pass of their own when
+    /// the schedule starts or ends with a gate over the whole state, or is empty.
+    /// - Returns: false when `shouldStop` asked to stop before all steps were applied
+    ///   (`last` has then visited nothing).
     @discardableResult
     static func apply<T: SimulatorScalar>(
         _ steps: [SweepStep], to state: StateVector<T>, options: SweepOptions, loop: ParallelLoop,
-        shouldStop: () -> Bool = { false }
+        shouldStop: () -> Bool = { false }, first: RunVisitor? = nil, last: RunVisitor? = nil
     ) -> Bool {
         let n = state.qubitCount, c = options.lowQubits
-        for step in steps {
+        let runBits = runQubits(qubitCount: n, options: options, laneBits: T.laneBits)
+        func isLocal(_ step: SweepStep?) -> Bool { if case .local = step { return true } else { return false } }
+        if let first, !isLocal(steps.first) { visitAll(first, qubitCount: n, runQubits: runBits, loop: loop) }
+        for (index, step) in steps.enumerated() {
             if shouldStop() { return false }
             switch step {
             case .direct(let g):
@@ -60,11 +75,14 @@ enum Sweeps {
                 // inside the lanes always stay in the chunk (no gate of the sweep acts
                 // on those of them at or above c, so that only makes chunks larger).
                 let rest = (max(c, T.laneBits)..<n).filter { !high.contains($0) }
-                var restMask = 0
+                var restMask = 0, runsMask = 0
                 for q in rest { restMask |= 1 << q }
+                for q in high where q >= runBits { runsMask |= 1 << q }
                 let plans = gates.map { ChunkGate<T>($0, rest: rest, qubitCount: n) }
                 let chunks = 1 << rest.count
                 let workers = min(loop.threads, chunks)
+                let before = index == 0 ? first : nil, after = index == steps.count - 1 ? last : nil
+                let runs = 1 << runsMask.nonzeroBitCount
                 let re = state.re, im = state.im
                 loop.run(count: workers, minimumPerThread: 1) { range in
                     let view = StateVector<T>(wrapping: re, im, qubits: n)
@@ -72,17 +90,31 @@ enum Sweeps {
                         let lo = chunks * worker / workers, hi = chunks * (worker + 1) / workers
                         for chunk in lo..<hi {
                             let bits = KernelIndex.deposit(chunk, mask: restMask)
+                            if let before {
+                                for v in 0..<runs { before(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
+                            }
                             for gate in plans {
                                 guard var plan = gate.plan(forChunk: bits) else { continue }
                                 plan.controlMask |= bits
                                 KernelDispatch.apply(plan, to: view, loop: SequentialLoop())
+                            }
+                            if let after {
+                                for v in 0..<runs { after(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
                             }
                         }
                     }
                 }
             }
         }
+        if let last, !isLocal(steps.last) { visitAll(last, qubitCount: n, runQubits: runBits, loop: loop) }
         return true
+    }
+
+    /// Visits every run of a state, in a pass of its own on the loop's threads.
+    static func visitAll(_ visit: RunVisitor, qubitCount n: Int, runQubits k: Int, loop: some LoopRunner) {
+        loop.run(count: 1 << (n - k), minimumPerThread: max(1, KernelDispatch.minimumAmplitudesPerThread >> k)) { range in
+            visit(range.lowerBound << k, range.count << k)
+        }
     }
 }
 

@@ -86,6 +86,23 @@ struct SamplerTests {
         #expect(got.allSatisfy { $0 % 7 == 0 })
     }
 
+    @Test("block sums worked out beforehand give the shots the sampler's own pass gives")
+    func givenBlockSums() {
+        var random = TestRandom(9)
+        let state = random.state(13, as: Double.self)
+        let sums = Sampler.blockSums(state, loop: ParallelLoop(threads: 2))
+        #expect(sums.count == state.count / Sampler.scanBlock)
+        for (b, s) in sums.enumerated() {
+            let at = b * Sampler.scanBlock
+            #expect(s == Sampler.sumOfSquares(state.re + at, state.im + at, count: Sampler.scanBlock))
+        }
+        var first = SeededGenerator(seed: 3)
+        var second = first
+        let own = Sampler.sample(state, shots: 2000, generator: &first, loop: SequentialLoop())
+        let given = Sampler.sample(state, shots: 2000, generator: &second, loop: ParallelLoop(threads: 3), blockSums: sums)
+        #expect(own.map(\.index) == given.map(\.index) && own.map(\.count) == given.map(\.count))
+    }
+
     @Test("the seeded generator is reproducible and covers [0, 1)")
     func generator() {
         var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)

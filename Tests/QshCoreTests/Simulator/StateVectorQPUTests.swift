@@ -264,6 +264,37 @@ struct StateVectorQPUTests {
         }
     }
 
+    @Test(
+        "the first sweep writes the product state and the last works out the sampler's block sums",
+        arguments: [(8, 2), (10, 3), (13, 4), (3, 2)])
+    func sweepEnds(low: Int, high: Int) throws {
+        try expectSweepEnds(low: low, high: high, as: Double.self)
+        try expectSweepEnds(low: low, high: high, as: Float.self)
+    }
+
+    func expectSweepEnds<T: SimulatorScalar>(low: Int, high: Int, as _: T.Type) throws {
+        let n = 14
+        let gates = Fuser(options: .default(precision: T.precision)).fuse(FusionTests.randomGates(n, count: 200, seed: 4), qubitCount: n)
+        var blocked = qpu
+        blocked.sweeps = SweepOptions(lowQubits: low, highQubits: high)
+        var plain = qpu
+        plain.sweeps = SweepOptions(lowQubits: 64, highQubits: 0)
+        plain.productClusterQubits = 0
+        for loop in testLoops {
+            let expected = StateVector<T>(qubits: n)
+            expected.setFreshZeroState()
+            try plain.applyUnitary(gates, toZeroState: expected, clusterQubits: 0, loop: loop)
+            let state = StateVector<T>(qubits: n)
+            state.setFreshZeroState()
+            let work = try blocked.applyUnitary(gates, toZeroState: state, clusterQubits: n - 4, loop: loop, blockSums: true)
+            #expect(work.productBlocks > 0 && work.sweeps > 1)
+            #expect(maxDifference(state, expected) < tolerance(T.self), "\(T.self), \(loop.threads) threads")
+            // Bit for bit the sums the sampler works out on its own (runs of 2^3 or 2^4
+            // are shorter than a block: the sums then take a pass of their own).
+            #expect(work.blockSums == Sampler.blockSums(state, loop: SequentialLoop()), "\(T.self), \(loop.threads) threads")
+        }
+    }
+
     /// The probabilities of `c` with sweeps of (low, high) equal those without sweeps,
     /// in both precisions, at 1 and 2 threads.
     static func expectBlockedMatchesPlain(_ c: Circuit, low: Int, high: Int) throws {
