@@ -57,7 +57,7 @@ demo: release
 # End-to-end tests run the debug binary that --build-tests builds alongside them.
 # Everything is tested at the SIMD width the release build uses; on a host where that
 # is 512 bits, the simulator's suites run again at 256 bits, the other width qsh ships.
-SIM_SUITES := KernelTests|FusionTests|StateVectorQPUTests|SamplerTests|ProductStateTests
+SIM_SUITES := KernelTests|FusionTests|StateVectorQPUTests|SamplerTests|ProductStateTests|SweepsTests
 # A failed run repeats its failures (the lines marked ✘) at the end, where a CI log's
 # tail shows them.
 RUN_TESTS = set -o pipefail; $(SWIFT) test --skip-build --disable-xctest $(1) 2>&1 | tee $(2) \
