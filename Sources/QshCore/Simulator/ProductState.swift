@@ -35,7 +35,7 @@ enum ProductState {
     /// - Returns: nil when `shouldStop` asked to stop.
     static func prepare<T: SimulatorScalar>(
         _ prefix: ProductPrefix, for state: StateVector<T>, options: SweepOptions, loop: ParallelLoop,
-        runQubits: Int = 13, shouldStop: () -> Bool = { false }
+        runQubits: Int = ProductWriter<T>.maximumRunQubits, shouldStop: () -> Bool = { false }
     ) -> ProductWriter<T>? {
         let n = state.qubitCount
         var parts: [Part<T>?] = (0..<n).map { _ in nil }

@@ -27,9 +27,16 @@ struct ProductWriter<T: SimulatorScalar> {
     /// The tables' arrays.
     private let tr: [UnsafeMutablePointer<T>], ti: [UnsafeMutablePointer<T>]
 
-    /// The product of `tables` in `state`, in runs of at most 2^runQubits amplitudes.
-    init(_ tables: [ProductState.Part<T>], zeroMask: Int, into state: StateVector<T>, runQubits: Int = 13) {
-        let n = state.qubitCount, k = max(0, min(n, runQubits))
+    /// The largest run: its lookups take 2^13 entries per table.
+    static var maximumRunQubits: Int { 13 }
+
+    /// The product of `tables` in `state`, in runs of 2^k amplitudes, k at most
+    /// `runQubits` (so that any whole runs of 2^runQubits are whole runs of 2^k).
+    init(
+        _ tables: [ProductState.Part<T>], zeroMask: Int, into state: StateVector<T>,
+        runQubits: Int = maximumRunQubits
+    ) {
+        let n = state.qubitCount, k = max(0, min(n, runQubits, Self.maximumRunQubits))
         self.state = state
         self.tables = tables
         self.zeroMask = zeroMask
@@ -63,10 +70,7 @@ struct ProductWriter<T: SimulatorScalar> {
 
     /// Writes the whole product, on the loop's threads.
     func writeAll(loop: some LoopRunner) {
-        let runs = 1 << (state.qubitCount - k)
-        loop.run(count: runs, minimumPerThread: max(1, KernelDispatch.minimumAmplitudesPerThread >> k)) { range in
-            write(start: range.lowerBound << k, count: range.count << k)
-        }
+        Sweeps.visitAll(write, qubitCount: state.qubitCount, runQubits: k, loop: loop)
     }
 
     /// Writes amplitudes `start..<start + count`: whole runs of 2^k.

@@ -19,13 +19,12 @@ enum Sampler {
     /// the chunk is in cache (`addBlockSums`); this is the pass for other states.
     static func blockSums<T: SimulatorScalar>(_ state: StateVector<T>, loop: some LoopRunner) -> [Double] {
         var sums = [Double](repeating: 0, count: state.count / blockSize(count: state.count))
-        let chunks = StateVectorMemory.chunks(count: state.count)
-        let size = state.count / chunks
         sums.withUnsafeMutableBufferPointer { out in
             let o = out.baseAddress!
-            loop.run(count: chunks, minimumPerThread: 1) { range in
-                for c in range { addBlockSums(state, start: c * size, count: size, into: o) }
-            }
+            // Runs of 2^13 (or the whole state) hold whole blocks.
+            Sweeps.visitAll(
+                { addBlockSums(state, start: $0, count: $1, into: o) }, qubitCount: state.qubitCount,
+                runQubits: min(state.qubitCount, 13), loop: loop)
         }
         return sums
     }

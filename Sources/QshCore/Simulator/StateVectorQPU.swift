@@ -335,7 +335,7 @@ public struct StateVectorQPU: QPU {
             let prefix = ProductPrefix(gates, qubitCount: n, maxClusterQubits: clusterQubits)
             if prefix.taken > 0 {
                 writer = ProductState.prepare(
-                    prefix, for: state, options: options, loop: loop, runQubits: min(13, runQubits), shouldStop: stop)
+                    prefix, for: state, options: options, loop: loop, runQubits: runQubits, shouldStop: stop)
                 if writer == nil { throw QPUError.interrupted }
                 gates = prefix.rest
                 productBlocks = prefix.taken

@@ -83,6 +83,9 @@ enum Sweeps {
                 let workers = min(loop.threads, chunks)
                 let before = index == 0 ? first : nil, after = index == steps.count - 1 ? last : nil
                 let runs = 1 << runsMask.nonzeroBitCount
+                func visitRuns(_ visit: RunVisitor, chunk bits: Int) {
+                    for v in 0..<runs { visit(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
+                }
                 let re = state.re, im = state.im
                 loop.run(count: workers, minimumPerThread: 1) { range in
                     let view = StateVector<T>(wrapping: re, im, qubits: n)
@@ -90,17 +93,13 @@ enum Sweeps {
                         let lo = chunks * worker / workers, hi = chunks * (worker + 1) / workers
                         for chunk in lo..<hi {
                             let bits = KernelIndex.deposit(chunk, mask: restMask)
-                            if let before {
-                                for v in 0..<runs { before(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
-                            }
+                            if let before { visitRuns(before, chunk: bits) }
                             for gate in plans {
                                 guard var plan = gate.plan(forChunk: bits) else { continue }
                                 plan.controlMask |= bits
                                 KernelDispatch.apply(plan, to: view, loop: SequentialLoop())
                             }
-                            if let after {
-                                for v in 0..<runs { after(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
-                            }
+                            if let after { visitRuns(after, chunk: bits) }
                         }
                     }
                 }
