@@ -342,7 +342,7 @@ public struct StateVectorQPU: QPU {
             }
         }
         let steps = Sweeps.plan(gates, qubitCount: n, options: options)
-        // The sums need whole blocks in a run; a sweep's runs hold 2^13 or more.
+        // The sums need whole blocks in a run; a sweep's runs hold 2^12 or more.
         let block = Sampler.blockSize(count: state.count)
         let sumsInSweep = blockSums && (1 << runQubits) % block == 0
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: sumsInSweep ? state.count / block : 0)

@@ -24,11 +24,14 @@ public struct SweepOptions: Hashable, Sendable {
     }
 
     /// Chunks of 2 MiB (2^17 double or 2^18 single amplitudes; Zen 4 has 1 MiB of L2
-    /// per core and 32 MiB of L3), four of their qubits free to be any high qubits.
-    /// Measured on rqc_24 and qv_24 (single): h = 3, 4, 5, 6 gave 65, 47, 41, 38 sweeps
-    /// for rqc_24; h = 4 was fastest. In place, c = 10…13 with h = 3…5 measured alike.
+    /// per core and 32 MiB of L3), five of their qubits free to be any high qubits.
+    /// With the schedule of SweepSchedule.swift, on qv_24 and rqc_24 (double, the sum
+    /// of the steps' times, medians of three to five runs): c = 12, h = 5 took 768 and
+    /// 1438 ms at 1 thread, 380 and 775 ms at 2; c = 13, h = 4 took 773, 1493, 425
+    /// and 792 ms; c = 13, h = 5 (4 MiB chunks) 735, 1445, 411 and 816 ms.
+    /// Single precision: c = 13, h = 5 and c = 14, h = 5 alike, c = 14, h = 4 slower.
     public static func `default`(precision: Precision) -> SweepOptions {
-        precision == .double ? SweepOptions(lowQubits: 13, highQubits: 4) : SweepOptions(lowQubits: 14, highQubits: 4)
+        precision == .double ? SweepOptions(lowQubits: 12, highQubits: 5) : SweepOptions(lowQubits: 13, highQubits: 5)
     }
 }
 

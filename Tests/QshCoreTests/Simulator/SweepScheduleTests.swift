@@ -37,6 +37,36 @@ struct SweepScheduleTests {
         #expect(high == [3] && gates == [a, c] && last == b)
     }
 
+    @Test("a sweep takes the high qubit whose gates run most, not the earliest gate's")
+    func widestClosure() {
+        // Low qubits 0 to 2, one high qubit per sweep. (0,3) comes first, but a sweep on
+        // qubit 4 runs three gates, and (0,3) then shares its sweep with (1,3).
+        let gates = [Self.gate(0, 3), Self.gate(1, 4), Self.gate(4), Self.gate(2, 4), Self.gate(1, 3)]
+        let steps = Sweeps.plan(gates, qubitCount: 6, options: SweepOptions(lowQubits: 3, highQubits: 1))
+        guard steps.count == 2, case .local(let h0, let g0) = steps[0], case .local(let h1, let g1) = steps[1] else {
+            Issue.record("expected two sweeps: \(steps)")
+            return
+        }
+        #expect(h0 == [4] && g0 == [gates[1], gates[2], gates[3]])
+        #expect(h1 == [3] && g1 == [gates[0], gates[4]])
+    }
+
+    @Test("a smaller sweep goes first when it lets the next one take more")
+    func looksOneSweepAhead() {
+        // Low qubits 0 to 2, one high qubit per sweep. Qubit 4 has three gates ready
+        // and qubit 5 two, but two more gates on qubit 4 wait for the gate on (1,5):
+        // the sweep on 5 first lets one sweep on 4 take all five.
+        let x = Self.gate(4), y1 = Self.gate(1, 5), y2 = Self.gate(5), z = Self.gate(1, 4)
+        let gates = [x, x, x, y1, y2, z, z]
+        let steps = Sweeps.plan(gates, qubitCount: 6, options: SweepOptions(lowQubits: 3, highQubits: 1))
+        guard steps.count == 2, case .local(let h0, let g0) = steps[0], case .local(let h1, let g1) = steps[1] else {
+            Issue.record("expected two sweeps: \(steps)")
+            return
+        }
+        #expect(h0 == [5] && g0 == [y1, y2])
+        #expect(h1 == [4] && g1 == [x, x, x, z, z])
+    }
+
     @Test("a gate never passes an earlier gate that shares a qubit with it")
     func keepsDependencies() {
         var random = TestRandom(11)
