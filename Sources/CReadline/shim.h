@@ -60,10 +60,12 @@ static inline void qsh_rl_point_to_end(void) { rl_point = rl_end; }
 static inline const char *qsh_rl_line(void) { return rl_line_buffer; }
 
 /// How the matches of one completion are shown: in the given order, and as file names
-/// (a `/` after folders, quoting of blanks) or as words (a space after the match).
-static inline void qsh_rl_set_completion_style(int file_names) {
+/// (a `/` after folders, quoting of blanks) or as words (a space after the match);
+/// `no_space` keeps readline from adding a space after a lone match (a folder).
+static inline void qsh_rl_set_completion_style(int file_names, int no_space) {
     rl_sort_completion_matches = 0;
     rl_filename_completion_desired = file_names;
+    rl_completion_suppress_append = no_space;
 }
 
 #endif

@@ -1,5 +1,6 @@
 // Tests for Tab completion candidates over a fixed command table and fixed sources: names,
-// subcommands, options, option values, task ids (newest first), files, meta-commands.
+// subcommands, options, option values, task ids (newest first), files, meta-commands, and
+// candidates cut for shells that split words at more characters than qsh (bash, readline).
 import Testing
 @testable import qsh
 
@@ -33,8 +34,11 @@ import Testing
             DirectoryEntry(name: "bell.qasm", isDirectory: false), DirectoryEntry(name: "b.txt", isDirectory: false),
             DirectoryEntry(name: "sub", isDirectory: true), DirectoryEntry(name: ".hidden", isDirectory: false),
             DirectoryEntry(name: "my file.qasm", isDirectory: false),
+            DirectoryEntry(name: "a:b.qasm", isDirectory: false), DirectoryEntry(name: "x:dir", isDirectory: true),
+            DirectoryEntry(name: "e=f.qasm", isDirectory: false),
         ],
         "sub/": [DirectoryEntry(name: "x.qasm", isDirectory: false)],
+        "x:dir/": [DirectoryEntry(name: "in.qasm", isDirectory: false)],
         "/home/u/": [DirectoryEntry(name: "ghz.qasm", isDirectory: false)],
     ]
 
@@ -72,7 +76,7 @@ import Testing
         #expect(words("tasks submit --qpu=sim:s") == ["sim:statevector"])
         #expect(words("tasks list --status Comp") == ["Completed"])
         #expect(completer.complete(before: "tasks list --status=", partial: "Canc").candidates == ["Cancelled"])
-        #expect(completer.complete(line: "tasks list --db s") == Completion(candidates: ["sub"], kind: .files))
+        #expect(completer.complete(line: "tasks list --db s") == Completion(candidates: ["sub/"], kind: .files))
     }
 
     @Test func globalOptionsBeforeTheCommand() {
@@ -90,7 +94,9 @@ import Testing
 
     @Test func fileNamesForProgramArguments() {
         #expect(completer.complete(line: "tasks submit ")
-            == Completion(candidates: ["b.txt", "bell.qasm", "my file.qasm", "sub"], kind: .files))
+            == Completion(
+                candidates: ["a:b.qasm", "b.txt", "bell.qasm", "e=f.qasm", "my file.qasm", "sub/", "x:dir/"],
+                kind: .files))
         #expect(words("tasks submit b") == ["b.txt", "bell.qasm"])
         #expect(words("tasks submit sub/") == ["sub/x.qasm"])
         #expect(words("tasks submit .") == [".hidden"])
@@ -124,6 +130,100 @@ import Testing
         #expect(Completer.splitCurrentWord("tasks ") == ("tasks ", ""))
         #expect(Completer.splitCurrentWord("x --output=js") == ("x --output=", "js"))
         #expect(Completer.splitCurrentWord("x \"my f") == ("x ", "my f"))
+    }
+
+    @Test func theCurrentWordIsTheOneATypedCharacterWouldJoin() {
+        #expect(Completer.splitCurrentWord("x my\\ f") == ("x ", "my f"))
+        #expect(Completer.splitCurrentWord("x my\\ ") == ("x ", "my "))
+        #expect(Completer.splitCurrentWord("x a'b c") == ("x ", "ab c"))
+        #expect(Completer.splitCurrentWord("x ab\\") == ("x ", "ab"))
+        #expect(Completer.splitCurrentWord("x a=b") == ("x ", "a=b"))
+        #expect(Completer.splitCurrentWord("x --db=a=b") == ("x --db=", "a=b"))
+        #expect(Completer.splitCurrentWord("x '--qpu=s") == ("x '--qpu=", "s"))
+        #expect(Completer.splitCurrentWord("x --db='my f") == ("x --db=", "my f"))
+        #expect(Completer.splitCurrentWord("x # y") == ("x # y", ""))
+    }
+
+    /// bash's default `COMP_WORDBREAKS`.
+    static let bashBreaks = " \t\n\"'><=;|&(:"
+
+    /// The text at the end of `line` that bash replaces with a candidate.
+    func bashWord(_ line: String, breaks: String = CompletionTests.bashBreaks) -> String {
+        String(decoding: line.utf8.dropFirst(Completer.readlineWordStart(line, breaks: breaks)), as: UTF8.self)
+    }
+
+    /// The candidates bash gets for `line` (what `qsh completion --complete --word-breaks` prints).
+    func bash(_ line: String, breaks: String = CompletionTests.bashBreaks) -> Completion {
+        completer.complete(line: line, replacingFrom: Completer.readlineWordStart(line, breaks: breaks))
+    }
+
+    @Test func bashsWordStartsAfterItsLastUnquotedWordBreak() {
+        #expect(bashWord("tasks submit --qpu sim:st") == "st")
+        #expect(bashWord("tasks submit --qpu=sim:st") == "st")
+        #expect(bashWord("tasks submit --qpu=") == "")
+        #expect(bashWord("tasks submit --qpu s") == "s")
+        #expect(bashWord("x 'a:b") == "a:b")
+        #expect(bashWord("x \"a:b") == "a:b")
+        #expect(bashWord("x \"a\\\":b") == "a\\\":b")
+        #expect(bashWord("x 'a\\':b") == "b")
+        #expect(bashWord("x 'a:b'c") == "'a:b'c")
+        #expect(bashWord("x 'a:b'c:d") == "d")
+        #expect(bashWord("x a\\:b") == "a\\:b")
+        #expect(bashWord("x my\\ f") == "my\\ f")
+        #expect(bashWord("x a:b", breaks: " \t\n=") == "a:b")
+        #expect(bashWord("x a:b", breaks: "") == "a:b")
+    }
+
+    @Test func bashGetsIDsCutAfterTheColonItAlreadyHolds() {
+        #expect(bash("tasks submit --qpu sim:").candidates == ["statevector", "density"])
+        #expect(bash("tasks submit --qpu sim:s").candidates == ["statevector"])
+        #expect(bash("tasks submit --qpu=sim:d").candidates == ["density"])
+        #expect(bash("tasks submit --qpu s").candidates == ["sim:statevector", "sim:density"])
+        #expect(bash("tasks submit --qpu=").candidates == ["sim:statevector", "sim:density"])
+        #expect(bash("tasks submit --qpu 'sim:s").candidates == ["sim:statevector"])
+        #expect(bash("tasks submit --qpu sim\\:s").candidates == ["sim:statevector"])
+        #expect(bash("tasks submit --output=n").candidates == ["ndjson"])
+        #expect(bash("tasks list --status=Canc").candidates == ["Cancelled"])
+        #expect(bash("tasks submit --qpu nowhere:").candidates.isEmpty)
+    }
+
+    @Test func bashGetsFileNamesCutAfterAColonOrEquals() {
+        #expect(bash("tasks submit a:") == Completion(candidates: ["b.qasm"], kind: .files))
+        #expect(bash("tasks submit e=") == Completion(candidates: ["f.qasm"], kind: .files))
+        #expect(bash("tasks list --db=a:") == Completion(candidates: ["b.qasm"], kind: .files))
+        #expect(bash("tasks submit x:dir/").candidates == ["dir/in.qasm"])
+        #expect(bash("tasks submit 'a:").candidates == ["a:b.qasm"])
+        #expect(bash("tasks submit my\\ f").candidates == ["my file.qasm"])
+    }
+
+    @Test func foldersKeepTheirSlashOnlyWhereTheShellCannotSeeTheWholeName() {
+        // Cut to 'dir': bash and readline cannot tell it is a folder, so qsh says so.
+        #expect(bash("tasks submit x:").candidates == ["dir/"])
+        #expect(bash("tasks list --db=x:").candidates == ["dir/"])
+        // The whole name: the shell adds the '/' itself (after a closing quote, if any).
+        #expect(bash("tasks submit x").candidates == ["x:dir"])
+        #expect(bash("tasks submit s").candidates == ["sub"])
+        #expect(bash("tasks list --db=s").candidates == ["sub"])
+    }
+
+    @Test func aShellWhoseWordStartsEarlierGetsTheMissingTextInFront() {
+        #expect(bash("tasks submit --qpu=sim:d", breaks: " \t\n").candidates == ["--qpu=sim:density"])
+        #expect(bash("tasks list --db=s", breaks: " \t\n").candidates == ["--db=sub/"])
+        #expect(bash("tasks submit --qpu sim:d", breaks: " \t\n").candidates == ["sim:density"])
+    }
+
+    @Test func readlineInTheShellGetsCandidatesForTheTextItReplaces() {
+        // The shell's readline splits at blanks and '=' and does not know backslashes.
+        func repl(_ line: String, from start: String) -> [String] {
+            completer.complete(line: line, replacingFrom: line.utf8.count - start.utf8.count).candidates
+        }
+        #expect(repl("tasks submit --qpu sim:", from: "sim:") == ["sim:statevector", "sim:density"])
+        #expect(repl("tasks submit --qpu=sim:s", from: "sim:s") == ["sim:statevector"])
+        #expect(repl(".qpu sim:d", from: "sim:d") == ["sim:density"])
+        #expect(repl("tasks submit e=", from: "") == ["f.qasm"])
+        #expect(repl("tasks submit my\\ f", from: "f") == ["file.qasm"])
+        #expect(repl("tasks submit 'my f", from: "my f") == ["my file.qasm"])
+        #expect(repl("tasks submit b", from: "b") == ["b.txt", "bell.qasm"])
     }
 
     @Test func commonPrefixOfMatches() {

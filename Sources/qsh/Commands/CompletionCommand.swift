@@ -8,11 +8,14 @@ enum CompletionCommand {
     static let command = Command(
         name: "completion",
         summary: "Print a Tab-completion script for bash, zsh or fish",
-        synopsis: ["completion (bash | zsh | fish)", "completion --complete -- <line>"],
+        synopsis: ["completion (bash | zsh | fish)", "completion --complete [--word-breaks <chars>] -- <line>"],
         details: """
             The script completes commands, options, option values, task ids and file names by
             asking qsh itself ('qsh completion --complete -- <line>' prints the candidates for
-            the end of <line>, one per line, or ':files' when the shell should complete a file).
+            the end of <line>, one per line; for a file name, ':files' and then the names, with
+            a '/' after folders). With --word-breaks, each candidate is cut to the part after the
+            last of those characters that the word already holds, where bash puts it ('sim:'
+            of 'sim:statevector').
             """,
         examples: [
             "source <(qsh completion bash)        # in ~/.bashrc",
@@ -20,14 +23,21 @@ enum CompletionCommand {
             "qsh completion fish > ~/.config/fish/completions/qsh.fish",
         ],
         options: [
-            OptionSpec("--complete", help: "print the candidates for the end of <line> (used by the scripts)")
+            OptionSpec("--complete", help: "print the candidates for the end of <line> (used by the scripts)"),
+            OptionSpec(
+                "--word-breaks", value: "<chars>",
+                help: "with --complete: the characters the shell splits words at (bash's COMP_WORDBREAKS)"),
         ],
         arguments: 1...1,
         run: { invocation in
             let argument = invocation.positionals.first ?? ""
             if invocation.arguments.has("--complete") {
-                invocation.stdout.write(candidates(forLine: argument, context: invocation.context))
+                let breaks = invocation.arguments.value("--word-breaks")
+                invocation.stdout.write(candidates(forLine: argument, wordBreaks: breaks, context: invocation.context))
                 return .ok
+            }
+            if invocation.arguments.has("--word-breaks") {
+                throw UsageError("--word-breaks goes with --complete")
             }
             guard let text = script(for: argument) else {
                 var message = "no completion script for '\(argument)'; use one of: " + shells.joined(separator: ", ")
@@ -39,13 +49,21 @@ enum CompletionCommand {
         })
 
     /// One candidate per line for the end of `line` (the words after `qsh`, up to the
-    /// cursor); `:files` alone when the word is a file name.
-    static func candidates(forLine line: String, context: CommandContext) -> String {
+    /// cursor); for a file name, `:files` and then the names. With `wordBreaks`, the
+    /// candidates start where readline, splitting words at those characters, starts the
+    /// word (see `Completer.complete(line:replacingFrom:)`).
+    static func candidates(forLine line: String, wordBreaks: String?, context: CommandContext) -> String {
         let completer = Completer(
             commands: CommandTable.root, metaCommands: [], sources: CompletionSources.live(context: context))
-        let completion = completer.complete(line: line)
-        if completion.kind == .files { return ":files\n" }
-        return completion.candidates.map { $0 + "\n" }.joined()
+        let completion: Completion
+        if let wordBreaks {
+            completion = completer.complete(
+                line: line, replacingFrom: Completer.readlineWordStart(line, breaks: wordBreaks))
+        } else {
+            completion = completer.complete(line: line)
+        }
+        let lines = (completion.kind == .files ? [":files"] : []) + completion.candidates
+        return lines.map { $0 + "\n" }.joined()
     }
 
     /// The script for a shell, or nil for an unknown one.
@@ -65,15 +83,17 @@ enum CompletionCommand {
             local line="${COMP_LINE:0:COMP_POINT}"
             line="${line#"${COMP_WORDS[0]}"}"
             line="${line#"${line%%[![:blank:]]*}"}"
-            local cur="${COMP_WORDS[COMP_CWORD]}"
-            [[ "$cur" == "=" ]] && cur=""
-            local IFS=$'\n'
+            # bash puts a candidate after the last of these characters in the word (':' in
+            # 'sim:st'); qsh cuts each candidate to that part, as git's completion does.
+            local breaks=$' \t\n"\'><=;|&(:'
+            [[ -n "${COMP_WORDBREAKS+set}" ]] && breaks="$COMP_WORDBREAKS"
             local -a candidates
-            candidates=($("${COMP_WORDS[0]}" completion --complete -- "$line" 2>/dev/null))
+            mapfile -t candidates < <("${COMP_WORDS[0]}" completion --complete --word-breaks="$breaks" -- "$line" 2>/dev/null)
             if [[ "${candidates[0]}" == ":files" ]]; then
+                candidates=("${candidates[@]:1}")
                 compopt -o filenames 2>/dev/null
-                COMPREPLY=($(compgen -f -- "$cur"))
-                return 0
+                # A folder alone: no space after its '/'.
+                [[ ${#candidates[@]} -eq 1 && "${candidates[0]}" == */ ]] && compopt -o nospace 2>/dev/null
             fi
             COMPREPLY=("${candidates[@]}")
         }
@@ -93,11 +113,12 @@ enum CompletionCommand {
             local -a candidates
             candidates=("${(@f)$("${words[1]}" completion --complete -- "$line" 2>/dev/null)}")
             candidates=("${(@)candidates:#}")
+            # An option's value after '=' ('--qpu=sim:st', '--db=path'): complete only the value.
+            [[ "$PREFIX" == -*=* ]] && compset -P 1 '*='
             if [[ "${candidates[1]}" == ":files" ]]; then
                 _files
                 return
             fi
-            [[ "$PREFIX" == -*=* ]] && compset -P '*='
             (( ${#candidates} )) && compadd -V qsh -a candidates
         }
 
@@ -113,18 +134,18 @@ enum CompletionCommand {
         function __qsh_complete
             set -l line (string replace -r -- '^\S+\s*' '' (commandline -cp))
             set -l candidates (qsh completion --complete -- "$line" 2>/dev/null)
+            # fish replaces the whole token: keep an option's '--name=' before its values.
+            set -l token (commandline -ct)
+            set -l head (string match -r -- '^-[^=]*=' "$token")
             if test "$candidates[1]" = ":files"
-                __fish_complete_path (commandline -ct)
+                set -l value (string sub -s (math (string length -- "$head") + 1) -- "$token")
+                for path in (__fish_complete_path "$value")
+                    echo "$head$path"
+                end
                 return
             end
-            # fish replaces the whole token: keep an option's '--name=' before its values.
-            set -l head (string match -r -- '^--[^=]*=' (commandline -ct))
-            if test -n "$head"
-                for candidate in $candidates
-                    echo "$head$candidate"
-                end
-            else
-                printf '%s\n' $candidates
+            for candidate in $candidates
+                echo "$head$candidate"
             end
         end
         complete -c qsh -f -k -a '(__qsh_complete)'

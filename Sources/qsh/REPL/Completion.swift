@@ -102,29 +102,103 @@ struct Completer {
         return complete(before: before, partial: partial)
     }
 
-    /// Splits the text up to the cursor into what comes before the current word and the
-    /// word itself, with an opening quote removed (readline does the same).
-    static func splitCurrentWord(_ line: String) -> (before: String, partial: String) {
-        let scan = WordSplitter.scan(line)
-        var start = line.utf8.count
-        if let error = scan.error, error.message == "unterminated quote" {
-            start = error.offset
-        } else if let last = line.unicodeScalars.last, last != " " && last != "\t" {
-            start = scan.words.last?.offset ?? line.utf8.count
-        }
+    /// Completes the end of `line` for a shell whose own word under the cursor starts at
+    /// byte `shellStart`, which is where the shell puts each candidate. A shell that splits
+    /// words at more characters than qsh (bash at `:` and `=`, readline at `=`) starts
+    /// later: the part of the word it already holds is cut from the candidates, as git's
+    /// completion does, and candidates that do not begin with it are dropped (in
+    /// `--qpu sim:st`, bash's word is `st` and the candidate `statevector`). A shell that
+    /// starts earlier gets the missing text put in front (`--db=` where `=` does not split
+    /// words).
+    ///
+    /// The shell sees whether a file name is a folder, and adds its `/`, only when it holds
+    /// the whole name; so folders keep their `/` only when the candidates were changed.
+    func complete(line: String, replacingFrom shellStart: Int) -> Completion {
+        let word = Completer.currentWord(line)
         let bytes = Array(line.utf8)
-        var word = String(decoding: bytes[start...], as: UTF8.self)
-        var prefixEnd = start
-        if word.hasPrefix("-"), let eq = word.firstIndex(of: "=") {
-            let head = word[...eq]
-            prefixEnd += head.utf8.count
-            word = String(word[word.index(after: eq)...])
+        var completion = complete(before: String(decoding: bytes[..<word.start], as: UTF8.self), partial: word.text)
+        let shellStart = max(0, min(shellStart, bytes.count))
+        let held = Array(Completer.unquoted(bytes[word.start..<max(word.start, shellStart)]).utf8)
+        let head = Completer.unquoted(bytes[min(shellStart, word.start)..<word.start])
+        if !held.isEmpty {
+            completion.candidates = completion.candidates.compactMap { candidate in
+                guard candidate.utf8.starts(with: held) else { return nil }
+                return String(decoding: candidate.utf8.dropFirst(held.count), as: UTF8.self)
+            }
+        } else if !head.isEmpty {
+            completion.candidates = completion.candidates.map { head + $0 }
+        } else if completion.kind == .files {
+            completion.candidates = completion.candidates.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         }
-        let before = String(decoding: bytes[..<prefixEnd], as: UTF8.self)
-        if let first = word.first, first == "'" || first == "\"" {
-            word.removeFirst()
+        return completion
+    }
+
+    /// Splits the text up to the cursor into what comes before the current word and the
+    /// word itself, with quotes and backslashes removed.
+    static func splitCurrentWord(_ line: String) -> (before: String, partial: String) {
+        let word = currentWord(line)
+        return (String(decoding: line.utf8.prefix(word.start), as: UTF8.self), word.text)
+    }
+
+    /// The word under the cursor at the end of `line`: the byte where it starts (after
+    /// `=` when the word is an option with its value attached, `--output=js`) and its text
+    /// with quotes and backslashes removed. The word is the one a character typed at the
+    /// cursor would join, so an open quote, an escaped blank (`my\ f`) and a trailing
+    /// backslash all keep the cursor inside the word they belong to.
+    static func currentWord(_ line: String) -> (start: Int, text: String) {
+        let end = line.utf8.count
+        let probe = WordSplitter.scan(line + "x")
+        guard !probe.inComment, let last = probe.words.last else { return (end, "") }
+        var text = String(decoding: last.text.utf8.dropLast(), as: UTF8.self)
+        var start = last.offset
+        if text.hasPrefix("-"), let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+            let head = text.utf8.distance(from: text.utf8.startIndex, to: equals) + 1
+            // The byte after the '=' in the line: the first point where the unquoted text
+            // of the word has reached past it.
+            let bytes = Array(line.utf8)
+            var cut = start + 1
+            while cut < end, unquoted(bytes[start..<cut]).utf8.count < head { cut += 1 }
+            text = String(decoding: text.utf8.dropFirst(head), as: UTF8.self)
+            start = cut
         }
-        return (before, word)
+        return (start, text)
+    }
+
+    /// Part of one word as typed, with its quotes and backslashes removed (an open quote
+    /// or a trailing backslash is dropped).
+    static func unquoted(_ raw: ArraySlice<UInt8>) -> String {
+        WordSplitter.scan(String(decoding: raw, as: UTF8.self)).words.map(\.text).joined()
+    }
+
+    /// Where readline, set up as bash sets it up, starts the word under the cursor at the
+    /// end of `line`: after the last of `breaks` (bash's `COMP_WORDBREAKS`; blanks always
+    /// count) that is neither quoted nor escaped, or after the quote still open. bash puts
+    /// a completion's candidates there, so `--qpu sim:` holds `sim:` before that point.
+    static func readlineWordStart(_ line: String, breaks: String) -> Int {
+        let bytes = Array(line.utf8)
+        let breakSet = Set(breaks.utf8).union(" \t\n".utf8)
+        let backslash = UInt8(ascii: "\\"), single = UInt8(ascii: "'"), double = UInt8(ascii: "\"")
+        var quote: UInt8?
+        var quoteEnd = 0
+        var lastBreak = -1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == backslash && quote != single {
+                index += 2
+                continue
+            }
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == single || byte == double {
+                quote = byte
+                quoteEnd = index + 1
+            } else if breakSet.contains(byte) {
+                lastBreak = index
+            }
+            index += 1
+        }
+        return quote != nil ? quoteEnd : lastBreak + 1
     }
 
     private func candidates(words: [String], attached: String?, partial: String) -> Completion {
@@ -257,7 +331,8 @@ struct Completer {
     }
 
     /// File and folder names that start with `partial` (a path relative to the current
-    /// folder, or under `~/`). Hidden entries only when the name typed starts with a dot.
+    /// folder, or under `~/`), folders with a `/` after them. Hidden entries only when the
+    /// name typed starts with a dot.
     private func files(_ partial: String) -> Completion {
         var folder = ""
         var prefix = partial
@@ -270,7 +345,7 @@ struct Completer {
         guard let entries = sources.listDirectory(listed) else { return Completion(candidates: [], kind: .files) }
         let names = entries
             .filter { $0.name.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.name.hasPrefix(".")) }
-            .map { folder + $0.name }
+            .map { folder + $0.name + ($0.isDirectory ? "/" : "") }
             .sorted()
         return Completion(candidates: names, kind: .files)
     }
@@ -315,22 +390,23 @@ final class ReadlineBridge {
 nonisolated(unsafe) var activeReadlineBridge: ReadlineBridge?
 
 /// readline's completion entry point: candidates for the word between `start` and `end`.
-/// Returns a malloc'd, NULL-terminated array whose first entry is the common prefix, as
-/// readline expects (it frees all of it).
+/// readline's word starts after a blank or `=`; qsh's word may start earlier (a file name
+/// with `=` or an escaped blank in it), so the candidates are cut to the part readline
+/// replaces. Returns a malloc'd, NULL-terminated array whose first entry is the common
+/// prefix, as readline expects (it frees all of it).
 func readlineComplete(
     _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     qsh_rl_set_attempted_completion_over(1)
     guard let bridge = activeReadlineBridge, let buffer = qsh_rl_line() else { return nil }
-    let line = String(cString: buffer)
-    let bytes = Array(line.utf8)
-    let cut = max(0, min(Int(start), bytes.count))
-    var before = String(decoding: bytes[..<cut], as: UTF8.self)
-    // readline strips an opening quote from `text`; keep it out of `before` as well.
-    if let last = before.last, last == "'" || last == "\"" { before.removeLast() }
-    let partial = text.map { String(cString: $0) } ?? ""
-    let completion = bridge.completer.complete(before: before, partial: partial)
-    qsh_rl_set_completion_style(completion.kind == .files ? 1 : 0)
+    let bytes = Array(String(cString: buffer).utf8)
+    let line = String(decoding: bytes.prefix(max(0, min(Int(end), bytes.count))), as: UTF8.self)
+    let completion = bridge.completer.complete(line: line, replacingFrom: Int(start))
+    // A folder alone gets no space after it, whether or not readline can tell it is one
+    // (it looks at the part it replaces, which is not the whole path when cut).
+    let folderAlone = completion.kind == .files && completion.candidates.count == 1
+        && completion.candidates[0].hasSuffix("/")
+    qsh_rl_set_completion_style(completion.kind == .files ? 1 : 0, folderAlone ? 1 : 0)
     guard !completion.candidates.isEmpty else { return nil }
     return matchArray(completion.candidates)
 }
