@@ -37,7 +37,7 @@ enum CompletionCommand {
                 return .ok
             }
             if invocation.arguments.has("--word-breaks") {
-                throw UsageError("--word-breaks goes with --complete")
+                throw UsageError("option '--word-breaks' needs '--complete'")
             }
             guard let text = script(for: argument) else {
                 var message = "no completion script for '\(argument)'; use one of: " + shells.joined(separator: ", ")
