@@ -21,7 +21,7 @@ enum TasksGetCommand {
                 let format = try OutputFormat.resolve(invocation)
                 let id = invocation.positionals[0]
                 try TaskCLI.checkID(id)
-                let service = try TaskCLI.service(invocation)
+                let service = try TaskCLI.service(invocation, access: .read)
                 let task = try service.get(id)
                 if invocation.arguments.has("--wait") {
                     return try TaskCLI.follow([task.id], service: service, invocation: invocation, format: format)
@@ -70,7 +70,7 @@ enum TasksListCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 let query = try query(invocation)
-                let page = try TaskCLI.service(invocation).list(query)
+                let page = try TaskCLI.service(invocation, access: .read).list(query)
                 invocation.stdout.write(
                     TaskRenderer.tasks(
                         page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
@@ -145,7 +145,7 @@ enum TasksResultsCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 try TaskCLI.checkID(invocation.positionals[0])
-                let (_, result) = try TaskCLI.service(invocation).results(invocation.positionals[0])
+                let (_, result) = try TaskCLI.service(invocation, access: .read).results(invocation.positionals[0])
                 invocation.stdout.write(
                     TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
                 return .ok
@@ -167,7 +167,7 @@ enum TasksEventsCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 try TaskCLI.checkID(invocation.positionals[0])
-                let (_, events) = try TaskCLI.service(invocation).events(invocation.positionals[0])
+                let (_, events) = try TaskCLI.service(invocation, access: .read).events(invocation.positionals[0])
                 invocation.stdout.write(
                     TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
                 return .ok
