@@ -13,7 +13,9 @@ enum QasmCheckCommand {
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
                 or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
-                Includes are relative to the program's directory (the current one for stdin). \
+                Includes are relative to the program's directory (the current one for stdin). A path \
+                must name a regular file: a FIFO or a device is refused at once (give '-' to read a \
+                pipe). \
                 Limits: \(limitsText)
                 """,
             examples: [

@@ -135,7 +135,8 @@ enum TasksResultsCommand {
         details: """
             Counts per classical register, highest bit index leftmost. With -o json prints
             {"task_id": ..., "shots": ..., "data": {"c": {"00": 503, ...}}, "partial": false, "timings": ...,
-            "metrics": ..., "metadata": ...}. Exits 3 for a task that failed, 6 for one that was cancelled.
+            "metrics": ..., "metadata": ...}. A task that failed has no results: the error gives its
+            error_class and error_reasons (exit 3); a cancelled one exits 6.
             """,
         examples: ["qsh tasks results 550e8400", "qsh tasks results 550e8400 -o json | jq .data.c"],
         options: [CommonOptions.database] + CommonOptions.output,
