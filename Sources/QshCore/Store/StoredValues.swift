@@ -24,6 +24,7 @@ struct StoredValues {
 
     /// A JSON object whose values are strings (tags).
     func stringObject(_ text: String, _ what: String) throws -> [String: String] {
+        if text == "{}" { return [:] }
         guard let members = try json(text, what).objectValue else {
             throw corrupt(what, "is not a JSON object (\(Self.excerpt(text)))")
         }
@@ -39,6 +40,7 @@ struct StoredValues {
 
     /// A JSON array of strings (error reasons, notes).
     func stringArray(_ text: String, _ what: String) throws -> [String] {
+        if text == "[]" { return [] }
         guard let items = try json(text, what).arrayValue else {
             throw corrupt(what, "is not a JSON array (\(Self.excerpt(text)))")
         }
