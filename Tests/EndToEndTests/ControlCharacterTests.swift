@@ -35,13 +35,13 @@ import TestSupport
 
     @Test func fileNameInADiagnosticIsDefused() throws {
         let dir = try TempDirectory()
-        _ = try dir.write("a\u{1B}[31m.qasm", "OPENQASM 2.0;\nqreg q[1];\nh q[0];\n")
+        _ = try dir.write("a\u{1B}[31m.qasm", "OPENQASM 2.0;\nqreg q[1];\nhh q[0];\n")
         let run = try Qsh.run(["qasm", "check", "-o", "table", "a\u{1B}[31m.qasm"], directory: dir.path)
         #expect(run.status == 1)
         #expect(run.stdout == "")
         #expect(
             run.stderr
-                == "a\u{241B}[31m.qasm:3:1: error: 'h' is not defined in this scope\nqsh: 1 error in 'a\u{241B}[31m.qasm'\n")
+                == "a\u{241B}[31m.qasm:3:1: error: 'hh' is not defined in this scope\nqsh: 1 error in 'a\u{241B}[31m.qasm'\n")
     }
 
     @Test func aHugeUnknownCommandIsQuotedShort() throws {

@@ -83,7 +83,10 @@ private let broken = """
     @Test func oneErrorIsSingular() throws {
         let run = try Qsh.run(["qasm", "check", "-o", "table", "-"], stdin: "OPENQASM 2.0;\nqreg q[1];\nh q[0];\n")
         #expect(run.status == 1)
-        #expect(run.stderr == "<stdin>:3:1: error: 'h' is not defined in this scope\nqsh: 1 error in '<stdin>'\n")
+        #expect(
+            run.stderr == "<stdin>:3:1: error: 'h' is not defined in this scope\n"
+                + "note: 'h' is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line\n"
+                + "qsh: 1 error in '<stdin>'\n")
     }
 
     @Test func standardInput() throws {
@@ -136,7 +139,7 @@ private let broken = """
         #expect(run.status == 1)
         #expect(
             run.stdout
-                == "{\"ok\": false, \"errors\": [{\"file\": \"defs.inc\", \"line\": 1, \"column\": 14, \"code\": \"gate-body-undeclared-qubit\", \"message\": \"'b' is not a qubit argument of 'g'\"}]}\n"
+                == "{\"ok\": false, \"errors\": [{\"file\": \"defs.inc\", \"line\": 1, \"column\": 14, \"code\": \"gate-body-undeclared-qubit\", \"message\": \"'b' is not a qubit argument of 'g'\", \"notes\": [\"in a file included from main.qasm:3:1\"]}]}\n"
         )
     }
 

@@ -40,6 +40,7 @@ import TestSupport
     @Test func aDatabaseDeletedUnderARunningWorkerIsAnIOErrorThatSaysWhatToCheck() throws {
         // The worker keeps the -wal and -shm files open; a new database file under the
         // old name meets them, and SQLite reports an I/O error instead of guessing.
+        // Reading commands say there is no database instead of making one.
         let box = try TaskSandbox()
         let id = try box.submit()
         let worker = try box.start(["worker"])
@@ -49,7 +50,13 @@ import TestSupport
         }
         #expect(try box.waitFor(id, ["Completed"]) == "Completed")
         try FileManager.default.removeItem(atPath: box.db)
-        let run = try box.run(["tasks", "list"])
+        // A read never creates a database where one was expected.
+        let list = try box.run(["tasks", "list"])
+        #expect(list.status == 1)
+        #expect(list.stderr == "{\"error\": {\"code\": \"no_database\", \"message\": \"no task database at '\(box.db)'; 'qsh tasks submit' creates one, or check --db/QSH_DB\"}}\n")
+        #expect(!FileManager.default.fileExists(atPath: box.db))
+        // A submit would create one, and meets the old -wal and -shm files.
+        let run = try box.run(["tasks", "submit", try box.program()])
         #expect(run.status == 1)
         #expect(run.stdout == "")
         let error = try J.parse(run.stderr)

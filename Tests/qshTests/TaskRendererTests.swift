@@ -74,6 +74,8 @@ import Testing
         (["XDG_DATA_HOME": "relative"], [], "/home/u/.local/share/qsh/tasks.sqlite"),
         (["XDG_DATA_HOME": "/x", "QSH_DB": "/q.db"], [], "/q.db"),
         (["QSH_DB": "/q.db"], ["--db", "/flag.db"], "/flag.db"),
+        // An empty QSH_DB counts as unset, as an empty XDG_DATA_HOME does.
+        (["QSH_DB": "", "XDG_DATA_HOME": "/x"], [], "/x/qsh/tasks.sqlite"),
     ])
     func databasePathPrecedence(environment: [String: String], flags: [String], expected: String) throws {
         var env = environment
@@ -81,6 +83,13 @@ import Testing
         let context = CommandContext.capturing(environment: env)
         let arguments = try ArgumentCursor(specs: [CommonOptions.database]).parse(flags)
         let invocation = Invocation(context: context, arguments: arguments, path: ["tasks", "list"])
-        #expect(TaskCLI.databasePath(invocation) == expected)
+        #expect(try TaskCLI.databasePath(invocation) == expected)
+    }
+
+    @Test func anEmptyDbOptionIsAUsageErrorNotTheDefault() throws {
+        let context = CommandContext.capturing(environment: ["HOME": "/home/u", "QSH_DB": "/q.db"])
+        let arguments = try ArgumentCursor(specs: [CommonOptions.database]).parse(["--db", ""])
+        let invocation = Invocation(context: context, arguments: arguments, path: ["tasks", "list"])
+        #expect(throws: UsageError.self) { try TaskCLI.databasePath(invocation) }
     }
 }

@@ -333,7 +333,14 @@ struct Checker {
         }
         switch entry.kind {
         case .none:
-            report(statement.position, QASMMessages.notDefined(name(statement.name), code: "unknown-gate"))
+            let gate = name(statement.name)
+            var notes: [String] = []
+            if QElib1.native(gate) != nil {
+                // A gate of qelib1.inc: the program forgot the include, or has it too late.
+                let included = program.files.contains { $0.name == "qelib1.inc" && $0.includedAt != nil }
+                notes.append(QASMMessages.definedInQElib1(gate, includedLater: included))
+            }
+            report(statement.position, QASMMessages.notDefined(gate, code: "unknown-gate"), notes: notes)
             return nil
         case .poisoned:
             return nil

@@ -74,6 +74,8 @@ extension Parser {
             sink.report(at, QASMMessages.includeNotFound(path))
         case .failed(let reason):
             sink.report(at, QASMMessages.includeFailed(path, reason))
+        case .tooLarge:
+            sink.report(at, QASMMessages.fileTooLarge(limit: limits.maximumFileSize))
         case .loaded(let bytes):
             if bytes.count > limits.maximumFileSize || bytes.count >= Int(UInt32.max) {
                 sink.report(at, QASMMessages.fileTooLarge(limit: limits.maximumFileSize))

@@ -6,13 +6,15 @@
 struct ParseAbort: Error {}
 
 /// What an include loader returns for a relative path.
-public enum IncludeResult: Sendable {
+public enum IncludeResult: Sendable, Hashable {
     /// The file's bytes.
     case loaded([UInt8])
     /// No such file.
     case notFound
     /// The file exists but could not be read; the reason is shown to the user.
     case failed(String)
+    /// The file is larger than `QASMLimits.maximumFileSize`; it was not read.
+    case tooLarge
 }
 
 /// Parses one program (and the files it includes) into a `Program`.

@@ -256,6 +256,15 @@ enum QASMMessages {
         QASMMessage(code, "\(quote(name)) is not defined in this scope")
     }
 
+    /// The note on an unknown gate that qelib1.inc defines.
+    static func definedInQElib1(_ name: String, includedLater: Bool) -> String {
+        if includedLater {
+            return "\(quote(name)) is defined in qelib1.inc, which is included only after this line; "
+                + "move 'include \"qelib1.inc\";' up, after the OPENQASM line"
+        }
+        return "\(quote(name)) is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line"
+    }
+
     static func wrongKind(_ name: String, is actual: String, not expected: String, code: String = "type-mismatch")
         -> QASMMessage
     {

@@ -59,7 +59,12 @@ public struct StateVectorQPU: QPU {
         let limit = capabilities.memoryLimit
         if need == nil || need! > limit || n > capabilities.maxQubits {
             let needText = need.map { StateVectorMemory.describe(bytes: $0) } ?? "2^\(n + (request.precision == .double ? 4 : 3)) bytes"
-            var advice = request.precision == .double ? "use --precision single or fewer qubits" : "use fewer qubits"
+            // Single precision halves the state; suggest it only where the program would then fit.
+            let singleNeed = StateVectorMemory.bytes(qubits: n, precision: .single).flatMap {
+                $0.multipliedReportingOverflow(by: copies).overflow ? nil : $0 * copies
+            }
+            let singleFits = request.precision == .double && singleNeed.map { $0 <= limit } == true
+            var advice = singleFits ? "use --precision single or fewer qubits" : "use fewer qubits"
             if n > capabilities.maxQubits {
                 advice = "this QPU simulates at most \(capabilities.maxQubits) qubits"
             }

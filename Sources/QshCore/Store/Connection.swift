@@ -12,27 +12,36 @@ public final class Connection {
 
     /// Opens (creating when `create` is true) the database at `path`.
     /// - Parameters:
+    ///   - readOnly: opens for reading only; SQLite still needs the -wal and -shm files of a
+    ///     WAL database (it reads a -shm it may not write, but cannot create a missing one).
+    ///   - immutable: with `readOnly`, reads the main file alone, without locks, -wal or
+    ///     -shm: for a database whose WAL is empty in a folder the user may not write.
     ///   - busyTimeout: milliseconds to wait for a lock before SQLITE_BUSY.
-    /// - Throws: `SQLiteError` when the file cannot be opened.
-    public init(path: String, create: Bool = true, readOnly: Bool = false, busyTimeout: Int32 = 5000)
-        throws(SQLiteError)
-    {
+    /// - Throws: `SQLiteError` when the file cannot be opened, or opened for writing.
+    public init(
+        path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false, busyTimeout: Int32 = 5000
+    ) throws(SQLiteError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-        var db = try Self.openHandle(path, flags: flags)
+        var db: OpaquePointer
+        if immutable && readOnly {
+            db = try Self.openHandle(Self.immutableURI(path), flags: flags | SQLITE_OPEN_URI, name: path)
+        } else {
+            db = try Self.openHandle(path, flags: flags, name: path)
+        }
         // When SQLite cannot open the file for writing it quietly opens it read-only, and
         // the first write fails. That also happens when the file did not exist at its
         // first try and another process created it a moment later (several commands
         // creating the database together); a second open then finds it writable.
         if !readOnly && sqlite3_db_readonly(db, "main") == 1 {
             sqlite3_close_v2(db)
-            db = try Self.openHandle(path, flags: flags)
+            db = try Self.openHandle(path, flags: flags, name: path)
             if sqlite3_db_readonly(db, "main") == 1 {
                 sqlite3_close_v2(db)
                 throw SQLiteError(
                     resultCode: SQLITE_READONLY,
-                    detail: "cannot open '\(path)' for writing; check the permissions of the file and its folder")
+                    detail: "cannot open '\(path)' for writing; " + SQLiteError.readOnlyAdvice)
             }
         }
         handle = db
@@ -42,18 +51,38 @@ public final class Connection {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    private static func openHandle(_ path: String, flags: Int32) throws(SQLiteError) -> OpaquePointer {
+    private static func openHandle(_ filename: String, flags: Int32, name: String) throws(SQLiteError) -> OpaquePointer {
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(filename, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
-            let failure = SQLiteError(db: db, resultCode: rc, sql: nil)
+            let failure = SQLiteError(db: db, resultCode: rc, sql: nil, path: nil)
             sqlite3_close_v2(db)
             throw SQLiteError(
                 resultCode: failure.resultCode, extendedResultCode: failure.extendedResultCode,
-                detail: "cannot open '\(path)': \(failure.detail)")
+                detail: "cannot open '\(name)': \(failure.detail); \(SQLiteError.advice(failure.resultCode, path: name))")
         }
         return db
     }
+
+    /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
+    static func immutableURI(_ path: String) -> String {
+        var uri = "file:"
+        // "file://x" would make x a host name; an extra slash keeps a path that starts with "//" a path.
+        if path.hasPrefix("//") { uri += "//" }
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x21, 0x7F...:
+                let hex = Array("0123456789ABCDEF".utf8)
+                uri += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
+            default:
+                uri += String(decoding: [byte], as: UTF8.self)
+            }
+        }
+        return uri + "?immutable=1"
+    }
+
+    /// True when the connection cannot write (opened read-only, or the file is not writable).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     deinit {
         cache.removeAll()
@@ -66,7 +95,7 @@ public final class Connection {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         guard rc == SQLITE_OK else {
-            var failure = SQLiteError(db: handle, resultCode: rc, sql: sql)
+            var failure = SQLiteError(db: handle, resultCode: rc, sql: sql, path: path)
             if let message {
                 failure.detail = String(cString: message)
                 sqlite3_free(message)
@@ -79,8 +108,8 @@ public final class Connection {
     public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, 0, &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql) }
-        return SQLiteStatement(handle: stmt, sql: sql)
+        guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql, path: path) }
+        return SQLiteStatement(handle: stmt, sql: sql, path: path)
     }
 
     /// A statement for `sql`, compiled once per connection and reused.
@@ -88,8 +117,8 @@ public final class Connection {
         if let hit = cache[sql] { return hit }
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql) }
-        let statement = SQLiteStatement(handle: stmt, sql: sql)
+        guard rc == SQLITE_OK, let stmt else { throw SQLiteError(db: handle, resultCode: rc, sql: sql, path: path) }
+        let statement = SQLiteStatement(handle: stmt, sql: sql, path: path)
         cache[sql] = statement
         return statement
     }
@@ -125,7 +154,7 @@ public final class Connection {
     /// off: the WAL is checkpointed as it grows instead, not once per process.
     public func setCheckpointOnClose(_ enabled: Bool) throws(SQLiteError) {
         let rc = qsh_sqlite_db_config_int(handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, enabled ? 0 : 1, nil)
-        guard rc == SQLITE_OK else { throw SQLiteError(db: handle, resultCode: rc, sql: nil) }
+        guard rc == SQLITE_OK else { throw SQLiteError(db: handle, resultCode: rc, sql: nil, path: path) }
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

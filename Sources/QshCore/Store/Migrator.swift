@@ -18,7 +18,7 @@ public struct Migration: Sendable {
     }
 }
 
-/// Why a database file cannot be used.
+/// Why a database file cannot be used. Every case names the file and says what to do.
 public enum StoreError: QshError, Equatable {
     /// The file is an SQLite database of another application (or not SQLite at all).
     case foreignFile(path: String, applicationID: Int32)
@@ -26,14 +26,31 @@ public enum StoreError: QshError, Equatable {
     case newerSchema(path: String, version: Int, supported: Int)
     /// The database directory or file could not be created.
     case cannotCreate(path: String, reason: String)
-    /// A row holds something this qsh cannot read.
-    case corrupt(reason: String)
+    /// There is no database at the path (or only an empty file), and the caller asked
+    /// not to create one.
+    case missing(path: String)
+    /// The path names a folder (or another thing that is not a file).
+    case notAFile(path: String)
+    /// The file has qsh's application id but no schema version, yet holds tables: it
+    /// was not made by qsh, or was damaged.
+    case unversioned(path: String)
+    /// The file has an older schema, and this process may not write it to upgrade it.
+    case readOnlyOldSchema(path: String, version: Int, needed: Int)
+    /// The file may only be read, and its -wal holds changes that SQLite reads only
+    /// through a -shm file, which this process may not create.
+    case unreadableWAL(path: String)
+    /// A migration step failed; the file keeps its previous version.
+    case migrationFailed(path: String, version: Int, name: String, reason: String)
+    /// A stored value does not decode: `what` says which row and column, `reason` why.
+    case corrupt(path: String, taskID: String?, what: String, reason: String)
 
     public var code: String {
         switch self {
         case .foreignFile: return "foreign_database"
         case .newerSchema: return "newer_database"
-        case .cannotCreate, .corrupt: return "database_error"
+        case .missing: return "no_database"
+        case .cannotCreate, .notAFile, .unversioned, .readOnlyOldSchema, .unreadableWAL, .migrationFailed, .corrupt:
+            return "database_error"
         }
     }
 
@@ -47,8 +64,29 @@ public enum StoreError: QshError, Equatable {
                 + "\(supported)); upgrade qsh to use it"
         case .cannotCreate(let path, let reason):
             return "cannot create '\(path)': \(reason)"
-        case .corrupt(let reason):
-            return "the task database is damaged: \(reason)"
+        case .missing(let path):
+            return "no task database at '\(path)'"
+        case .notAFile(let path):
+            return "'\(path)' is a folder, not a task database file; give the path of a file"
+        case .unversioned(let path):
+            return "'\(path)' has the application id of a qsh task database but no schema version (user_version 0), "
+                + "and it already holds tables: it was not made by qsh, or it is damaged; it was left untouched. "
+                + "Restore it from a copy, or move it aside to start a new database"
+        case .readOnlyOldSchema(let path, let version, let needed):
+            return "'\(path)' has schema version \(version) and this qsh reads version \(needed), but it cannot upgrade "
+                + "a file it may not write; run a qsh command as a user who may write it (any command that writes, "
+                + "such as 'qsh worker --once', upgrades it), or ask its owner to"
+        case .unreadableWAL(let path):
+            return "cannot read '\(path)': its -wal file holds recent changes, which SQLite reads only through a -shm "
+                + "file beside it, and this process may not create one in its folder; ask the file's owner to run a "
+                + "qsh command on it, or copy the file and its -wal file to a folder you may write and read the copy"
+        case .migrationFailed(let path, let version, let name, let reason):
+            return "cannot upgrade '\(path)' to schema version \(version) (\(name)): \(reason); it was left as it was. "
+                + "Check it with 'sqlite3 \(SQLiteError.shellQuoted(path)) \"PRAGMA integrity_check\"'"
+        case .corrupt(let path, let taskID, let what, let reason):
+            let subject = taskID.map { "task '\($0)' in '\(path)'" } ?? "'\(path)'"
+            return "cannot read \(subject): \(what) \(reason); the file was changed outside qsh or is damaged. "
+                + "Restore it from a copy, or look at the row with sqlite3"
         }
     }
 }
@@ -101,6 +139,9 @@ public struct Migrator: Sendable {
         guard appID == Int64(applicationID) else {
             throw StoreError.foreignFile(path: db.path, applicationID: Int32(truncatingIfNeeded: appID))
         }
+        // The id and step 1 are written in one transaction, so a file of ours with tables
+        // but no version was not written by qsh; migrating it would only fail half-way.
+        if version == 0 && header.objects > 0 { throw StoreError.unversioned(path: db.path) }
         if version > latestVersion {
             throw StoreError.newerSchema(path: db.path, version: version, supported: latestVersion)
         }
@@ -117,13 +158,21 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for step in migrations {
             if case .ours(let version) = state, version >= step.version { continue }
-            let ran = try db.transaction(.immediate) { db -> Bool in
-                state = try inspect(db)
-                if case .ours(let version) = state, version >= step.version { return false }
-                if state == .fresh { try db.execute("PRAGMA application_id = \(applicationID)") }
-                try db.execute(step.sql)
-                try db.execute("PRAGMA user_version = \(step.version)")
-                return true
+            let ran: Bool
+            do {
+                ran = try db.transaction(.immediate) { db -> Bool in
+                    state = try inspect(db)
+                    if case .ours(let version) = state, version >= step.version { return false }
+                    if state == .fresh { try db.execute("PRAGMA application_id = \(applicationID)") }
+                    try db.execute(step.sql)
+                    try db.execute("PRAGMA user_version = \(step.version)")
+                    return true
+                }
+            } catch let error as SQLiteError where !error.isBusy {
+                // A busy file stays a busy error (the caller may retry); anything else says
+                // which step failed on which file.
+                throw StoreError.migrationFailed(
+                    path: db.path, version: step.version, name: step.name, reason: error.detail)
             }
             state = .ours(version: step.version)
             if ran { applied.append(step.version) }

@@ -1,6 +1,7 @@
 // The task database's schema: its application id and the ordered migrations.
 // Times are INTEGER milliseconds since the Unix epoch (UTC); JSON-valued columns
-// hold compact JSON text. Add a step at the end; never edit a released step.
+// hold compact JSON text; programs are BLOBs, byte for byte. Add a step at the end;
+// never edit a released step.
 
 /// The schema of the task database.
 public enum Schema {
@@ -12,7 +13,8 @@ public enum Schema {
 
     /// Every step, in order.
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "create-tasks", sql: version1)
+        Migration(version: 1, name: "create-tasks", sql: version1),
+        Migration(version: 2, name: "program-bytes-and-includes", sql: version2),
     ]
 
     static let version1 = """
@@ -120,5 +122,29 @@ public enum Schema {
         CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks BEGIN
             UPDATE task_counts SET n = n - 1 WHERE task_status = OLD.task_status;
         END;
+        """
+
+    /// Version 2: a task keeps its program byte for byte and every file it includes, as
+    /// read at submit time, so the worker checks exactly what `qsh qasm check` checked.
+    /// - `definitions.program`: the program's bytes; NULL for tasks stored before, whose
+    ///   text is in `source` (new rows leave `source` empty).
+    /// - `definition_includes`: per definition, each include the front end asked for, in
+    ///   the order it first asked: its normalised relative path and what reading it gave
+    ///   (`loaded` with its bytes, `not_found`, `failed` with the reason, `too_large`).
+    /// - `diagnostics.notes`: the notes of each diagnostic, a JSON array of strings.
+    static let version2 = """
+        ALTER TABLE definitions ADD COLUMN program BLOB;
+
+        CREATE TABLE definition_includes (
+            definition_id  TEXT NOT NULL REFERENCES definitions(id) ON DELETE CASCADE,
+            seq            INTEGER NOT NULL,
+            path           TEXT NOT NULL,
+            outcome        TEXT NOT NULL CHECK (outcome IN ('loaded', 'not_found', 'failed', 'too_large')),
+            bytes          BLOB,
+            reason         TEXT,
+            PRIMARY KEY (definition_id, seq)
+        ) STRICT;
+
+        ALTER TABLE diagnostics ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
         """
 }

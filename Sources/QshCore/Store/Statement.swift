@@ -1,5 +1,5 @@
 // SQLiteStatement: an owned sqlite3_stmt with typed binding, one step loop and typed
-// column reads. Not Sendable: it belongs to its connection's thread.
+// column reads (text and blobs). Not Sendable: it belongs to its connection's thread.
 import CSQLite
 
 /// A value bound to a `?` parameter.
@@ -8,6 +8,8 @@ public enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case real(Double)
     case text(String)
+    /// Bytes stored as they are (an empty array is an empty blob, not NULL).
+    case blob([UInt8])
 
     /// An integer, or null when nil.
     public static func int(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
@@ -20,16 +22,19 @@ public final class SQLiteStatement {
     let handle: OpaquePointer
     /// The SQL text, for error messages (never the bound values).
     public let sql: String
+    /// The database file, for error messages.
+    let path: String
 
-    init(handle: OpaquePointer, sql: String) {
+    init(handle: OpaquePointer, sql: String, path: String) {
         self.handle = handle
         self.sql = sql
+        self.path = path
     }
 
     deinit { sqlite3_finalize(handle) }
 
     private func error(_ rc: Int32) -> SQLiteError {
-        SQLiteError(db: sqlite3_db_handle(handle), resultCode: rc, sql: sql)
+        SQLiteError(db: sqlite3_db_handle(handle), resultCode: rc, sql: sql, path: path)
     }
 
     /// Resets the statement and binds `values` to its parameters 1...n.
@@ -40,7 +45,8 @@ public final class SQLiteStatement {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == values.count else {
             throw SQLiteError(
-                resultCode: SQLITE_RANGE, detail: "statement takes \(expected) values, got \(values.count)", sql: sql)
+                resultCode: SQLITE_RANGE, detail: "statement takes \(expected) values, got \(values.count)", sql: sql,
+                path: path)
         }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
@@ -50,6 +56,14 @@ public final class SQLiteStatement {
             case .integer(let i): rc = sqlite3_bind_int64(handle, index, i)
             case .real(let d): rc = sqlite3_bind_double(handle, index, d)
             case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, qsh_sqlite_transient())
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { buffer in
+                    guard let base = buffer.baseAddress, buffer.count > 0 else {
+                        return sqlite3_bind_zeroblob(handle, index, 0)
+                    }
+                    return sqlite3_bind_blob64(
+                        handle, index, base, sqlite3_uint64(buffer.count), qsh_sqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw error(rc) }
         }
@@ -127,4 +141,14 @@ public struct Row {
 
     /// Column `index` as text, or nil for NULL.
     public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+
+    /// Column `index` as bytes (a text value's UTF-8; empty for NULL).
+    public func blob(_ index: Int32) -> [UInt8] {
+        guard let pointer = sqlite3_column_blob(statement.handle, index) else { return [] }
+        let count = Int(sqlite3_column_bytes(statement.handle, index))
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// Column `index` as bytes, or nil for NULL.
+    public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }
 }

@@ -91,12 +91,23 @@ public final class TaskStore {
     /// The underlying connection.
     public let connection: Connection
 
-    /// Wraps an open connection, setting the pragmas and migrating it.
-    /// - Throws: `StoreError` for a foreign or newer file, `SQLiteError` otherwise.
+    /// Wraps an open connection, setting the pragmas and migrating it. A read-only
+    /// connection is only inspected: it must already have this binary's schema.
+    /// - Throws: `StoreError` for a foreign, newer, empty (read-only) or older (read-only)
+    ///   file, `SQLiteError` otherwise.
     public init(connection: Connection, migrator: Migrator = Schema.migrator) throws {
         self.connection = connection
         // Checked before anything that writes (journal_mode writes the header).
-        _ = try migrator.inspect(connection)
+        let state = try migrator.inspect(connection)
+        if connection.isReadOnly {
+            guard case .ours(let version) = state else { throw StoreError.missing(path: connection.path) }
+            if version < migrator.latestVersion {
+                throw StoreError.readOnlyOldSchema(
+                    path: connection.path, version: version, needed: migrator.latestVersion)
+            }
+            try connection.execute("PRAGMA foreign_keys = ON")
+            return
+        }
         if connection.path != ":memory:" && !connection.path.isEmpty {
             try connection.enableWAL()
             try connection.execute("PRAGMA synchronous = NORMAL")
@@ -106,40 +117,8 @@ public final class TaskStore {
         try migrator.migrate(connection)
     }
 
-    /// Opens the database at `path`, creating its directory (0700) and the file (0600).
-    /// - Throws: `StoreError.cannotCreate`, `StoreError.foreignFile`, `StoreError.newerSchema`, `SQLiteError`.
-    public static func open(path: String, migrator: Migrator = Schema.migrator) throws -> TaskStore {
-        if path == ":memory:" { return try TaskStore(connection: Connection(path: path), migrator: migrator) }
-        // The common case, an existing file, opens without touching the file system API.
-        if let existing = try? Connection(path: path, create: false) {
-            return try TaskStore(connection: existing, migrator: migrator)
-        }
-        let files = FileManager.default
-        let directory = Self.directory(of: path)
-        if !directory.isEmpty && !files.fileExists(atPath: directory) {
-            do {
-                try files.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                if !files.fileExists(atPath: directory) {
-                    throw StoreError.cannotCreate(path: directory, reason: "cannot create the directory")
-                }
-            }
-        }
-        let existed = files.fileExists(atPath: path)
-        let connection = try Connection(path: path)
-        if !existed {
-            // SQLite creates files 0644 (less the umask); tighten before the WAL and shm
-            // files exist, since SQLite gives those the database file's mode.
-            try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        }
-        return try TaskStore(connection: connection, migrator: migrator)
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
+    /// True when this store can only read (the file is not writable for this process).
+    public var isReadOnly: Bool { connection.isReadOnly }
 
     // MARK: Row mapping
 
@@ -149,24 +128,17 @@ public final class TaskStore {
         lease_owner, lease_expires_ms
         """
 
-    static func task(_ row: Row) throws -> QuantumTask {
-        let statusText = row.text(1)
-        guard let status = TaskStatus(rawValue: statusText) else {
-            throw StoreError.corrupt(reason: "unknown task_status '\(statusText)'")
-        }
-        var tags: [String: String] = [:]
-        let tagText = row.text(6)
-        if tagText != "{}", let object = try? JSONValue.parse(tagText).objectValue {
-            for (key, value) in object { tags[key] = value.stringValue ?? "" }
-        }
-        var reasons: [String] = []
-        let reasonText = row.text(16)
-        if reasonText != "[]", let array = try? JSONValue.parse(reasonText).arrayValue {
-            reasons = array.compactMap(\.stringValue)
-        }
+    /// The task in `row` (selected with `columns`); a stored value that does not decode
+    /// is `StoreError.corrupt` naming `path` and the task.
+    static func task(_ row: Row, path: String) throws -> QuantumTask {
+        let id = row.text(0)
+        let stored = StoredValues(path: path, taskID: id)
+        let status = try stored.status(row.text(1), "its task_status")
+        let tags = try stored.stringObject(row.text(6), "its tags")
+        let reasons = try stored.stringArray(row.text(16), "its error_reasons")
         func time(_ i: Int32) -> Timestamp? { row.optionalInt64(i).map(Timestamp.init(milliseconds:)) }
         return QuantumTask(
-            id: row.text(0), status: status, qpuID: row.text(2), shots: row.int(3),
+            id: id, status: status, qpuID: row.text(2), shots: row.int(3),
             seed: UInt64(bitPattern: row.int64(4)), name: row.optionalText(5), tags: tags,
             definitionID: row.text(7), compilationID: row.optionalText(8), createdBy: row.text(9),
             createdDate: Timestamp(milliseconds: row.int64(10)), updatedDate: Timestamp(milliseconds: row.int64(11)),
@@ -174,6 +146,9 @@ public final class TaskStore {
             errorClass: row.optionalText(15).map(ErrorClass.init(rawValue:)), errorReasons: reasons,
             shotsDone: row.int(17), leaseOwner: row.optionalText(18), leaseExpires: time(19))
     }
+
+    /// `task(_:path:)` for this store's file.
+    func decodeTask(_ row: Row) throws -> QuantumTask { try Self.task(row, path: connection.path) }
 
     static func tagsJSON(_ tags: [String: String]) -> String {
         JSONValue.object(tags.keys.sorted().map { ($0, .string(tags[$0] ?? "")) }).serialized()
@@ -185,12 +160,11 @@ public final class TaskStore {
 
     // MARK: Creating and reading
 
-    /// Stores a new task, its program and its creation event in one transaction.
-    public func insert(_ task: QuantumTask, source: String, fileName: String, actor: String) throws {
+    /// Stores a new task, its program (with the files it includes) and its creation event
+    /// in one transaction.
+    public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
         try connection.transaction { db in
-            try db.run(
-                "INSERT INTO definitions (id, file_name, source, created_ms) VALUES (?, ?, ?, ?)",
-                [.text(task.definitionID), .text(fileName), .text(source), .integer(task.createdDate.milliseconds)])
+            try Self.insertDefinition(db, id: task.definitionID, program, at: task.createdDate)
             try db.run(
                 """
                 INSERT INTO tasks (id, task_status, qpu_id, shots, seed, name, tags, definition_id, created_by,
@@ -214,7 +188,7 @@ public final class TaskStore {
 
     /// The task with exactly this id, or nil.
     public func task(id: String) throws -> QuantumTask? {
-        try connection.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], Self.task)
+        try connection.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], decodeTask)
     }
 
     /// The full id of the one task whose id starts with `prefix` (case-insensitive).
@@ -235,36 +209,34 @@ public final class TaskStore {
         }
     }
 
-    /// The program of a task: its text and file name.
-    public func definition(id: String) throws -> (source: String, fileName: String)? {
-        try connection.cached("SELECT source, file_name FROM definitions WHERE id = ?")
-            .first([.text(id)]) { ($0.text(0), $0.text(1)) }
-    }
-
     /// The task's events, oldest first.
     public func events(taskID: String) throws -> [TaskEvent] {
-        try connection.cached(
+        let stored = StoredValues(path: connection.path, taskID: taskID)
+        return try connection.cached(
             "SELECT seq, from_status, to_status, at_ms, actor, detail FROM task_events WHERE task_id = ? ORDER BY seq"
         ).rows([.text(taskID)]) { row in
-            TaskEvent(
-                sequence: row.int64(0), taskID: taskID, from: row.optionalText(1).flatMap(TaskStatus.init(rawValue:)),
-                to: TaskStatus(rawValue: row.text(2)) ?? .failed, at: Timestamp(milliseconds: row.int64(3)),
-                actor: row.text(4), detail: row.optionalText(5))
+            let seq = row.int64(0)
+            return TaskEvent(
+                sequence: seq, taskID: taskID,
+                from: try row.optionalText(1).map { try stored.status($0, "the from_status of its event \(seq)") },
+                to: try stored.status(row.text(2), "the to_status of its event \(seq)"),
+                at: Timestamp(milliseconds: row.int64(3)), actor: row.text(4), detail: row.optionalText(5))
         }
     }
 
     /// The stored results (final or partial), or nil.
+    /// - Throws: `StoreError.corrupt` when a stored column does not decode.
     public func result(taskID: String) throws -> TaskResult? {
-        try connection.cached(
+        let stored = StoredValues(path: connection.path, taskID: taskID)
+        return try connection.cached(
             "SELECT shots, shots_done, partial, data, timings, metrics, metadata FROM results WHERE task_id = ?"
         ).first([.text(taskID)]) { row in
-            let data = (try? JSONValue.parse(row.text(3))) ?? .object([])
-            let timings = ((try? JSONValue.parse(row.text(4)))?.objectValue ?? []).map { ($0.0, $0.1.doubleValue ?? 0) }
-            return TaskResult(
+            TaskResult(
                 taskID: taskID, shots: row.int(0), shotsDone: row.int(1), partial: row.int(2) != 0,
-                registers: TaskResult.registers(from: data), timings: timings,
-                metrics: (try? JSONValue.parse(row.text(5))) ?? .object([]),
-                metadata: (try? JSONValue.parse(row.text(6))) ?? .object([]))
+                registers: try stored.counts(row.text(3), "the 'data' of its results"),
+                timings: try stored.numbers(row.text(4), "the 'timings' of its results"),
+                metrics: try stored.object(row.text(5), "the 'metrics' of its results"),
+                metadata: try stored.object(row.text(6), "the 'metadata' of its results"))
         }
     }
 
@@ -286,29 +258,36 @@ public final class TaskStore {
             ])
     }
 
-    /// Stores the diagnostics of a failed compilation. Call inside a transaction.
+    /// Stores the diagnostics of a failed compilation, notes included. Call inside a transaction.
     public static func saveDiagnostics(_ db: Connection, taskID: String, _ diagnostics: [Diagnostic]) throws {
         for (n, d) in diagnostics.enumerated() {
             try db.run(
                 """
-                INSERT OR REPLACE INTO diagnostics (task_id, seq, severity, code, message, file, line, col)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO diagnostics (task_id, seq, severity, code, message, file, line, col, notes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(taskID), .int(n), .text(d.severity.rawValue), .text(d.code), .text(d.message),
                     .text(d.location.file), .int(d.location.line), .int(d.location.column),
+                    .text(reasonsJSON(d.notes)),
                 ])
         }
     }
 
     /// The diagnostics recorded for a task, in order.
     public func diagnostics(taskID: String) throws -> [Diagnostic] {
-        try connection.cached(
-            "SELECT severity, code, message, file, line, col FROM diagnostics WHERE task_id = ? ORDER BY seq"
+        let stored = StoredValues(path: connection.path, taskID: taskID)
+        return try connection.cached(
+            "SELECT severity, code, message, file, line, col, notes FROM diagnostics WHERE task_id = ? ORDER BY seq"
         ).rows([.text(taskID)]) { row in
-            Diagnostic(
-                Severity(rawValue: row.text(0)) ?? .error, code: row.text(1), message: row.text(2),
-                at: SourceLocation(file: row.text(3), line: row.int(4), column: row.int(5)))
+            let severityText = row.text(0)
+            guard let severity = Severity(rawValue: severityText) else {
+                throw stored.corrupt("the severity of a diagnostic", "is '\(StoredValues.excerpt(severityText))'")
+            }
+            return Diagnostic(
+                severity, code: row.text(1), message: row.text(2),
+                at: SourceLocation(file: row.text(3), line: row.int(4), column: row.int(5)),
+                notes: try stored.stringArray(row.text(6), "the notes of a diagnostic"))
         }
     }
 
@@ -346,7 +325,7 @@ public final class TaskStore {
         let sql = "SELECT \(Self.columns) FROM tasks\(filter) ORDER BY \(query.sort.column) \(direction), "
             + "rowid \(direction) LIMIT ? OFFSET ?"
         let tasks = try connection.cached(sql).rows(
-            values + [.int(limit), .int(offset.overflow ? Int.max : offset.partialValue)], Self.task)
+            values + [.int(limit), .int(offset.overflow ? Int.max : offset.partialValue)], decodeTask)
 
         let total: Int
         if query.qpuID == nil && query.tags.isEmpty && query.since == nil && query.until == nil {
@@ -442,7 +421,7 @@ public final class TaskStore {
                 db, id: id, from: .created, to: .payloadProcessing, at: at, actor: "worker \(owner)", detail: nil,
                 changes: TaskChanges(lease: (owner, at.adding(seconds: leaseSeconds))))
             guard claimed else { return nil }
-            return try db.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], Self.task)
+            return try db.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], self.decodeTask)
         }
     }
 
@@ -472,7 +451,7 @@ public final class TaskStore {
     public func expiredLeases(at: Timestamp) throws -> [QuantumTask] {
         try connection.cached(
             "SELECT \(Self.columns) FROM tasks WHERE lease_owner IS NOT NULL AND lease_expires_ms < ? ORDER BY rowid"
-        ).rows([.integer(at.milliseconds)], Self.task)
+        ).rows([.integer(at.milliseconds)], decodeTask)
     }
 
     /// Fails every task whose lease expired before `at`, re-checked under the write lock

@@ -130,10 +130,10 @@ public struct QuantumTask: Hashable, Sendable {
 
 /// What a user asks for when submitting a program.
 public struct SubmitRequest: Sendable {
-    /// The OpenQASM text.
-    public var source: String
-    /// The name used in diagnostics (`bell.qasm`, `<stdin>`).
-    public var fileName: String
+    /// The program and the files it includes, as read at submit time; the task runs
+    /// exactly these bytes (`program.main.name` is the name diagnostics use:
+    /// `bell.qasm`, `<stdin>`).
+    public var program: ProgramSnapshot
     public var qpuID: String
     public var shots: Int
     /// The seed; nil draws a random one (stored, so the run can be repeated).
@@ -143,16 +143,25 @@ public struct SubmitRequest: Sendable {
     public var createdBy: String
 
     public init(
-        source: String, fileName: String, qpuID: String, shots: Int, seed: UInt64? = nil, name: String? = nil,
+        program: ProgramSnapshot, qpuID: String, shots: Int, seed: UInt64? = nil, name: String? = nil,
         tags: [String: String] = [:], createdBy: String
     ) {
-        self.source = source
-        self.fileName = fileName
+        self.program = program
         self.qpuID = qpuID
         self.shots = shots
         self.seed = seed
         self.name = name
         self.tags = tags
         self.createdBy = createdBy
+    }
+
+    /// A request for a program without includes, given as text.
+    public init(
+        source: String, fileName: String, qpuID: String, shots: Int, seed: UInt64? = nil, name: String? = nil,
+        tags: [String: String] = [:], createdBy: String
+    ) {
+        self.init(
+            program: ProgramSnapshot(main: SourceFile(name: fileName, text: source)), qpuID: qpuID, shots: shots,
+            seed: seed, name: name, tags: tags, createdBy: createdBy)
     }
 }

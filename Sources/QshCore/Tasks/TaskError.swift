@@ -13,8 +13,8 @@ public enum TaskError: QshError, Equatable {
     case illegalTransition(id: String, from: TaskStatus, to: TaskStatus)
     /// Cancel was asked once execution had started.
     case cancelRefused(id: String, status: TaskStatus)
-    /// The task has no results (yet, or ever).
-    case noResults(id: String, status: TaskStatus)
+    /// The task has no results (yet, or ever); for a task that failed, why it failed.
+    case noResults(id: String, status: TaskStatus, errorClass: ErrorClass? = nil, reasons: [String] = [])
     /// The task's QPU is not known here.
     case unknownQPU(id: String)
     /// A submit request that cannot be stored (shots, tags...).
@@ -45,8 +45,12 @@ public enum TaskError: QshError, Equatable {
             return "task '\(id)' cannot move from \(from.rawValue) to \(to.rawValue)"
         case .cancelRefused(let id, let status):
             return "task '\(id)' cannot be cancelled: it is \(status.rawValue) and execution has started"
-        case .noResults(let id, let status):
-            return "task '\(id)' has no results (it is \(status.rawValue))"
+        case .noResults(let id, let status, let errorClass, let reasons):
+            guard status.isUnsuccessful else { return "task '\(id)' has no results (it is \(status.rawValue))" }
+            var text = "task '\(id)' has no results: it ended \(status.rawValue)"
+            if let errorClass { text += " (\(errorClass.rawValue))" }
+            if !reasons.isEmpty { text += ": " + reasons.joined(separator: "; ") }
+            return text
         case .unknownQPU(let id):
             return "QPU '\(id)' not found"
         case .invalidRequest(let reason):
@@ -58,7 +62,7 @@ public enum TaskError: QshError, Equatable {
     public var taskID: String? {
         switch self {
         case .notFound(let id), .illegalTransition(let id, _, _), .cancelRefused(let id, _),
-            .noResults(let id, _):
+            .noResults(let id, _, _, _):
             return id
         case .ambiguousPrefix(let prefix, _): return prefix
         case .invalidID(let text): return text

@@ -81,7 +81,7 @@ public final class TaskService {
     /// Stores a new Created task and returns it; it never runs the program.
     public func submit(_ request: SubmitRequest, actor: String = "cli") throws -> QuantumTask {
         let task = try makeTask(request)
-        try store.insert(task, source: request.source, fileName: request.fileName, actor: actor)
+        try store.insert(task, program: request.program, actor: actor)
         return task
     }
 
@@ -103,11 +103,17 @@ public final class TaskService {
     }
 
     /// The task and its results (final, or partial while running).
-    /// - Throws: `TaskError.noResults` when nothing was recorded.
+    /// - Throws: `TaskError.noResults` when nothing was recorded, and for a task that
+    ///   failed (whatever partial counts it left), with its error class and reasons.
     public func results(_ idOrPrefix: String) throws -> (QuantumTask, TaskResult) {
         let task = try get(idOrPrefix)
+        if task.status.isUnsuccessful {
+            throw TaskError.noResults(
+                id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
+        }
         guard let result = try store.result(taskID: task.id) else {
-            throw TaskError.noResults(id: task.id, status: task.status)
+            throw TaskError.noResults(
+                id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
         }
         return (task, result)
     }

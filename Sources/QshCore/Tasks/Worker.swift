@@ -3,28 +3,44 @@
 // (partial counts as shots complete), ExecutionCompleted and Completed, or ends it
 // in PayloadProcessingError or Failed. The compile step and the QPUs are injected.
 
-/// Why a program could not be compiled: its diagnostics and the failure's class.
+/// Why a program could not be compiled or run: its diagnostics (when the front end
+/// found them), the reasons stored in `error_reasons`, and the failure's class.
 public struct CompileFailure: Error, Sendable {
     public var errorClass: ErrorClass
     public var diagnostics: [Diagnostic]
+    /// One line per error, as stored in `error_reasons`.
+    public var reasons: [String]
 
+    /// A failure found by the front end: the reasons are its errors.
     public init(errorClass: ErrorClass, diagnostics: [Diagnostic]) {
         self.errorClass = errorClass
         self.diagnostics = diagnostics
+        reasons = Self.reasons(of: diagnostics)
     }
 
-    /// One `file:line:col: message` line per error, as stored in `error_reasons`.
-    public var reasons: [String] {
+    /// A failure without diagnostics (a QPU's limit, a QPU that is not there).
+    public init(errorClass: ErrorClass, reasons: [String]) {
+        self.errorClass = errorClass
+        diagnostics = []
+        self.reasons = reasons
+    }
+
+    /// One `file:line:col: message (note: ...)` line per error (per diagnostic when none
+    /// is an error): what `qsh qasm check` prints, notes included, on one line.
+    public static func reasons(of diagnostics: [Diagnostic]) -> [String] {
         let errors = diagnostics.filter { $0.severity == .error }
-        return (errors.isEmpty ? diagnostics : errors).map { "\($0.location): \($0.message)" }
+        return (errors.isEmpty ? diagnostics : errors).map { d in
+            "\(d.location): \(d.message)" + d.notes.map { " (note: \($0))" }.joined()
+        }
     }
 }
 
-/// The compile step: OpenQASM text and its file name to a circuit, or diagnostics.
+/// The compile step: a program and the files it included at submit time to a circuit,
+/// or diagnostics. It must not read files: the snapshot is the whole input.
 public struct TaskCompiler: Sendable {
-    public var compile: @Sendable (_ source: String, _ fileName: String) -> Result<Circuit, CompileFailure>
+    public var compile: @Sendable (_ program: ProgramSnapshot) -> Result<Circuit, CompileFailure>
 
-    public init(_ compile: @escaping @Sendable (_ source: String, _ fileName: String) -> Result<Circuit, CompileFailure>) {
+    public init(_ compile: @escaping @Sendable (_ program: ProgramSnapshot) -> Result<Circuit, CompileFailure>) {
         self.compile = compile
     }
 }
@@ -136,36 +152,22 @@ public final class Worker {
         guard let definition = try store.definition(id: task.definitionID) else {
             return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
         }
-        // PayloadProcessing: parse, check, lower.
-        let circuit: Circuit
-        switch compiler.compile(definition.source, definition.fileName) {
-        case .success(let c):
-            circuit = c
+        // PayloadProcessing: parse, check, lower (from the stored program and includes
+        // only), then check against the QPU.
+        let request: RunRequest
+        let qpu: any QPU
+        switch Self.prepare(
+            definition, qpuID: task.qpuID, shots: task.shots, seed: task.seed, compiler: compiler, qpus: qpus,
+            threads: options.threads, precision: options.precision)
+        {
+        case .success(let prepared):
+            request = prepared.request
+            qpu = prepared.qpu
         case .failure(let failure):
+            let diagnostics = failure.diagnostics
             return try fail(
                 task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
-                extra: { try TaskStore.saveDiagnostics($0, taskID: task.id, failure.diagnostics) })
-        }
-        guard let qpu = qpus.first(where: { $0.id == task.qpuID }) else {
-            return try fail(
-                task, from: .payloadProcessing, to: .payloadProcessingError, .unsupportedFeature,
-                ["QPU '\(task.qpuID)' is not available"])
-        }
-        if task.shots > qpu.capabilities.maxShots {
-            return try fail(
-                task, from: .payloadProcessing, to: .payloadProcessingError, .resourceLimit,
-                ["\(task.shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"])
-        }
-
-        let request = RunRequest(
-            circuit: circuit, shots: task.shots, seed: task.seed, threads: options.threads,
-            precision: options.precision)
-        do {
-            try qpu.validate(request)
-        } catch let error as QPUError {
-            return try fail(task, from: .payloadProcessing, to: .payloadProcessingError, error.errorClass, [error.message])
-        } catch {
-            return try fail(task, from: .payloadProcessing, to: .payloadProcessingError, .internalError, ["\(error)"])
+                extra: diagnostics.isEmpty ? nil : { try TaskStore.saveDiagnostics($0, taskID: task.id, diagnostics) })
         }
         let compiled = clock.now()
 

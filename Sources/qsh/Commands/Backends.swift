@@ -39,16 +39,17 @@ enum Backends {
     }
 
     /// The compile step of the worker and of `--dry-run`: the OpenQASM front end, then
-    /// lowering. A stored program is self-contained: only the embedded qelib1.inc can be
-    /// included (the worker does not read the submitter's files).
+    /// lowering. It reads no file: the program and its includes come from the snapshot
+    /// taken at submit time (an include it does not hold is not found).
     static func compiler() -> TaskCompiler {
-        TaskCompiler { text, file in
-            let checked = QASMFrontEnd.check(SourceFile(name: file, text: text))
-            guard let program = checked.program, !checked.hasErrors else {
+        TaskCompiler { program in
+            let file = program.main.name
+            let checked = QASMFrontEnd.check(program.main, include: program.loader)
+            guard let checkedProgram = checked.program, !checked.hasErrors else {
                 return .failure(CompileFailure(errorClass: errorClass(of: checked.diagnostics), diagnostics: checked.diagnostics))
             }
             do throws(LoweringError) {
-                return .success(try Lowering.lower(program))
+                return .success(try Lowering.lower(checkedProgram))
             } catch {
                 return .failure(
                     CompileFailure(
@@ -62,14 +63,14 @@ enum Backends {
 
     /// The class of a compile failure, from its first error's code: limits are
     /// resource_limit, valid-but-unrunnable programs unsupported_feature, the rest
-    /// invalid_program.
+    /// invalid_program (a missing include too: tasks carry their includes).
     static func errorClass(of diagnostics: [Diagnostic]) -> ErrorClass {
         let codes = diagnostics.filter { $0.severity == .error }.map(\.code)
         let limits: Set<String> = [
             "file-too-large", "program-too-large", "register-too-large", "expression-too-deep", "gate-too-deep",
             "include-too-deep",
         ]
-        let unsupported: Set<String> = ["opaque-gate-application", "unsupported-version", "include-not-found"]
+        let unsupported: Set<String> = ["opaque-gate-application", "unsupported-version"]
         guard let first = codes.first else { return .invalidProgram }
         if limits.contains(first) { return .resourceLimit }
         if unsupported.contains(first) { return .unsupportedFeature }

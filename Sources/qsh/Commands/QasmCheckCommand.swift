@@ -13,7 +13,9 @@ enum QasmCheckCommand {
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
                 or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
-                Includes are relative to the program's directory (the current one for stdin). \
+                Includes are relative to the program's directory (the current one for stdin). A path \
+                must name a regular file: a FIFO or a device is refused at once (give '-' to read a \
+                pipe). \
                 Limits: \(limitsText)
                 """,
             examples: [
@@ -60,9 +62,13 @@ enum QasmCheckCommand {
 
     /// `3 errors in 'bad.qasm'` (and a note when checking stopped at the limit).
     static func errorSummary(_ result: QASMCheckResult, file: String) -> String {
-        let n = result.errorCount
+        errorSummary(count: result.errorCount, truncated: result.truncated, file: file)
+    }
+
+    /// `3 errors in 'bad.qasm'`, from the count.
+    static func errorSummary(count n: Int, truncated: Bool, file: String) -> String {
         var text = "\(n) error\(n == 1 ? "" : "s") in '\(file.terminalSafe())'"
-        if result.truncated { text += " (stopped after \(n))" }
+        if truncated { text += " (stopped after \(n))" }
         return text
     }
 
@@ -80,16 +86,9 @@ enum QasmCheckCommand {
 
     /// The JSON document of a check.
     static func json(_ result: QASMCheckResult, mainFile: String) -> JSONValue {
-        let errors: [JSONValue] = result.diagnostics.filter { $0.severity == .error }.map { d in
-            var members: [(String, JSONValue)] = []
-            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
-            members += [
-                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
-                ("code", .string(d.code)), ("message", .string(d.message)),
-            ]
-            return .object(members)
-        }
-        var members: [(String, JSONValue)] = [("ok", .bool(!result.hasErrors)), ("errors", .array(errors))]
+        var members: [(String, JSONValue)] = [
+            ("ok", .bool(!result.hasErrors)), ("errors", errorsJSON(result.diagnostics, mainFile: mainFile)),
+        ]
         if let summary = result.summary {
             let gates = JSONValue.object(summary.gates.map { ($0.name, JSONValue.int($0.count)) })
             members.append(
@@ -97,5 +96,20 @@ enum QasmCheckCommand {
         }
         if result.truncated { members.append(("truncated", .bool(true))) }
         return .object(members)
+    }
+
+    /// The errors among `diagnostics` as JSON objects: `file` (for an included file),
+    /// `line`, `column`, `code`, `message`, and `notes` when there are any.
+    static func errorsJSON(_ diagnostics: [Diagnostic], mainFile: String) -> JSONValue {
+        .array(diagnostics.filter { $0.severity == .error }.map { d in
+            var members: [(String, JSONValue)] = []
+            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
+            members += [
+                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
+                ("code", .string(d.code)), ("message", .string(d.message)),
+            ]
+            if !d.notes.isEmpty { members.append(("notes", .array(d.notes.map { .string($0) }))) }
+            return .object(members)
+        })
     }
 }

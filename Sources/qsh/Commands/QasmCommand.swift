@@ -20,6 +20,12 @@ enum QasmCommand {
 }
 
 /// A program read from a file or stdin, with what its includes need.
+///
+/// Reading rules, the same for `qasm check`, `qasm run`, `tasks submit` and every
+/// include: a path must name a regular file (a FIFO, a device, a socket or a folder is
+/// refused with an error that says what it is, without waiting on it); `-` reads
+/// standard input, whatever it is, up to the size limit; a file over the limit is
+/// reported as too large without being read.
 struct QasmInput {
     var source: SourceFile
     /// The directory include paths are relative to.
@@ -33,28 +39,108 @@ struct QasmInput {
         return QASMFrontEnd.check(source, limits: limits, include: includeLoader)
     }
 
+    /// The program and every file it includes, read now: what a task stores.
+    func snapshot(limits: QASMLimits) -> ProgramSnapshot {
+        ProgramSnapshot.take(source, limits: limits, read: includeLoader)
+    }
+
+    /// The diagnostics of a program that cannot be stored whole: the program or an
+    /// include over the size limit (empty when it can be).
+    func sizeDiagnostics(_ snapshot: ProgramSnapshot, limits: QASMLimits) -> [Diagnostic] {
+        if oversized { return QASMFrontEnd.oversized(source.name, limits: limits).diagnostics }
+        return snapshot.sizeDiagnostics(limits: limits)
+    }
+
     /// Reads `path` (or stdin for `-`), refusing files over the size limit without reading them whole.
-    /// - Throws: `CommandFailure` (exit status 1) when the file cannot be read.
+    /// - Throws: `CommandFailure` (exit status 1) when the file cannot be read or is not a regular file.
     static func read(_ path: String, limits: QASMLimits) throws -> QasmInput {
         if path == "-" {
             let bytes = try readAll(fd: 0, name: "<stdin>", limit: limits.maximumFileSize)
+            if bytes.count > limits.maximumFileSize {
+                return QasmInput(source: SourceFile(name: "<stdin>", bytes: []), directory: ".", oversized: true)
+            }
             return QasmInput(source: SourceFile(name: "<stdin>", bytes: bytes), directory: ".")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw readFailure(path, errno) }
+        let fd: Int32
+        switch openRegularFile(path) {
+        case .opened(let opened): fd = opened
+        case .failed(let code): throw readFailure(path, code)
+        case .notRegular(let kind): throw notRegularFailure(path, kind)
+        }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw readFailure(path, EISDIR)
-        }
-        if (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) > limits.maximumFileSize {
+        if fstat(fd, &info) == 0 && Int(info.st_size) > limits.maximumFileSize {
             return QasmInput(source: SourceFile(name: path, bytes: []), directory: directoryOf(path), oversized: true)
         }
         let bytes = try readAll(fd: fd, name: path, limit: limits.maximumFileSize)
         return QasmInput(source: SourceFile(name: path, bytes: bytes), directory: directoryOf(path))
     }
 
-    /// The include loader: paths are already normalised and relative to `directory`.
+    /// What opening a path for reading gave.
+    enum Opened {
+        /// A regular file, open for blocking reads.
+        case opened(Int32)
+        /// `open` or `fstat` failed with this errno.
+        case failed(Int32)
+        /// Something other than a regular file: what it is ("a named pipe (FIFO)").
+        case notRegular(String)
+    }
+
+    /// Opens `path` without blocking (a FIFO without a writer would block `open` forever)
+    /// and accepts only a regular file; a folder is EISDIR, as `read` reports it.
+    static func openRegularFile(_ path: String) -> Opened {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let code = errno
+            // open() of a socket fails with ENXIO; say what it is instead.
+            var info = stat()
+            if code == ENXIO, stat(path, &info) == 0, let kind = nonRegularKind(info.st_mode) { return .notRegular(kind) }
+            return .failed(code)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            return .failed(code)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            return .failed(EISDIR)
+        }
+        if let kind = nonRegularKind(info.st_mode) {
+            close(fd)
+            return .notRegular(kind)
+        }
+        // Reads of a regular file never block; clear the flag anyway so that they are plain reads.
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return .opened(fd)
+    }
+
+    /// What a file of this mode is, when it is neither a regular file nor a folder.
+    static func nonRegularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+
+    /// `cannot read 'p': it is a named pipe (FIFO), not a regular file; ...`
+    static func notRegularFailure(_ path: String, _ kind: String) -> CommandFailure {
+        var message = "cannot read '\(path)': it is \(kind), not a regular file"
+        if kind.contains("pipe") || kind.contains("socket") {
+            message += "; to read from a pipe, give '-' and redirect the pipe to standard input"
+        }
+        return CommandFailure(status: .failure, code: "io_error", message: message)
+    }
+
+    /// The include loader: paths are already normalised and relative to `directory`. The
+    /// same rules as for the program: regular files only, never waited on, and a file
+    /// over the size limit is reported without being read.
     var includeLoader: @Sendable (String) -> IncludeResult {
         let directory = directory
         return { relative in
@@ -65,20 +151,22 @@ struct QasmInput {
             {
                 return .failed("it resolves to a file outside the program's directory")
             }
-            let fd = open(full, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                return errno == ENOENT || errno == ENOTDIR ? .notFound : .failed(String(cString: strerror(errno)))
+            let fd: Int32
+            switch QasmInput.openRegularFile(full) {
+            case .opened(let opened): fd = opened
+            case .failed(let code):
+                return code == ENOENT || code == ENOTDIR ? .notFound : .failed(String(cString: strerror(code)))
+            case .notRegular(let kind):
+                return .failed("it is \(kind), not a regular file")
             }
             defer { close(fd) }
+            let limit = QASMLimits.standard.maximumFileSize
             var info = stat()
-            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                return .failed(String(cString: strerror(EISDIR)))
-            }
-            // One byte over the limit is enough for the front end to report it.
-            guard let bytes = try? QasmInput.readAll(fd: fd, name: full, limit: QASMLimits.standard.maximumFileSize) else {
+            if fstat(fd, &info) == 0 && Int(info.st_size) > limit { return .tooLarge }
+            guard let bytes = try? QasmInput.readAll(fd: fd, name: full, limit: limit) else {
                 return .failed(String(cString: strerror(EIO)))
             }
-            return .loaded(bytes)
+            return bytes.count > limit ? .tooLarge : .loaded(bytes)
         }
     }
 

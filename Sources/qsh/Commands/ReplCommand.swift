@@ -85,8 +85,9 @@ extension CompletionSources {
     /// newest tasks are looked at). A database that does not exist yet is not created.
     static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] {
         let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
-        let path = TaskCLI.databasePath(invocation)
-        guard access(path, R_OK) == 0, let store = try? TaskStore.open(path: path) else { return [] }
+        guard let path = try? TaskCLI.databasePath(invocation),
+            let store = try? TaskStore.open(path: path, access: .read)
+        else { return [] }
         var query = TaskQuery()
         query.limit = 500
         guard let page = try? store.list(query) else { return [] }

@@ -32,23 +32,39 @@ enum TasksCommand {
 /// Helpers shared by the task commands.
 enum TaskCLI {
     /// `--db`, else $QSH_DB, else $XDG_DATA_HOME/qsh/tasks.sqlite, else ~/.local/share/qsh/tasks.sqlite.
-    static func databasePath(_ invocation: Invocation) -> String {
+    /// An empty QSH_DB counts as unset (as an empty XDG_DATA_HOME does).
+    /// - Throws: `UsageError` for `--db ""`: an empty path is a mistake, not the default.
+    static func databasePath(_ invocation: Invocation) throws -> String {
         let env = invocation.context.environment
-        if let db = invocation.arguments.value("--db"), !db.isEmpty { return db }
+        if let db = invocation.arguments.value("--db") {
+            guard !db.isEmpty else {
+                throw UsageError("option '--db' needs a path; leave it out to use $QSH_DB or the default database")
+            }
+            return db
+        }
         if let db = env["QSH_DB"], !db.isEmpty { return db }
         if let data = env["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/qsh/tasks.sqlite" }
         return invocation.context.home + "/.local/share/qsh/tasks.sqlite"
     }
 
     /// The database path made absolute (for a worker started elsewhere).
-    static func absoluteDatabasePath(_ invocation: Invocation) -> String {
-        let path = databasePath(invocation)
+    static func absoluteDatabasePath(_ invocation: Invocation) throws -> String {
+        let path = try databasePath(invocation)
         return path.hasPrefix("/") ? path : invocation.context.currentDirectory + "/" + path
     }
 
-    /// Opens the store and a service over it with the system clock.
-    static func service(_ invocation: Invocation) throws -> TaskService {
-        TaskService(store: try TaskStore.open(path: databasePath(invocation)), clock: SystemClock())
+    /// Opens the store for `access` and a service over it with the system clock. Reading
+    /// and cancelling need an existing database: they never create one.
+    /// - Throws: `CommandFailure` (exit status 1) when there is no database at the path.
+    static func service(_ invocation: Invocation, access: StoreAccess) throws -> TaskService {
+        let path = try databasePath(invocation)
+        do {
+            return TaskService(store: try TaskStore.open(path: path, access: access), clock: SystemClock())
+        } catch StoreError.missing(let missing) {
+            throw CommandFailure(
+                status: .failure, code: StoreError.missing(path: missing).code,
+                message: "no task database at '\(missing)'; 'qsh tasks submit' creates one, or check --db/QSH_DB")
+        }
     }
 
     /// Who submits: $USER, else $LOGNAME, else the uid.
@@ -73,8 +89,8 @@ enum TaskCLI {
         switch error {
         case .notFound, .unknownQPU: status = .notFound
         case .ambiguousPrefix, .invalidID, .invalidRequest: status = .usage
-        case .noResults(_, let s) where s.isUnsuccessful: status = .taskFailed
-        case .noResults(_, .cancelled): status = .cancelled
+        case .noResults(_, let s, _, _) where s.isUnsuccessful: status = .taskFailed
+        case .noResults(_, .cancelled, _, _): status = .cancelled
         default: status = .failure
         }
         var details: [(String, JSONValue)] = []
@@ -82,14 +98,37 @@ enum TaskCLI {
         if case .ambiguousPrefix(_, let candidates) = error {
             details.append(("candidates", .array(candidates.map { .string($0) })))
         }
+        if case .noResults(_, let taskStatus, let errorClass, let reasons) = error, taskStatus.isUnsuccessful {
+            details += [
+                ("task_status", .string(taskStatus.rawValue)), ("error_class", .string(errorClass?.rawValue)),
+                ("error_reasons", .array(reasons.map { .string($0) })),
+            ]
+        }
         return CommandFailure(status: status, code: error.code, message: error.message, details: details)
     }
 
-    /// Reads a program from a file, or from stdin for `-`, as `qsh qasm check` does.
-    /// - Returns: the text and the name diagnostics use (the path as given, `<stdin>` for `-`).
-    static func readProgram(_ path: String) throws -> (text: String, name: String) {
-        let input = try QasmInput.read(path, limits: .standard)
-        return (String(decoding: input.source.bytes, as: UTF8.self), input.source.name)
+    /// Reads a program from a file, or from stdin for `-`, with the rules and limits of
+    /// `qsh qasm check`, and every file it includes: what a task stores and runs.
+    /// - Throws: `CommandFailure` (exit status 1) for a file that cannot be read, and for
+    ///   a program or include over the size limit, after printing the same diagnostics
+    ///   `qsh qasm check` prints (as JSON in the error object for JSON output).
+    static func readProgram(_ path: String, invocation: Invocation, format: OutputFormat) throws -> ProgramSnapshot {
+        let limits = QASMLimits.standard
+        let input = try QasmInput.read(path, limits: limits)
+        let snapshot = input.oversized ? ProgramSnapshot(main: input.source) : input.snapshot(limits: limits)
+        let refused = input.sizeDiagnostics(snapshot, limits: limits)
+        guard !refused.isEmpty else { return snapshot }
+        let message = QasmCheckCommand.errorSummary(count: refused.count, truncated: false, file: input.source.name)
+            + "; the task was not submitted"
+        if format.isJSON {
+            throw CommandFailure(
+                status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message,
+                details: [("diagnostics", QasmCheckCommand.errorsJSON(refused, mainFile: input.source.name))])
+        }
+        let printer = DiagnosticPrinter(
+            color: invocation.context.terminal.colorStderr, showSource: invocation.context.terminal.stderrIsTTY)
+        for diagnostic in refused { invocation.stderr.write(printer.render(diagnostic, source: input.source)) }
+        throw CommandFailure(status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message)
     }
 
     /// `--timeout` in seconds (default 300 s: waits are always finite).

@@ -21,7 +21,7 @@ enum TasksGetCommand {
                 let format = try OutputFormat.resolve(invocation)
                 let id = invocation.positionals[0]
                 try TaskCLI.checkID(id)
-                let service = try TaskCLI.service(invocation)
+                let service = try TaskCLI.service(invocation, access: .read)
                 let task = try service.get(id)
                 if invocation.arguments.has("--wait") {
                     return try TaskCLI.follow([task.id], service: service, invocation: invocation, format: format)
@@ -70,7 +70,7 @@ enum TasksListCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 let query = try query(invocation)
-                let page = try TaskCLI.service(invocation).list(query)
+                let page = try TaskCLI.service(invocation, access: .read).list(query)
                 invocation.stdout.write(
                     TaskRenderer.tasks(
                         page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
@@ -135,7 +135,8 @@ enum TasksResultsCommand {
         details: """
             Counts per classical register, highest bit index leftmost. With -o json prints
             {"task_id": ..., "shots": ..., "data": {"c": {"00": 503, ...}}, "partial": false, "timings": ...,
-            "metrics": ..., "metadata": ...}. Exits 3 for a task that failed, 6 for one that was cancelled.
+            "metrics": ..., "metadata": ...}. A task that failed has no results: the error gives its
+            error_class and error_reasons (exit 3); a cancelled one exits 6.
             """,
         examples: ["qsh tasks results 550e8400", "qsh tasks results 550e8400 -o json | jq .data.c"],
         options: [CommonOptions.database] + CommonOptions.output,
@@ -145,7 +146,7 @@ enum TasksResultsCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 try TaskCLI.checkID(invocation.positionals[0])
-                let (_, result) = try TaskCLI.service(invocation).results(invocation.positionals[0])
+                let (_, result) = try TaskCLI.service(invocation, access: .read).results(invocation.positionals[0])
                 invocation.stdout.write(
                     TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
                 return .ok
@@ -167,7 +168,7 @@ enum TasksEventsCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 try TaskCLI.checkID(invocation.positionals[0])
-                let (_, events) = try TaskCLI.service(invocation).events(invocation.positionals[0])
+                let (_, events) = try TaskCLI.service(invocation, access: .read).events(invocation.positionals[0])
                 invocation.stdout.write(
                     TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
                 return .ok

@@ -15,8 +15,11 @@ enum TasksSubmitCommand {
             Stores the task and prints it (its id alone with -q) at once; a worker runs it. Unless
             QSH_NO_AUTOSTART=1 or --no-autostart, a detached 'qsh worker --idle-exit 30' is started when
             no worker is running. With --wait, follows the task and exits 0 (Completed), 3 (Failed or
-            PayloadProcessingError), 6 (Cancelled) or 124 (timeout). --dry-run checks the program
-            against the QPU without storing it (exit 0 valid, 1 invalid).
+            PayloadProcessingError), 6 (Cancelled) or 124 (timeout). The program is read as by 'qsh
+            qasm check' and stored with every file it includes, so later edits do not change the task;
+            a file that cannot be read (or is not a regular file) or is over the size limit is refused
+            (exit 1), while an invalid program is stored and ends PayloadProcessingError. --dry-run
+            gives the verdict the task would get without storing it (exit 0 valid, 1 invalid).
             """,
         examples: [
             "qsh tasks submit bell.qasm --shots 1000 --wait",
@@ -62,18 +65,18 @@ enum TasksSubmitCommand {
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
             throw UsageError(message)
         }
-        let program = try TaskCLI.readProgram(invocation.positionals[0])
+        let program = try TaskCLI.readProgram(invocation.positionals[0], invocation: invocation, format: format)
 
         if args.has("--dry-run") {
-            return try dryRun(program, qpu: qpus.first { $0.id == qpuID }, qpuID: qpuID, shots: shots, seed: seed,
-                              invocation: invocation, format: format)
+            return try dryRun(program, qpus: qpus, qpuID: qpuID, shots: shots, seed: seed, invocation: invocation,
+                              format: format)
         }
 
-        let service = try TaskCLI.service(invocation)
+        let service = try TaskCLI.service(invocation, access: .create)
         let task = try service.submit(
             SubmitRequest(
-                source: program.text, fileName: program.name, qpuID: qpuID, shots: shots, seed: seed,
-                name: args.value("--name"), tags: tags, createdBy: TaskCLI.userName(context)))
+                program: program, qpuID: qpuID, shots: shots, seed: seed, name: args.value("--name"), tags: tags,
+                createdBy: TaskCLI.userName(context)))
         let quiet = args.has("--quiet")
         if quiet {
             context.stdout.line(task.id)
@@ -87,7 +90,7 @@ enum TasksSubmitCommand {
         if !args.has("--no-autostart") && context.environment["QSH_NO_AUTOSTART"] != "1" {
             WorkerLauncher.ensureWorker(
                 store: service.store, executable: context.executablePath,
-                database: TaskCLI.absoluteDatabasePath(invocation), stderr: context.stderr)
+                database: try TaskCLI.absoluteDatabasePath(invocation), stderr: context.stderr)
         }
         guard args.has("--wait") else { return .ok }
         context.stdout.flush()
@@ -95,43 +98,32 @@ enum TasksSubmitCommand {
             [task.id], service: service, invocation: invocation, format: format, quiet: quiet, showResults: true)
     }
 
-    /// Compiles and validates without storing; diagnostics go to stderr.
+    /// PayloadProcessing without storing anything: the same compile step and QPU checks as
+    /// the worker's (`Worker.prepare`), on the same snapshot a submit would store, so the
+    /// verdict is the one the task would get. Diagnostics go to stderr.
     static func dryRun(
-        _ program: (text: String, name: String), qpu: (any QPU)?, qpuID: String, shots: Int, seed: UInt64?,
+        _ program: ProgramSnapshot, qpus: [any QPU], qpuID: String, shots: Int, seed: UInt64?,
         invocation: Invocation, format: OutputFormat
     ) throws -> ExitStatus {
         let context = invocation.context
         var reasons: [String] = []
         var errorClass: ErrorClass?
         var circuit: Circuit?
-        switch Backends.compiler().compile(program.text, program.name) {
-        case .success(let c):
-            circuit = c
+        let prepared = Worker.prepare(
+            program, qpuID: qpuID, shots: shots, seed: seed ?? 0, compiler: Backends.compiler(), qpus: qpus,
+            threads: Backends.threads(context.environment), precision: WorkerOptions(owner: "").precision)
+        switch prepared {
+        case .success(let run):
+            circuit = run.request.circuit
         case .failure(let failure):
             errorClass = failure.errorClass
             reasons = failure.reasons
-            for d in failure.diagnostics { context.stderr.line(d.description) }
-        }
-        if let circuit {
-            if let qpu {
-                if shots > qpu.capabilities.maxShots {
-                    errorClass = .resourceLimit
-                    reasons = ["\(shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"]
-                } else {
-                    do {
-                        try qpu.validate(
-                            RunRequest(circuit: circuit, shots: shots, seed: seed ?? 0, threads: 1, precision: .double))
-                    } catch let error as QPUError {
-                        errorClass = error.errorClass
-                        reasons = [error.message]
-                    }
-                }
-            } else {
-                errorClass = .unsupportedFeature
-                reasons = ["QPU '\(qpuID)' is not available"]
-            }
-            if errorClass != nil {
+            if failure.diagnostics.isEmpty {
                 for reason in reasons { context.stderr.line("qsh: \(reason)") }
+            } else {
+                let printer = DiagnosticPrinter(
+                    color: context.terminal.colorStderr, showSource: context.terminal.stderrIsTTY)
+                for d in failure.diagnostics { context.stderr.write(printer.render(d, source: program.main)) }
             }
         }
         let ok = errorClass == nil
@@ -151,7 +143,7 @@ enum TasksSubmitCommand {
         default:
             if ok, let circuit {
                 context.stdout.line(
-                    "ok: \(program.name) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
+                    "ok: \(program.main.name) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
                         + "\(circuit.clbitCount) bits, \(circuit.operations.count) operations)")
             }
         }

@@ -26,7 +26,7 @@ enum TasksWaitCommand {
                 let format = try OutputFormat.resolve(invocation)
                 _ = try TaskCLI.timeout(invocation)
                 for id in invocation.positionals { try TaskCLI.checkID(id) }
-                let service = try TaskCLI.service(invocation)
+                let service = try TaskCLI.service(invocation, access: .read)
                 var ids: [String] = []
                 for id in invocation.positionals {
                     let full = try service.get(id).id
@@ -55,7 +55,7 @@ enum TasksCancelCommand {
             try TaskCLI.mapErrors {
                 let format = try OutputFormat.resolve(invocation)
                 for id in invocation.positionals { try TaskCLI.checkID(id) }
-                let service = try TaskCLI.service(invocation)
+                let service = try TaskCLI.service(invocation, access: .write)
                 let context = invocation.context
                 var tasks: [QuantumTask] = []
                 var firstFailure: CommandFailure?

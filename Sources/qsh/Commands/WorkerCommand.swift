@@ -43,8 +43,8 @@ enum WorkerCommand {
         guard lease >= 0.2, lease <= 86_400 else { throw UsageError("option '--lease' must be between 0.2s and 1d") }
         let idle = try args.duration("--idle-exit")
         let once = args.has("--once")
-        let path = TaskCLI.databasePath(invocation)
-        let store = try TaskStore.open(path: path)
+        let path = try TaskCLI.databasePath(invocation)
+        let store = try TaskStore.open(path: path, access: .create)
         let clock = SystemClock()
         let owner = "pid \(getpid()) on \(hostName())"
         // Blocked before the heartbeat thread starts, so it inherits the mask.

@@ -294,3 +294,33 @@ import Testing
             ])
     }
 }
+
+/// A gate of qelib1.inc used without the include gets a note that names the include.
+@Suite struct QElib1HintTests {
+    @Test(arguments: ["ccx q[0], q[1], q[2];", "h q[0];", "swap q[0], q[1];", "rz(pi) q[1];"])
+    func aLibraryGateWithoutTheIncludeNamesIt(statement: String) throws {
+        let result = check("OPENQASM 2.0;\nqreg q[3];\n" + statement + "\n")
+        let diagnostic = try #require(result.diagnostics.first)
+        let gate = String(statement.prefix { $0.isLetter })
+        #expect(diagnostic.code == "unknown-gate")
+        #expect(diagnostic.message == "'\(gate)' is not defined in this scope")
+        #expect(diagnostic.notes == ["'\(gate)' is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line"])
+    }
+
+    @Test func anIncludeAfterTheUseSaysToMoveIt() throws {
+        let result = check("OPENQASM 2.0;\nqreg q[3];\nccx q[0], q[1], q[2];\ninclude \"qelib1.inc\";\n")
+        let diagnostic = try #require(result.diagnostics.first)
+        #expect(
+            diagnostic.notes == [
+                "'ccx' is defined in qelib1.inc, which is included only after this line; move 'include \"qelib1.inc\";' up, after the OPENQASM line"
+            ])
+    }
+
+    @Test func otherUnknownGatesGetNoNote() throws {
+        let unknown = try #require(check(header + "qreg q[1];\nfoo q[0];\n").diagnostics.first)
+        #expect(unknown.notes == [])
+        // Inside a gate body too.
+        let body = try #require(check("OPENQASM 2.0;\ngate g a, b, c { ccx a, b, c; }\n").diagnostics.first)
+        #expect(body.notes.first?.hasPrefix("'ccx' is defined in qelib1.inc") == true)
+    }
+}

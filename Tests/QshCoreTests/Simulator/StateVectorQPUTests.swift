@@ -86,7 +86,15 @@ struct StateVectorQPUTests {
             Issue.record("expected a resource limit error")
         } catch let error as QPUError {
             #expect(error.code == "resource_limit")
-            #expect(error.message == "the program needs 64 GiB for 32 qubits in double precision, over the limit of 12 GiB; use --precision single or fewer qubits")
+            // Single precision would need 32 GiB: over the limit too, so it is not suggested.
+            #expect(error.message == "the program needs 64 GiB for 32 qubits in double precision, over the limit of 12 GiB; use fewer qubits")
+        }
+        // Where single precision fits (32 GiB within 40 GiB), it is suggested.
+        do {
+            try StateVectorQPU(memoryLimit: 40 << 30).validate(request)
+            Issue.record("expected a resource limit error")
+        } catch let error as QPUError {
+            #expect(error.message == "the program needs 64 GiB for 32 qubits in double precision, over the limit of 40 GiB; use --precision single or fewer qubits")
         }
         var single = request
         single.precision = .single

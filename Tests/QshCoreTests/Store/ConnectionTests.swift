@@ -1,7 +1,7 @@
 // The SQLite wrapper: binding, the step loop, typed errors carrying the SQL but
 // never the bound values, and scoped transactions that roll back on throw.
 import Foundation
-import QshCore
+@testable import QshCore
 import Testing
 import TestSupport
 
@@ -93,9 +93,62 @@ import TestSupport
             Issue.record("expected an error")
         } catch {
             #expect(error.resultCode == 8)  // SQLITE_READONLY
-            #expect(error.detail == "cannot open '\(path)' for writing; check the permissions of the file and its folder")
+            #expect(
+                error.detail
+                    == "cannot open '\(path)' for writing; check that you may write the file, the -wal and -shm files "
+                    + "beside it and its folder")
         }
         // Asked for read-only, the same file opens.
         #expect(throws: Never.self) { _ = try Connection(path: path, readOnly: true) }
+    }
+}
+
+/// Blobs, read-only and immutable opening, and errors that name the file.
+@Suite struct ConnectionFileTests {
+    @Test func blobsRoundTripByteForByte() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (b BLOB)")
+        let bytes: [UInt8] = [0x00, 0xE9, 0xFF, 0x0A, 0x00]
+        try db.run("INSERT INTO t VALUES (?), (?), (NULL)", [.blob(bytes), .blob([])])
+        let rows = try db.prepare("SELECT b, typeof(b) FROM t ORDER BY rowid").rows { ($0.optionalBlob(0), $0.text(1)) }
+        #expect(rows.map(\.0) == [bytes, [], nil])
+        #expect(rows.map(\.1) == ["blob", "blob", "null"])
+    }
+
+    @Test func immutableURIsEscapeWhatURIsGiveMeaningTo() {
+        #expect(Connection.immutableURI("/tmp/a b/t.sqlite") == "file:/tmp/a%20b/t.sqlite?immutable=1")
+        #expect(Connection.immutableURI("rel/x%?#.db") == "file:rel/x%25%3F%23.db?immutable=1")
+        #expect(Connection.immutableURI("//host/x") == "file:////host/x?immutable=1")
+        #expect(Connection.immutableURI("caf\u{E9}") == "file:caf%C3%A9?immutable=1")
+    }
+
+    @Test func errorsOnAFileNameItAndSayWhatToCheck() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("t.sqlite")
+        let db = try Connection(path: path)
+        try db.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        try db.run("INSERT INTO t VALUES ('a')")
+        do {
+            try db.run("INSERT INTO t VALUES ('a')")
+            Issue.record("expected a constraint error")
+        } catch {
+            #expect(error.path == path)
+            #expect(
+                error.message
+                    == "database error: UNIQUE constraint failed: t.k on '\(path)'; the file may have been changed "
+                    + "outside qsh or be damaged; check it with 'sqlite3 \(path) \"PRAGMA integrity_check\"'")
+        }
+        // Opening a folder that does not exist says what to check, with the path.
+        do {
+            _ = try Connection(path: dir.file("none/t.sqlite"), create: false)
+            Issue.record("expected an open error")
+        } catch {
+            #expect(
+                error.message
+                    == "database error: cannot open '\(dir.file("none/t.sqlite"))': unable to open database file; check "
+                    + "that its folder exists and that you may read and write the file, the -wal and -shm files beside "
+                    + "it and the folder")
+        }
+        #expect(SQLiteError.shellQuoted("/tmp/a b/$x") == "\"/tmp/a b/\\$x\"")
     }
 }

@@ -54,7 +54,9 @@ import TestSupport
                 Migration(version: 1, name: "a", sql: "CREATE TABLE a (x INTEGER)"),
                 Migration(version: 2, name: "broken", sql: "CREATE TABLE b (y); CREATE TABLE a (x)"),
             ])
-        #expect(throws: SQLiteError.self) { try migrator.migrate(db) }
+        #expect(
+            throws: StoreError.migrationFailed(path: ":memory:", version: 2, name: "broken", reason: "table a already exists")
+        ) { try migrator.migrate(db) }
         #expect(try db.scalar("PRAGMA user_version") == 1)
         #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'b'") == 0)
     }
@@ -104,5 +106,53 @@ import TestSupport
         #expect(
             StoreError.newerSchema(path: "x", version: 99, supported: 1).message
                 == "'x' was written by a newer qsh (schema version 99, this qsh supports up to 1); upgrade qsh to use it")
+    }
+
+    @Test func ourIdWithTablesButNoVersionIsRefusedUntouched() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        do {
+            try Connection(path: path).execute(
+                "PRAGMA application_id = \(Schema.applicationID); CREATE TABLE definitions (x)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.unversioned(path: path)) { try TaskStore.open(path: path) }
+        #expect(throws: StoreError.unversioned(path: path)) { try TaskStore.open(path: path, access: .read) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(StoreError.unversioned(path: path).message.hasPrefix("'\(path)' has the application id of a qsh task database"))
+    }
+
+    @Test func aVersion1DatabaseIsUpgradedAndItsTasksStillRead() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let v1 = Migrator(applicationID: Schema.applicationID, migrations: Array(Schema.migrations.prefix(1)))
+        do {
+            let old = try TaskStore.open(path: path, migrator: v1)
+            try old.connection.run(
+                "INSERT INTO definitions (id, file_name, source, created_ms) VALUES ('d1', 'old.qasm', 'OPENQASM 2.0;', 0)")
+        }
+        let store = try TaskStore.open(path: path)
+        #expect(try store.connection.scalar("PRAGMA user_version") == 2)
+        let definition = try #require(try store.definition(id: "d1"))
+        #expect(definition.main == SourceFile(name: "old.qasm", text: "OPENQASM 2.0;"))
+        #expect(definition.includes.isEmpty)
+    }
+
+    @Test func aFailedStepNamesTheFileAndTheStep() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let broken = Migrator(
+            applicationID: 7,
+            migrations: [
+                Migration(version: 1, name: "a", sql: "CREATE TABLE a (x)"),
+                Migration(version: 2, name: "again", sql: "CREATE TABLE a (x)"),
+            ])
+        let error = StoreError.migrationFailed(path: path, version: 2, name: "again", reason: "table a already exists")
+        #expect(throws: error) { try TaskStore.open(path: path, migrator: broken) }
+        #expect(
+            error.message
+                == "cannot upgrade '\(path)' to schema version 2 (again): table a already exists; it was left as it was. "
+                + "Check it with 'sqlite3 \(path) \"PRAGMA integrity_check\"'")
+        #expect(try Connection(path: path).scalar("PRAGMA user_version") == 1)
     }
 }

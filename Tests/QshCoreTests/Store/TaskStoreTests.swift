@@ -18,7 +18,9 @@ import TestSupport
         #expect(events[0].to == .created)
         #expect(events[0].actor == "cli")
         let definition = try service.store.definition(id: task.definitionID)
-        #expect(definition?.fileName == "bell.qasm")
+        #expect(definition?.main.name == "bell.qasm")
+        #expect(definition?.main.bytes == Array("OPENQASM 2.0;".utf8))
+        #expect(definition?.includes == [])
     }
 
     @Test func wireShapeFollowsDesignOrder() throws {
@@ -54,7 +56,7 @@ import TestSupport
             let t = QuantumTask(
                 id: id, status: .created, qpuID: "q", shots: 1, seed: 1, definitionID: "def-" + id, createdBy: "a",
                 createdDate: clock.now(), updatedDate: clock.now())
-            try service.store.insert(t, source: "", fileName: "x", actor: "cli")
+            try service.store.insert(t, program: ProgramSnapshot(main: SourceFile(name: "x", bytes: [])), actor: "cli")
         }
         #expect(
             throws: TaskError.ambiguousPrefix(
@@ -224,5 +226,35 @@ import TestSupport
         q.limit = 1
         #expect(try waiter.list(q).total == 0)
         try holder.connection.execute("ROLLBACK")
+    }
+}
+
+/// A task's program is stored byte for byte with the files it includes.
+@Suite struct DefinitionTests {
+    @Test func programBytesAndIncludesRoundTrip() throws {
+        let service = try makeService()
+        let bytes: [UInt8] = Array("OPENQASM 2.0;\n// caf".utf8) + [0xE9, 0x00, 0xFF] + Array("\nqreg q[1];\n".utf8)
+        let program = ProgramSnapshot(
+            main: SourceFile(name: "dir/main.qasm", bytes: bytes),
+            includes: [
+                IncludedFile(path: "a.inc", result: .loaded([0xC3, 0x28, 0x0A])),
+                IncludedFile(path: "empty.inc", result: .loaded([])),
+                IncludedFile(path: "lib/gone.inc", result: .notFound),
+                IncludedFile(path: "locked.inc", result: .failed("Permission denied")),
+                IncludedFile(path: "big.inc", result: .tooLarge),
+            ])
+        var request = bellRequest()
+        request.program = program
+        let task = try service.submit(request)
+        #expect(try service.store.definition(id: task.definitionID) == program)
+        #expect(try service.store.definition(id: "no-such-definition") == nil)
+    }
+
+    @Test func anEmptyProgramIsStoredEmptyNotMissing() throws {
+        let service = try makeService()
+        var request = bellRequest()
+        request.program = ProgramSnapshot(main: SourceFile(name: "<stdin>", bytes: []))
+        let task = try service.submit(request)
+        #expect(try service.store.definition(id: task.definitionID)?.main == SourceFile(name: "<stdin>", bytes: []))
     }
 }

@@ -123,6 +123,29 @@ import Testing
         #expect(throws: TaskError.noResults(id: t.id, status: .created)) { try service.results(t.id) }
     }
 
+    @Test func resultsOfAFailedTaskSayWhyItFailed() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        try service.store.transition(t.id, from: .created, to: .payloadProcessing, at: service.clock.now(), actor: "t")
+        // Partial counts left behind do not make a failed task's results.
+        try TaskStore.saveResult(
+            service.store.connection,
+            TaskResult(taskID: t.id, shots: 100, shotsDone: 10, partial: true, registers: []), at: service.clock.now())
+        try service.store.transition(
+            t.id, from: .payloadProcessing, to: .payloadProcessingError, at: service.clock.now(), actor: "t",
+            changes: TaskChanges(errorClass: .invalidProgram, errorReasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"]))
+        let expected = TaskError.noResults(
+            id: t.id, status: .payloadProcessingError, errorClass: .invalidProgram,
+            reasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"])
+        #expect(throws: expected) { try service.results(t.id) }
+        #expect(
+            expected.message
+                == "task '\(t.id)' has no results: it ended PayloadProcessingError (invalid_program): bell.qasm:3:1: one; "
+                + "bell.qasm:4:1: two")
+        // A task that has not ended yet keeps the short form.
+        #expect(TaskError.noResults(id: "x", status: .created).message == "task 'x' has no results (it is Created)")
+    }
+
     @Test func submitRefusesZeroShots() throws {
         let service = try makeService()
         #expect(throws: TaskError.invalidRequest(reason: "shots must be at least 1")) {

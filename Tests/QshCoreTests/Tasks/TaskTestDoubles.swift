@@ -64,8 +64,9 @@ enum FakeCompilers {
         ])
 
     /// Succeeds with the Bell circuit for any text that does not contain "bad".
-    static let simple = TaskCompiler { source, file in
-        if source.contains("bad") {
+    static let simple = TaskCompiler { program in
+        let file = program.main.name
+        if String(decoding: program.main.bytes, as: UTF8.self).contains("bad") {
             return .failure(
                 CompileFailure(
                     errorClass: .invalidProgram,

@@ -59,7 +59,7 @@ import Testing
     @Test func compileErrorEndsInPayloadProcessingErrorWithReasons() throws {
         let service = try makeService()
         var request = bellRequest()
-        request.source = "bad program"
+        request.program.main = SourceFile(name: "bell.qasm", text: "bad program")
         let t = try service.submit(request)
         let done = try makeWorker(service).runNext()
         #expect(done?.status == .payloadProcessingError)
@@ -108,7 +108,7 @@ import Testing
         let service = try makeService(clock)
         let t = try service.submit(bellRequest())
         nonisolated(unsafe) let canceller = TaskService(store: service.store, clock: clock)
-        let compiler = TaskCompiler { _, _ in
+        let compiler = TaskCompiler { _ in
             _ = try? canceller.cancel(t.id)
             return .success(FakeCompilers.bell)
         }
