@@ -43,7 +43,8 @@ def run(argv, env=None):
 
 def make_db(qsh, path, n):
     env = dict(os.environ, QSH_NO_AUTOSTART="1")
-    run([qsh, "--db", path, "tasks", "list", "-o", "json"], env)
+    # Read commands refuse a missing database; a worker with an empty queue creates it.
+    run([qsh, "--db", path, "worker", "--once"], env)
     started = time.perf_counter()
     subprocess.run(["sqlite3", path], input=FILL.format(n=n), text=True, check=True, stdout=subprocess.DEVNULL)
     print(f"   filled {n:,} tasks in {time.perf_counter() - started:.1f}s", file=sys.stderr)
@@ -79,7 +80,8 @@ def submits(qsh, work, processes, per_process):
         f.write('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\n'
                 'measure q -> c;\n')
     env = dict(os.environ, QSH_NO_AUTOSTART="1")
-    run([qsh, "--db", path, "tasks", "list", "-o", "json"], env)
+    # Read commands refuse a missing database; a worker with an empty queue creates it.
+    run([qsh, "--db", path, "worker", "--once"], env)
     failures = []
 
     def loop():
