@@ -49,7 +49,7 @@ import TestSupport
         }
         #expect(try box.waitFor(id, ["Completed"]) == "Completed")
         try FileManager.default.removeItem(atPath: box.db)
-        let run = try box.run(["tasks", "list"])
+        let run = try box.run(["tasks", "list", "-o", "json"])
         #expect(run.status == 1)
         #expect(run.stdout == "")
         let error = try J.parse(run.stderr)
@@ -79,7 +79,7 @@ import TestSupport
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
         #expect(run.status == 3)
-        let task = try J.parse(run.stdout)
+        let task = try J.parse(run.stdout)[0]
         #expect(task["task_status"].string == "PayloadProcessingError")
         #expect(!task["error_reasons"].array.isEmpty)
         #expect(try box.run(["tasks", "results", id]).status == 3)

@@ -48,12 +48,11 @@ enum QasmCheckCommand {
                 color: invocation.context.terminal.colorStderr,
                 showSource: invocation.context.terminal.stderrIsTTY)
             let lineStarts = printer.showSource ? input.source.lineStarts() : nil
-            for diagnostic in result.diagnostics {
-                invocation.stderr.write(printer.render(diagnostic, source: input.source, lineStarts: lineStarts))
-            }
-            invocation.stderr.line("qsh: " + errorSummary(result, file: input.source.name))
+            let rendered = result.diagnostics.map { printer.render($0, source: input.source, lineStarts: lineStarts) }
+            ErrorReport(code: "invalid_program", message: errorSummary(result, file: input.source.name),
+                        before: rendered.joined()).write(to: invocation.context)
         } else if let summary = result.summary {
-            invocation.stdout.line(humanSummary(summary, file: input.source.name))
+            invocation.stdout.line(humanSummary(summary, file: input.source.name.terminalSafe()))
         }
         return result.hasErrors ? .failure : .ok
     }
@@ -80,15 +79,7 @@ enum QasmCheckCommand {
 
     /// The JSON document of a check.
     static func json(_ result: QASMCheckResult, mainFile: String) -> JSONValue {
-        let errors: [JSONValue] = result.diagnostics.filter { $0.severity == .error }.map { d in
-            var members: [(String, JSONValue)] = []
-            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
-            members += [
-                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
-                ("code", .string(d.code)), ("message", .string(d.message)),
-            ]
-            return .object(members)
-        }
+        let errors = DiagnosticPrinter.json(result.diagnostics, mainFile: mainFile)
         var members: [(String, JSONValue)] = [("ok", .bool(!result.hasErrors)), ("errors", .array(errors))]
         if let summary = result.summary {
             let gates = JSONValue.object(summary.gates.map { ($0.name, JSONValue.int($0.count)) })

@@ -9,7 +9,8 @@ enum TasksSubmitCommand {
         summary: "Submit an OpenQASM 2.0 program as a task",
         synopsis: [
             "tasks submit [--qpu <id>] [--shots <n>] [--seed <n>] [--name <name>] [--tag <key>=<value>]... "
-                + "[--dry-run] [--wait [--timeout <seconds>]] [-q] (<file> | -)"
+                + "[--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] [--no-autostart] [-q] "
+                + "(<file> | -)"
         ],
         details: """
             Stores the task and prints it (its id alone with -q) at once; a worker runs it. Unless
@@ -46,7 +47,7 @@ enum TasksSubmitCommand {
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
         let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
-        let seed = try args.int("--seed", in: 0...Int.max).map { UInt64($0) }
+        let seed = try args.seed()
         let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
         if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
         _ = try TaskCLI.timeout(invocation)
@@ -58,7 +59,7 @@ enum TasksSubmitCommand {
         let qpus = Backends.qpus(context.environment)
         let known = Set(qpus.map(\.id))
         guard known.contains(qpuID) else {
-            var message = "unknown QPU '\(qpuID)'; see 'qsh qpus list'"
+            var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
             throw UsageError(message)
         }
@@ -104,13 +105,14 @@ enum TasksSubmitCommand {
         var reasons: [String] = []
         var errorClass: ErrorClass?
         var circuit: Circuit?
+        var diagnostics: [Diagnostic] = []
         switch Backends.compiler().compile(program.text, program.name) {
         case .success(let c):
             circuit = c
         case .failure(let failure):
             errorClass = failure.errorClass
             reasons = failure.reasons
-            for d in failure.diagnostics { context.stderr.line(d.description) }
+            diagnostics = failure.diagnostics
         }
         if let circuit {
             if let qpu {
@@ -130,9 +132,6 @@ enum TasksSubmitCommand {
                 errorClass = .unsupportedFeature
                 reasons = ["QPU '\(qpuID)' is not available"]
             }
-            if errorClass != nil {
-                for reason in reasons { context.stderr.line("qsh: \(reason)") }
-            }
         }
         let ok = errorClass == nil
         var members: [(String, JSONValue)] = [
@@ -151,9 +150,20 @@ enum TasksSubmitCommand {
         default:
             if ok, let circuit {
                 context.stdout.line(
-                    "ok: \(program.name) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
+                    "ok: \(program.name.terminalSafe()) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
                         + "\(circuit.clbitCount) bits, \(circuit.operations.count) operations)")
             }
+        }
+        if let errorClass {
+            // One error on stderr: the diagnostics and a summary, or one JSON document.
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let summary = "\(errors) error\(errors == 1 ? "" : "s") in '\(program.name)'"
+            ErrorReport(
+                code: errorClass.rawValue, message: diagnostics.isEmpty ? reasons.joined(separator: "; ") : summary,
+                details: [("error_reasons", .array(reasons.map { .string($0) }))]
+                    + (diagnostics.isEmpty ? [] : [("diagnostics", .array(DiagnosticPrinter.json(diagnostics, mainFile: program.name)))]),
+                before: diagnostics.map { $0.description.terminalSafe() + "\n" }.joined()
+            ).write(to: context)
         }
         return ok ? .ok : .failure
     }

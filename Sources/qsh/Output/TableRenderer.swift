@@ -47,9 +47,11 @@ enum TableRenderer {
         return out
     }
 
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row. Control and bidirectional characters in cells show as
+    /// visible symbols (`terminalSafe`), so a row is always one line and safe to print.
     static func csv(_ columns: [Column], _ rows: [[String]]) -> String {
         func quote(_ cell: String) -> String {
+            let cell = cell.terminalSafe()
             if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
             }
@@ -60,12 +62,13 @@ enum TableRenderer {
         return out
     }
 
-    /// Tab-separated values without a header, for `cut` and `while read`.
+    /// Tab-separated values without a header, for `cut` and `while read`. A tab, newline or
+    /// other control (or bidirectional) character in a cell shows as a visible symbol
+    /// (`terminalSafe`: a tab as U+2409), so fields and rows always split where they should.
     static func tsv(_ rows: [[String]]) -> String {
         var out = ""
         for row in rows {
-            out += row.map { $0.replacingAll("\t", with: " ").replacingAll("\n", with: " ") }
-                .joined(separator: "\t") + "\n"
+            out += row.map { $0.terminalSafe() }.joined(separator: "\t") + "\n"
         }
         return out
     }
