@@ -61,12 +61,15 @@ enum Dispatcher {
         let help = context.commandText("help")
         guard var command = CommandTable.root.first(where: { $0.name == name }) else {
             let guess = closestMatch(name, in: CommandTable.root.map(\.name))
-            var report = ErrorReport(code: "usage", message: "'\(name.abbreviated())' is not a qsh command. See '\(help)'.")
+            let shown = name.abbreviated()
+            var report = ErrorReport(code: "usage", message: "'\(shown)' is not a qsh command. See '\(help)'.")
             if context.errorsAsJSON {
-                report.message = "'\(name.abbreviated())' is not a qsh command"
+                report.message = "'\(shown)' is not a qsh command"
                     + (guess.map { " (did you mean '\($0)'?)" } ?? "") + "; see '\(help)'"
             } else if let guess {
-                report.message += "\n\nThe most similar command is\n\t\(guess)"
+                report.message = "'\(shown.terminalSafe())' is not a qsh command. See '\(help)'."
+                    + "\n\nThe most similar command is\n\t\(guess)"
+                report.multiline = true
             }
             report.write(to: context)
             return .usage

@@ -29,8 +29,12 @@ enum QasmRunCommand {
                 with mid-circuit measurement, reset or 'if' run shot by shot. --probabilities prints \
                 the exact outcome probabilities per register instead (terminal measurements only). \
                 With --json, stdout holds one document: {"data": {...}, "shots", "seed", "metrics", \
-                "timings"}. The default seed is random and is printed, so a run can be repeated; a seed \
-                gives the same counts whatever the thread count. Programs needing more memory than \
+                "timings"} (seconds, rounded to the microsecond); -o csv or tsv prints register, bits, \
+                count, share rows. Probabilities keep the digits the precision carries: 15 significant \
+                digits in double precision, a single-precision number's shortest form in single. \
+                The default seed is random and is printed, so a run can be repeated; a seed \
+                (0 to 2^53, the largest integer JSON keeps exact) gives the same counts whatever the \
+                thread count. Programs needing more memory than \
                 three quarters of the machine's are refused before anything is allocated.
                 """,
             examples: [
@@ -41,7 +45,7 @@ enum QasmRunCommand {
             ],
             options: [
                 OptionSpec("--shots", value: "<n>", help: "how many shots to draw (default 1000)"),
-                OptionSpec("--seed", value: "<n>", help: "seed of the random draws (default: random, printed)"),
+                OptionSpec("--seed", value: "<n>", help: "seed of the random draws, 0 to 2^53 (default: random, printed)"),
                 OptionSpec("--threads", value: "<n>", help: "worker threads (default: all cores)"),
                 OptionSpec(
                     "--precision", value: "<p>", help: "double (default) or single (half the memory)",

@@ -27,7 +27,7 @@ enum TasksSubmitCommand {
         options: [
             OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
             OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
-            OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs (default: random, stored)"),
+            OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs, 0 to 2^53 (default: random, stored)"),
             OptionSpec("--name", value: "<name>", help: "a name for the task"),
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
             OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),

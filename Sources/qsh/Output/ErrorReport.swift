@@ -19,6 +19,9 @@ struct ErrorReport {
     var before: String = ""
     /// Human form only: text after it (the synopsis of a usage error).
     var after: String = ""
+    /// The message's own newlines and tabs are layout (git's "most similar command" block);
+    /// any other control character, and any in a one-line message, is shown as a symbol.
+    var multiline = false
 
     /// Writes the report in the form the context asks for. In a script on stdin the
     /// message names the script's line (`line 3: ...`, or `"script_line": 3` in JSON).
@@ -31,7 +34,7 @@ struct ErrorReport {
         } else {
             context.stderr.write(before)
             let place = context.scriptLine.map { "line \($0): " } ?? ""
-            context.stderr.line("qsh: " + place + message.terminalSafe(keeping: ["\n", "\t"]))
+            context.stderr.line("qsh: " + place + message.terminalSafe(keeping: multiline ? ["\n", "\t"] : []))
             context.stderr.write(after)
         }
         context.stderr.flush()
