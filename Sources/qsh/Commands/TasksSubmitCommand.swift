@@ -147,7 +147,10 @@ enum TasksSubmitCommand {
         switch format {
         case .json: context.stdout.line(JSONValue.object(members).prettySerialized())
         case .ndjson: context.stdout.line(JSONValue.object(members).serialized())
-        default:
+        case .csv, .tsv:
+            let keys = ["ok", "qpu_id", "shots", "error_class", "error_reasons", "qubits", "clbits", "operations"]
+            context.stdout.write(TableRenderer.delimited([.object(members)], keys: keys, format: format))
+        case .table, .wide:
             if ok, let circuit {
                 context.stdout.line(
                     "ok: \(program.name.terminalSafe()) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
@@ -157,13 +160,15 @@ enum TasksSubmitCommand {
         if let errorClass {
             // One error on stderr: the diagnostics and a summary, or one JSON document.
             let errors = diagnostics.filter { $0.severity == .error }.count
-            let summary = "\(errors) error\(errors == 1 ? "" : "s") in '\(program.name)'"
-            ErrorReport(
-                code: errorClass.rawValue, message: diagnostics.isEmpty ? reasons.joined(separator: "; ") : summary,
-                details: [("error_reasons", .array(reasons.map { .string($0) }))]
-                    + (diagnostics.isEmpty ? [] : [("diagnostics", .array(DiagnosticPrinter.json(diagnostics, mainFile: program.name)))]),
-                before: diagnostics.map { $0.description.terminalSafe() + "\n" }.joined()
-            ).write(to: context)
+            var report = ErrorReport(
+                code: errorClass.rawValue, message: reasons.joined(separator: "; "),
+                details: [("error_reasons", .array(reasons.map { .string($0) }))])
+            if !diagnostics.isEmpty {
+                report.message = "\(errors) error\(errors == 1 ? "" : "s") in '\(program.name)'"
+                report.details.append(("diagnostics", .array(DiagnosticPrinter.json(diagnostics, mainFile: program.name))))
+                report.before = diagnostics.map { $0.description.terminalSafe() + "\n" }.joined()
+            }
+            report.write(to: context)
         }
         return ok ? .ok : .failure
     }
