@@ -116,6 +116,38 @@ import TestSupport
         let probabilities = try Qsh.run(["qasm", "run", "bell.qasm", "--probabilities", "-o", "csv"], directory: dir.path)
         #expect(probabilities.stdout == "register,bits,probability\nc,00,0.5\nc,11,0.5\n")
     }
+
+    @Test func qasmCheckAndTheDryRunGiveTheirJSONValuesAsRows() throws {
+        let box = try TaskSandbox()
+        try box.program()
+        try box.program("bad.qasm", "OPENQASM 2.0;\nqreg q[1];\nh q[0];\nfoo q;\n")
+        let good = try box.run(["qasm", "check", "bell.qasm", "-o", "csv"])
+        #expect(good.status == 0)
+        #expect(good.stdout == "file,line,column,code,message\n")
+        let bad = try box.run(["qasm", "check", "bad.qasm", "-o", "csv"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "")
+        #expect(bad.stdout == """
+            file,line,column,code,message
+            ,3,1,unknown-gate,'h' is not defined in this scope
+            ,4,1,unknown-gate,'foo' is not defined in this scope
+
+            """)
+        let tsv = try box.run(["qasm", "check", "bad.qasm", "-o", "tsv"])
+        #expect(tsv.stdout == "\t3\t1\tunknown-gate\t'h' is not defined in this scope\n\t4\t1\tunknown-gate\t'foo' is not defined in this scope\n")
+        let dry = try box.run(["tasks", "submit", "bell.qasm", "--dry-run", "-o", "csv"])
+        #expect(dry.status == 0)
+        #expect(dry.stdout == """
+            ok,qpu_id,shots,error_class,error_reasons,qubits,clbits,operations
+            true,sim:statevector,1000,,[],2,2,4
+
+            """)
+        let wrong = try box.run(["tasks", "submit", "bad.qasm", "--dry-run", "-o", "tsv"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.hasPrefix("false\tsim:statevector\t1000\tinvalid_program\t[\"bad.qasm:3:1: "))
+        #expect(wrong.stderr.hasSuffix("qsh: 2 errors in 'bad.qasm'\n"))
+    }
+
 }
 
 extension String {

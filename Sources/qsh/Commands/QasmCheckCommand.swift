@@ -12,7 +12,8 @@ enum QasmCheckCommand {
                 Parses and checks the program (and the files it includes) and reports every error \
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
-                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
+                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; -o csv or tsv \
+                prints the errors as file, line, column, code, message rows (none for a valid program). \
                 Includes are relative to the program's directory (the current one for stdin). \
                 Limits: \(limitsText)
                 """,
@@ -43,6 +44,11 @@ enum QasmCheckCommand {
         let result = input.check(limits: limits)
         if format.isJSON {
             invocation.stdout.line(json(result, mainFile: input.source.name).serialized())
+        } else if format == .csv || format == .tsv {
+            // The errors of the JSON document, one row each ("file" empty for the program itself).
+            let errors = DiagnosticPrinter.json(result.diagnostics, mainFile: input.source.name)
+            invocation.stdout.write(
+                TableRenderer.delimited(errors, keys: ["file", "line", "column", "code", "message"], format: format))
         } else if result.hasErrors {
             let printer = DiagnosticPrinter(
                 color: invocation.context.terminal.colorStderr,

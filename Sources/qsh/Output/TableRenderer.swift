@@ -1,4 +1,5 @@
 // Tables for people (aligned columns) and for scripts (csv with a header, tsv without).
+import QshCore
 
 /// How a column's cells line up.
 enum Alignment { case left, right }
@@ -71,6 +72,23 @@ enum TableRenderer {
             out += row.map { $0.terminalSafe() }.joined(separator: "\t") + "\n"
         }
         return out
+    }
+
+    /// JSON objects as csv (a header of `keys`) or tsv rows, one per object, with the values
+    /// of their JSON: see `cell`. A key an object lacks is an empty cell.
+    static func delimited(_ objects: [JSONValue], keys: [String], format: OutputFormat) -> String {
+        let rows = objects.map { object in keys.map { key in object[key].map(cell) ?? "" } }
+        return format == .csv ? csv(keys.map { Column($0) }, rows) : tsv(rows)
+    }
+
+    /// A JSON value as a csv or tsv cell: a string as it is, null as an empty cell, a number
+    /// or a boolean as JSON writes it, an array or object as compact JSON.
+    static func cell(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let text): return text
+        default: return value.serialized()
+        }
     }
 
     /// Columns a string takes on a terminal (one per scalar; good enough for our text).
