@@ -83,10 +83,13 @@ enum Dispatcher {
                     return .ok
                 }
                 if command.run == nil {
+                    // The group's help; as one JSON error, or after a message naming the line in a script.
+                    let message = "'\(context.commandText(path.joined(separator: " ")))' needs a command"
                     if context.errorsAsJSON {
-                        let message = "'\(context.commandText(path.joined(separator: " ")))' needs a command"
                         ErrorReport.usage(message, synopsis: HelpCommand.synopsis(for: command, path: path))
                             .write(to: context)
+                    } else if context.scriptLine != nil {
+                        ErrorReport.usage(message, usageText: HelpCommand.help(for: command, path: path)).write(to: context)
                     } else {
                         context.stderr.write(HelpCommand.help(for: command, path: path))
                     }

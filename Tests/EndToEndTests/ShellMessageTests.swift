@@ -25,6 +25,17 @@ import TestSupport
             """)
     }
 
+    @Test func aGroupWithoutItsCommandNamesTheLineToo() throws {
+        let run = try Qsh.run([], stdin: "version\nqpus\n")
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("qsh: line 2: 'qpus' needs a command\nusage: qsh qpus list\n   or: qsh qpus get <id>\n"))
+        #expect(run.stderr.contains("\nCommands:\n  list "))
+        // On the command line, the group's help alone, as before.
+        let line = try Qsh.run(["qpus"])
+        #expect(line.status == 2)
+        #expect(line.stderr.hasPrefix("usage: qsh qpus list\n"))
+    }
+
     @Test func commandsAreNamedWithoutQsh() throws {
         let box = try TaskSandbox()
         try box.program()
