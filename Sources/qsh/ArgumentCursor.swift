@@ -87,6 +87,22 @@ struct ParsedArguments: Sendable {
         return n
     }
 
+    /// The largest `--seed`: 2^53, the largest integer that every JSON reader (jq, JavaScript,
+    /// anything that reads numbers as doubles) keeps exact. Random seeds are drawn below it.
+    static let maximumSeed = 1 << 53
+
+    /// `--seed` as a seed, or nil when absent.
+    /// - Throws: `UsageError` naming the range 0 to 2^53 for anything else.
+    func seed() throws -> UInt64? {
+        guard let text = value("--seed") else { return nil }
+        guard let n = Int(text), (0...Self.maximumSeed).contains(n) else {
+            throw UsageError(
+                "option '--seed' must be an integer from 0 to \(Self.maximumSeed) (2^53, the largest that JSON "
+                    + "keeps exact), got '\(text.abbreviated())'")
+        }
+        return UInt64(n)
+    }
+
     /// A duration such as `90`, `90s`, `5m`, `1h`, `250ms`, in seconds; nil when absent.
     func duration(_ long: String) throws -> Double? {
         guard let text = value(long) else { return nil }

@@ -22,6 +22,11 @@ final class CommandContext {
     var interactive = false
     /// True while a shell session (interactive or a script on stdin) runs commands here.
     var inShell = false
+    /// True when the current command's errors are JSON documents: JSON output was asked
+    /// for (`--json`, `-o json|ndjson`, QSH_OUTPUT, `.output`). The dispatcher sets it.
+    var errorsAsJSON = false
+    /// The line of the script on stdin being run, which the command's errors name.
+    var scriptLine: Int?
     /// Where Ctrl-C is read from (REPL/InterruptCounter.swift); tests inject their own.
     var interrupts = InterruptSource.process
     /// True once Ctrl-C was pressed during the current command. A long-running command
@@ -65,6 +70,10 @@ final class CommandContext {
                 stdinIsTTY: tty, stdoutIsTTY: tty, stderrIsTTY: tty, colorStdout: false, colorStderr: false),
             executablePath: "qsh")
     }
+
+    /// How to name a qsh command in a message: `qsh help` on the command line, `help`
+    /// inside the shell, where commands are typed without the `qsh`.
+    func commandText(_ words: String) -> String { inShell ? words : "qsh " + words }
 
     /// The current working directory.
     var currentDirectory: String {

@@ -1,11 +1,30 @@
 // Dispatch: finds the command for a list of words (argv or a REPL line), parses
-// its options, runs it and turns any error into a message and an exit status.
+// its options, runs it and turns any error, and any failed write to stdout, into a
+// message and an exit status.
 import QshCore
 
 /// Runs command lines against the command table.
 enum Dispatcher {
-    /// Runs one command line and returns its exit status; never exits the process.
+    /// Runs one command line and returns its exit status; never exits the process. The
+    /// command's output is flushed before it returns: a write that failed (other than
+    /// on a closed pipe) is reported as an `io_error` and the status becomes 1.
     static func run(_ words: [String], context: CommandContext) -> ExitStatus {
+        let saved = context.errorsAsJSON
+        defer { context.errorsAsJSON = saved }
+        let named = OutputFormat.named(in: words, specs: CommonOptions.global)
+        context.errorsAsJSON = OutputFormat.requested(named: named, context: context)?.isJSON ?? false
+        return finish(dispatch(words, context: context), context: context)
+    }
+
+    /// Flushes stdout and turns a failed write into an `io_error` report and status 1.
+    static func finish(_ status: ExitStatus, context: CommandContext) -> ExitStatus {
+        context.stdout.flush()
+        guard let code = context.stdout.takeFailure() else { return status }
+        ErrorReport.outputFailure(code).write(to: context)
+        return .failure
+    }
+
+    private static func dispatch(_ words: [String], context: CommandContext) -> ExitStatus {
         var words = words
         var globals = ParsedArguments()
         do {
@@ -33,31 +52,47 @@ enum Dispatcher {
         } catch let error as UsageError {
             return reportUsage(error, path: [], context: context)
         } catch {
-            return report(error, format: nil, context: context)
+            return report(error, context: context)
         }
 
         guard let name = words.first else {
             return CommandTable.noArguments(context: context, globals: globals)
         }
+        let help = context.commandText("help")
         guard var command = CommandTable.root.first(where: { $0.name == name }) else {
-            var message = "'\(name.abbreviated())' is not a qsh command. See 'qsh help'."
-            if let guess = closestMatch(name, in: CommandTable.root.map(\.name)) {
-                message += "\n\nThe most similar command is\n\t\(guess)"
+            let guess = closestMatch(name, in: CommandTable.root.map(\.name))
+            let shown = name.abbreviated()
+            var report = ErrorReport(code: "usage", message: "'\(shown)' is not a qsh command. See '\(help)'.")
+            if context.errorsAsJSON {
+                report.message = "'\(shown)' is not a qsh command"
+                    + (guess.map { " (did you mean '\($0)'?)" } ?? "") + "; see '\(help)'"
+            } else if let guess {
+                report.message = "'\(shown.terminalSafe())' is not a qsh command. See '\(help)'."
+                    + "\n\nThe most similar command is\n\t\(guess)"
+                report.multiline = true
             }
-            context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
+            report.write(to: context)
             return .usage
         }
         var path = [name]
         var rest = Array(words.dropFirst())
         while !command.subcommands.isEmpty {
             guard let next = rest.first, !next.hasPrefix("-") else {
-                if rest.contains(where: { $0 == "-h" || $0 == "--help" }) || command.run == nil {
-                    let help = HelpCommand.help(for: command, path: path)
-                    if rest.contains(where: { $0 == "-h" || $0 == "--help" }) {
-                        context.stdout.write(help)
-                        return .ok
+                if rest.contains(where: { $0 == "-h" || $0 == "--help" }) {
+                    context.stdout.write(HelpCommand.help(for: command, path: path))
+                    return .ok
+                }
+                if command.run == nil {
+                    // The group's help; as one JSON error, or after a message naming the line in a script.
+                    let message = "'\(context.commandText(path.joined(separator: " ")))' needs a command"
+                    if context.errorsAsJSON {
+                        ErrorReport.usage(message, synopsis: HelpCommand.synopsis(for: command, path: path))
+                            .write(to: context)
+                    } else if context.scriptLine != nil {
+                        ErrorReport.usage(message, usageText: HelpCommand.help(for: command, path: path)).write(to: context)
+                    } else {
+                        context.stderr.write(HelpCommand.help(for: command, path: path))
                     }
-                    context.stderr.write(help)
                     return .usage
                 }
                 break
@@ -67,8 +102,10 @@ enum Dispatcher {
                 if let guess = closestMatch(next, in: command.subcommands.map(\.name)) {
                     message += " (did you mean '\(guess)'?)"
                 }
-                context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
-                context.stderr.write(HelpCommand.usageLines(for: command, path: path))
+                ErrorReport.usage(
+                    message, synopsis: HelpCommand.synopsis(for: command, path: path),
+                    usageText: HelpCommand.usageLines(for: command, path: path)
+                ).write(to: context)
                 return .usage
             }
             command = sub
@@ -82,7 +119,10 @@ enum Dispatcher {
     static func execute(
         _ command: Command, path: [String], words: [String], globals: ParsedArguments, context: CommandContext
     ) -> ExitStatus {
-        var format: OutputFormat?
+        // Errors follow the format asked for after the command name, else before it.
+        let named = OutputFormat.named(in: words, specs: command.allOptions)
+            ?? (globals.has("--json") ? .json : globals.value("--output").flatMap(OutputFormat.init(rawValue:)))
+        context.errorsAsJSON = OutputFormat.requested(named: named, context: context)?.isJSON ?? false
         do {
             var arguments = try ArgumentCursor(specs: command.allOptions).parse(words)
             if arguments.has("--help") {
@@ -95,7 +135,8 @@ enum Dispatcher {
             }
             for (key, values) in globals.valuesByOption {
                 guard command.allOptions.contains(where: { $0.long == key }) else {
-                    throw UsageError("option '\(key)' does not apply to 'qsh \(path.joined(separator: " "))'")
+                    let name = context.commandText(path.joined(separator: " "))
+                    throw UsageError("option '\(key)' does not apply to '\(name)'")
                 }
                 if !arguments.has(key) { for v in values { arguments.add(key, v) } }
             }
@@ -106,14 +147,14 @@ enum Dispatcher {
             let count = arguments.positionals.count
             if !command.arguments.contains(count) {
                 if count < command.arguments.lowerBound {
-                    throw UsageError("'qsh \(path.joined(separator: " "))' needs more arguments")
+                    throw UsageError("'\(context.commandText(path.joined(separator: " ")))' needs more arguments")
                 }
                 let extra = arguments.positionals[command.arguments.upperBound]
-                throw UsageError("unexpected argument '\(extra)'")
+                throw UsageError("unexpected argument '\(extra.abbreviated())'")
             }
             let invocation = Invocation(context: context, arguments: arguments, path: path)
             if command.allOptions.contains(where: { $0.long == "--output" }) {
-                format = try OutputFormat.resolve(invocation)
+                _ = try OutputFormat.resolve(invocation)
             }
             guard let run = command.run else {
                 context.stderr.write(HelpCommand.help(for: command, path: path))
@@ -123,43 +164,30 @@ enum Dispatcher {
         } catch let error as UsageError {
             return reportUsage(error, path: path, context: context)
         } catch {
-            return report(error, format: format, context: context)
+            return report(error, context: context)
         }
     }
 
-    /// `qsh: reason` and the synopsis, exit status 2.
+    /// `qsh: reason` and the synopsis (or one JSON document), exit status 2.
     static func reportUsage(_ error: UsageError, path: [String], context: CommandContext) -> ExitStatus {
-        context.stderr.line("qsh: " + error.message.terminalSafe(keeping: ["\n", "\t"]))
+        var report = ErrorReport.usage(error.message)
         if let command = CommandTable.find(path) {
-            context.stderr.write(HelpCommand.usageLines(for: command, path: path))
+            report = ErrorReport.usage(
+                error.message, synopsis: HelpCommand.synopsis(for: command, path: path),
+                usageText: HelpCommand.usageLines(for: command, path: path))
         }
+        report.write(to: context)
         return .usage
     }
 
-    /// Writes an error to stderr (JSON for json/ndjson output) and picks its exit status.
-    static func report(_ error: Error, format: OutputFormat?, context: CommandContext) -> ExitStatus {
-        let code: String
-        let message: String
-        var extra: [(String, JSONValue)] = []
-        if let failure = error as? CommandFailure {
-            code = failure.code
-            message = failure.message
-            extra = failure.details
-        } else if let error = error as? QshError {
-            code = error.code
-            message = error.message
-        } else {
-            code = "internal_error"
-            message = "internal error: \(error)"
-        }
-        if format?.isJSON == true {
-            let body: JSONValue = .object([("code", .string(code)), ("message", .string(message))] + extra)
-            context.stderr.line(JSONValue.object([("error", body)]).serialized())
-        } else {
-            context.stderr.line("qsh: " + message.terminalSafe(keeping: ["\n", "\t"]))
-        }
+    /// Writes an error to stderr (one JSON document when JSON output was asked for) and
+    /// picks its exit status.
+    @discardableResult
+    static func report(_ error: Error, context: CommandContext) -> ExitStatus {
+        let report = ErrorReport.from(error)
+        report.write(to: context)
         if let failure = error as? CommandFailure { return failure.status }
-        return exitStatus(forCode: code)
+        return exitStatus(forCode: report.code)
     }
 
     /// The exit status for a core error code.
@@ -179,8 +207,10 @@ struct CommandFailure: Error {
     var status: ExitStatus
     var code: String
     var message: String
-    /// Extra members for the JSON error object (e.g. `task_id`).
+    /// Extra members for the JSON error object (e.g. `task_id`, `diagnostics`).
     var details: [(String, JSONValue)] = []
+    /// Text printed before the `qsh:` line in the human form (rendered diagnostics).
+    var before: String = ""
 }
 
 extension ParsedArguments {

@@ -84,7 +84,7 @@ import TestSupport
         #expect(run.stderr == message + "qsh: 1 error in 'main.qasm'\n")
         let dry = try box.run(["tasks", "submit", "main.qasm", "--dry-run", "-o", "table"], timeout: 20)
         #expect(dry.status == 1)
-        #expect(dry.stderr == message)
+        #expect(dry.stderr == message + "qsh: 1 error in 'main.qasm'\n")
         let submit = try box.run(["tasks", "submit", "main.qasm", "-q"], timeout: 20)
         #expect(submit.status == 0)
         let id = submit.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -97,10 +97,14 @@ import TestSupport
 
     @Test func missingFileIsAnError() throws {
         let box = try TaskSandbox()
-        let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm")])
+        let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm"), "--json"])
         #expect(run.status == 1)
         #expect(run.stdout == "")
         #expect(run.stderr == "{\"error\": {\"code\": \"file_not_found\", \"message\": \"cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\"}}\n")
+        // JSON only by default (stdout is a pipe): the error is for people.
+        let piped = try box.run(["tasks", "submit", box.dir.file("nope.qasm")])
+        #expect(piped.status == 1)
+        #expect(piped.stderr == "qsh: cannot read '\(box.dir.file("nope.qasm"))': No such file or directory\n")
     }
 
     @Test(arguments: [
@@ -108,10 +112,11 @@ import TestSupport
         (["--shots", "0"], "qsh: option '--shots' must be between 1 and 100000000, got 0\n"),
         (["--tag", "novalue"], "qsh: option '--tag' expects KEY=VALUE, got 'novalue'\n"),
         (["--timeout", "5"], "qsh: option '--timeout' needs '--wait'\n"),
-        (["--seed", "-1"], "qsh: option '--seed' must be between 0 and 9223372036854775807, got -1\n"),
-        // The same range as `qasm run --seed`, so a task's seed is always a JSON integer.
-        (["--seed", "18446744073709551615"],
-         "qsh: option '--seed' must be between 0 and 9223372036854775807, got 18446744073709551615\n"),
+        (["--seed", "-1"],
+         "qsh: option '--seed' must be an integer from 0 to 9007199254740992 (2^53, the largest that JSON keeps exact), got '-1'\n"),
+        // The same range as `qasm run --seed`, so a task's seed survives any JSON reader.
+        (["--seed", "9007199254740993"],
+         "qsh: option '--seed' must be an integer from 0 to 9007199254740992 (2^53, the largest that JSON keeps exact), got '9007199254740993'\n"),
         (["--shots", "99999999999999999999"], "qsh: option '--shots' must be between 1 and 100000000, got 99999999999999999999\n"),
     ])
     func usageErrorsExit2(arguments: [String], message: String) throws {
@@ -127,7 +132,7 @@ import TestSupport
         let box = try TaskSandbox()
         let id = try box.submit()
         let missing = id.hasPrefix("0") ? "ffff" : "0000"
-        let notFound = try box.run(["tasks", "get", missing])
+        let notFound = try box.run(["tasks", "get", missing], extra: ["QSH_OUTPUT": "json"])
         #expect(notFound.status == 5)
         #expect(notFound.stderr == "{\"error\": {\"code\": \"not_found\", \"message\": \"task '\(missing)' not found\", \"task_id\": \"\(missing)\"}}\n")
         let table = try box.run(["tasks", "results", missing, "-o", "table"])
@@ -147,7 +152,7 @@ import TestSupport
         let wait = try box.run(["tasks", "wait", id, "-o", "json"])
         #expect(wait.status == 0)
         #expect(wait.stderr == "")
-        let task = try J.parse(wait.stdout)
+        let task = try J.parse(wait.stdout)[0]
         #expect(task["task_status"].string == "Completed")
         #expect(task["shots_done"].int == 1000)
         #expect(!task["compilation_id"].isNull)
@@ -160,7 +165,9 @@ import TestSupport
         #expect((r["data"]["c"]["00"].int ?? 0) + (r["data"]["c"]["11"].int ?? 0) == 1000)
         #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
         #expect(r["metrics"]["qubits"].int == 2)
-        #expect(r["metadata"]["seed"].string == "42")
+        // The seed is a number in the metadata as in the task, and so is the thread count.
+        #expect(r["metadata"]["seed"].text == "42")
+        #expect(r["metadata"]["threads"].int != nil)
         // `qasm run --json` with the same seed and shots prints the same data and metrics, key for key.
         let local = try box.run(["qasm", "run", "--json", "--seed", "42", "--shots", "1000", "bell.qasm"])
         #expect(local.status == 0)
@@ -200,7 +207,7 @@ import TestSupport
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
         #expect(run.status == 3)
-        let task = try J.parse(run.stdout)
+        let task = try J.parse(run.stdout)[0]
         #expect(task["task_status"].string == "PayloadProcessingError")
         #expect(task["error_class"].string == "invalid_program")
         #expect(task["error_reasons"].text == #"["bell.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"]"#)
@@ -211,7 +218,16 @@ import TestSupport
         let report = try J.parse(dry.stdout)
         #expect(report["ok"].bool == false)
         #expect(report["error_class"].string == "invalid_program")
-        #expect(dry.stderr == "bad.qasm:4:1: error: 'cx' takes 2 quantum arguments, but got 1\n")
+        // JSON was asked for, so the error is one JSON document with the diagnostics.
+        let error = try J.parse(dry.stderr)["error"]
+        #expect(error["code"].string == "invalid_program")
+        #expect(error["message"].string == "1 error in 'bad.qasm'")
+        #expect(error["diagnostics"].text
+            == #"[{"code":"wrong-qubit-count","column":1,"line":4,"message":"'cx' takes 2 quantum arguments, but got 1"}]"#)
+        let text = try box.run(["tasks", "submit", "--dry-run", "bad.qasm", "-o", "table"])
+        #expect(text.status == 1)
+        #expect(text.stdout == "")
+        #expect(text.stderr == "bad.qasm:4:1: error: 'cx' takes 2 quantum arguments, but got 1\nqsh: 1 error in 'bad.qasm'\n")
         let good = try box.run(["tasks", "submit", "--dry-run", try box.program(), "-o", "table"])
         #expect(good.status == 0)
         #expect(good.stdout.hasPrefix("ok: "))

@@ -53,10 +53,10 @@ import TestSupport
         // A read never creates a database where one was expected.
         let list = try box.run(["tasks", "list"])
         #expect(list.status == 1)
-        #expect(list.stderr == "{\"error\": {\"code\": \"no_database\", \"message\": \"no task database at '\(box.db)'; 'qsh tasks submit' creates one, or check --db/QSH_DB\"}}\n")
+        #expect(list.stderr == "qsh: no task database at '\(box.db)'; 'qsh tasks submit' creates one, or check --db/QSH_DB\n")
         #expect(!FileManager.default.fileExists(atPath: box.db))
         // A submit would create one, and meets the old -wal and -shm files.
-        let run = try box.run(["tasks", "submit", try box.program()])
+        let run = try box.run(["tasks", "submit", try box.program(), "-o", "json"])
         #expect(run.status == 1)
         #expect(run.stdout == "")
         let error = try J.parse(run.stderr)
@@ -86,7 +86,7 @@ import TestSupport
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
         #expect(run.status == 3)
-        let task = try J.parse(run.stdout)
+        let task = try J.parse(run.stdout)[0]
         #expect(task["task_status"].string == "PayloadProcessingError")
         #expect(!task["error_reasons"].array.isEmpty)
         #expect(try box.run(["tasks", "results", id]).status == 3)

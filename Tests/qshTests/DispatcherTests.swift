@@ -43,10 +43,11 @@ import Testing
 
     @Test func errorsAreJSONWhenTheOutputIsJSON() {
         let context = CommandContext.capturing()
+        context.errorsAsJSON = true
         let status = Dispatcher.report(
             CommandFailure(status: .notFound, code: "not_found", message: "no task 'abcd'",
                            details: [("task_id", "abcd")]),
-            format: .json, context: context)
+            context: context)
         #expect(status == .notFound)
         #expect(context.stderr.text == #"{"error": {"code": "not_found", "message": "no task 'abcd'", "task_id": "abcd"}}"# + "\n")
     }

@@ -31,8 +31,9 @@ import Testing
         #expect(repl.meta(".output", []) == .proceed(.ok))
         #expect(context.stdout.text == "default (table on a terminal, json in a pipe)\nndjson\n")
         #expect(repl.meta(".output", ["jsn"]) == .proceed(.usage))
+        // The session's output is ndjson now, so the shell's own errors are JSON too.
         #expect(context.stderr.text
-            == "qsh: '.output' does not accept 'jsn'; use one of: table, wide, json, ndjson, csv, tsv (did you mean 'json'?)\n")
+            == #"{"error": {"code": "usage", "message": "'.output' does not accept 'jsn'; use one of: table, wide, json, ndjson, csv, tsv (did you mean 'json'?)"}}"# + "\n")
         #expect(context.sessionOutput == .ndjson)
     }
 
@@ -154,7 +155,7 @@ import Testing
             context: context, editor: PlainLineEditor(lines: ["help bogus", ".status"]), mode: .batch,
             keepGoing: true, history: History(path: nil))
         #expect(repl.run() == .usage)
-        #expect(context.stderr.text.hasPrefix("qsh: no help for 'bogus'\n"))
+        #expect(context.stderr.text.hasPrefix("qsh: line 1: no help for 'bogus'\n"))
         #expect(context.stdout.text == "2  usage error: unknown command or option, bad or missing argument\n")
     }
 

@@ -26,7 +26,7 @@ import Testing
         let text = TaskRenderer.tasks([hostile], page: nil, format: .wide, color: false)
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         #expect(text.contains("x\u{241B}]0;pwned\u{2407}\u{240A}y"))
-        #expect(text.contains("k=\u{241B}[41mred"))
+        #expect(text.contains("k=\"\u{241B}[41mred\""))
         #expect(text.split(separator: "\n").count == 2)
     }
 
@@ -34,7 +34,7 @@ import Testing
         let text = TaskRenderer.tasks([task], page: nil, format: .csv, color: false)
         let lines = text.split(separator: "\n")
         #expect(lines.first == "id,task_status,qpu_id,shots,shots_done,created_date,updated_date,created_by,name,tags,error_class")
-        #expect(lines.last == "550e8400-e29b-41d4-a716-446655440000,ExecutionStarted,sim:statevector,1000,250,2026-01-26T10:00:00Z,2026-01-26T10:01:30Z,alice,\"bell, \"\"quoted\"\"\",\"a=1,b=2\",")
+        #expect(lines.last == "550e8400-e29b-41d4-a716-446655440000,ExecutionStarted,sim:statevector,1000,250,2026-01-26T10:00:00Z,2026-01-26T10:01:30Z,alice,\"bell, \"\"quoted\"\"\",\"{\"\"a\"\": \"\"1\"\", \"\"b\"\": \"\"2\"\"}\",")
     }
 
     @Test func tsvHasNoHeader() {
@@ -64,8 +64,32 @@ import Testing
             "{\"task_id\": \"550e8400-e29b-41d4-a716-446655440000\", \"shots\": 1000, \"shots_done\": 1000, \"data\": {\"c\": {\"00\": 503, \"11\": 497}}, \"partial\": false"))
     }
 
-    @Test func statusEventLine() {
-        #expect(TaskRenderer.statusEvent(task) == "{\"event\": \"status\", \"id\": \"550e8400-e29b-41d4-a716-446655440000\", \"task_status\": \"ExecutionStarted\", \"shots_done\": 250, \"at\": \"2026-01-26T10:01:30Z\"}\n")
+    @Test func statusEventsCarryTheTransitionTimeAndProgressEventsTheObservation() {
+        let seen = Timestamp(milliseconds: 1_769_421_754_000)
+        #expect(TaskRenderer.streamEvent(task, kind: "status", observed: seen) == "{\"event\": \"status\", \"id\": \"550e8400-e29b-41d4-a716-446655440000\", \"task_status\": \"ExecutionStarted\", \"shots\": 1000, \"shots_done\": 250, \"at\": \"2026-01-26T10:01:30Z\"}\n")
+        #expect(TaskRenderer.streamEvent(task, kind: "progress", observed: seen) == "{\"event\": \"progress\", \"id\": \"550e8400-e29b-41d4-a716-446655440000\", \"task_status\": \"ExecutionStarted\", \"shots\": 1000, \"shots_done\": 250, \"at\": \"2026-01-26T10:02:34Z\"}\n")
+    }
+
+    @Test(arguments: [
+        (["a": "1", "b": "2"], "a=1,b=2"),
+        (["a,b": "\"c\"=d"], "\"a,b\"=\"\\\"c\\\"=d\""),
+        (["a": "", "k": "two words"], "a=\"\",k=\"two words\""),
+        (["back\\slash": "x"], "\"back\\\\slash\"=x"),
+    ])
+    func tagsAreQuotedWhenTheyCouldBeMisread(tags: [String: String], text: String) {
+        #expect(TaskRenderer.tagsText(tags) == text)
+    }
+
+    @Test func csvAndTsvGiveTagsAsTheirJSONObjectAndDefuseControls() {
+        var hostile = task
+        hostile.name = "\u{1B}]0;pwned\u{07}\tx\u{202E}y"
+        hostile.tags = ["a,b": "\"c\"=d"]
+        let tsv = TaskRenderer.tasks([hostile], page: nil, format: .tsv, color: false)
+        #expect(tsv.split(separator: "\t", omittingEmptySubsequences: false).count == 11)
+        #expect(tsv.contains("\t\u{241B}]0;pwned\u{2407}\u{2409}x\u{FFFD}y\t{\"a,b\": \"\\\"c\\\"=d\"}\t"))
+        let csv = TaskRenderer.tasks([hostile], page: nil, format: .csv, color: false)
+        #expect(csv.hasSuffix(",\u{241B}]0;pwned\u{2407}\u{2409}x\u{FFFD}y,\"{\"\"a,b\"\": \"\"\\\"\"c\\\"\"=d\"\"}\",\n"))
+        #expect(!(tsv + csv).unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
     }
 
     @Test(arguments: [

@@ -70,10 +70,14 @@ extension JSONValue {
         return String(d)
     }
 
+    /// Writes `s` as a JSON string. Besides what JSON requires (quote, backslash, C0), DEL,
+    /// the C1 controls, the bidirectional controls and U+2028/U+2029 are written as `\uXXXX`,
+    /// so JSON shown on a terminal cannot be reordered or obeyed; the value is the same.
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
         var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C {
+        // Lead bytes of what may need escaping: 0xC2 (C1), 0xD8 (U+061C), 0xE2 (U+2000-U+2FFF).
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C || u == 0x7F || u == 0xC2 || u == 0xD8 || u == 0xE2 {
             plain = false
             break
         }
@@ -88,7 +92,7 @@ extension JSONValue {
                 case "\r": out += "\\r"
                 case "\t": out += "\\t"
                 default:
-                    if scalar.value < 0x20 {
+                    if needsEscape(scalar) {
                         let hex = String(scalar.value, radix: 16)
                         out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                     } else {
@@ -98,5 +102,13 @@ extension JSONValue {
             }
         }
         out += "\""
+    }
+
+    /// C0, DEL, C1, the bidirectional controls and the line and paragraph separators.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }

@@ -254,7 +254,11 @@ public final class Worker {
             "seed": String(request.seed), "threads": String(request.threads), "precision": request.precision.rawValue,
         ]
         for (k, v) in metadata { defaults[k] = v }
-        for key in defaults.keys.sorted() { members.append((key, .string(defaults[key] ?? ""))) }
+        // Counts and the seed are JSON numbers, as the task's own `seed` is.
+        for key in defaults.keys.sorted() {
+            let value = defaults[key] ?? ""
+            members.append((key, Int(value).map { .int($0) } ?? .string(value)))
+        }
         return .object(members)
     }
 }

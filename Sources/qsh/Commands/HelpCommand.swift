@@ -54,18 +54,27 @@ enum HelpCommand {
         return out
     }
 
+    /// The synopsis lines of a command (its subcommands' for a group), without `qsh `.
+    static func synopsisLines(for command: Command, path: [String]) -> [String] {
+        if command.synopsis.isEmpty && !command.subcommands.isEmpty {
+            return command.subcommands.flatMap { sub in
+                sub.synopsis.isEmpty ? ["\(path.joined(separator: " ")) \(sub.name)"] : sub.synopsis
+            }
+        }
+        return command.synopsis.isEmpty ? [path.joined(separator: " ")] : command.synopsis
+    }
+
+    /// The synopsis as one string per form, `qsh ...`, for the `usage` of a JSON error.
+    static func synopsis(for command: Command, path: [String]) -> [String] {
+        synopsisLines(for: command, path: path).map { line in
+            "qsh " + line.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }.joined(separator: " ")
+        }
+    }
+
     /// `usage: qsh …` lines for a command (its subcommands' synopses for a group).
     static func usageLines(for command: Command, path: [String]) -> String {
-        var lines: [String] = []
-        if command.synopsis.isEmpty && !command.subcommands.isEmpty {
-            for sub in command.subcommands {
-                lines += sub.synopsis.isEmpty ? ["\(path.joined(separator: " ")) \(sub.name)"] : sub.synopsis
-            }
-        } else {
-            lines = command.synopsis.isEmpty ? [path.joined(separator: " ")] : command.synopsis
-        }
         var out = ""
-        for (i, line) in lines.enumerated() {
+        for (i, line) in synopsisLines(for: command, path: path).enumerated() {
             out += (i == 0 ? "usage: qsh " : "   or: qsh ") + line + "\n"
         }
         return out

@@ -12,7 +12,8 @@ enum QasmCheckCommand {
                 Parses and checks the program (and the files it includes) and reports every error \
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
-                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}. \
+                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; -o csv or tsv \
+                prints the errors as file, line, column, code, message rows (none for a valid program). \
                 Includes are relative to the program's directory (the current one for stdin). A path \
                 must name a regular file: a FIFO or a device is refused at once (give '-' to read a \
                 pipe). \
@@ -45,17 +46,21 @@ enum QasmCheckCommand {
         let result = input.check(limits: limits)
         if format.isJSON {
             invocation.stdout.line(json(result, mainFile: input.source.name).serialized())
+        } else if format == .csv || format == .tsv {
+            // The errors of the JSON document, one row each ("file" empty for the program itself).
+            let errors = DiagnosticPrinter.json(result.diagnostics, mainFile: input.source.name)
+            invocation.stdout.write(
+                TableRenderer.delimited(errors, keys: ["file", "line", "column", "code", "message"], format: format))
         } else if result.hasErrors {
             let printer = DiagnosticPrinter(
                 color: invocation.context.terminal.colorStderr,
                 showSource: invocation.context.terminal.stderrIsTTY)
             let lineStarts = printer.showSource ? input.source.lineStarts() : nil
-            for diagnostic in result.diagnostics {
-                invocation.stderr.write(printer.render(diagnostic, source: input.source, lineStarts: lineStarts))
-            }
-            invocation.stderr.line("qsh: " + errorSummary(result, file: input.source.name))
+            let rendered = result.diagnostics.map { printer.render($0, source: input.source, lineStarts: lineStarts) }
+            ErrorReport(code: "invalid_program", message: errorSummary(result, file: input.source.name),
+                        before: rendered.joined()).write(to: invocation.context)
         } else if let summary = result.summary {
-            invocation.stdout.line(humanSummary(summary, file: input.source.name))
+            invocation.stdout.line(humanSummary(summary, file: input.source.name.terminalSafe()))
         }
         return result.hasErrors ? .failure : .ok
     }
@@ -86,9 +91,8 @@ enum QasmCheckCommand {
 
     /// The JSON document of a check.
     static func json(_ result: QASMCheckResult, mainFile: String) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("ok", .bool(!result.hasErrors)), ("errors", errorsJSON(result.diagnostics, mainFile: mainFile)),
-        ]
+        let errors = DiagnosticPrinter.json(result.diagnostics, mainFile: mainFile)
+        var members: [(String, JSONValue)] = [("ok", .bool(!result.hasErrors)), ("errors", .array(errors))]
         if let summary = result.summary {
             let gates = JSONValue.object(summary.gates.map { ($0.name, JSONValue.int($0.count)) })
             members.append(
@@ -96,20 +100,5 @@ enum QasmCheckCommand {
         }
         if result.truncated { members.append(("truncated", .bool(true))) }
         return .object(members)
-    }
-
-    /// The errors among `diagnostics` as JSON objects: `file` (for an included file),
-    /// `line`, `column`, `code`, `message`, and `notes` when there are any.
-    static func errorsJSON(_ diagnostics: [Diagnostic], mainFile: String) -> JSONValue {
-        .array(diagnostics.filter { $0.severity == .error }.map { d in
-            var members: [(String, JSONValue)] = []
-            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
-            members += [
-                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
-                ("code", .string(d.code)), ("message", .string(d.message)),
-            ]
-            if !d.notes.isEmpty { members.append(("notes", .array(d.notes.map { .string($0) }))) }
-            return .object(members)
-        })
     }
 }

@@ -29,8 +29,12 @@ enum QasmRunCommand {
                 with mid-circuit measurement, reset or 'if' run shot by shot. --probabilities prints \
                 the exact outcome probabilities per register instead (terminal measurements only). \
                 With --json, stdout holds one document: {"data": {...}, "shots", "seed", "metrics", \
-                "timings"}. The default seed is random and is printed, so a run can be repeated; a seed \
-                gives the same counts whatever the thread count. Programs needing more memory than \
+                "timings"} (seconds, rounded to the microsecond); -o csv or tsv prints register, bits, \
+                count, share rows. Probabilities keep the digits the precision carries: 15 significant \
+                digits in double precision, a single-precision number's shortest form in single. \
+                The default seed is random and is printed, so a run can be repeated; a seed \
+                (0 to 2^53, the largest integer JSON keeps exact) gives the same counts whatever the \
+                thread count. Programs needing more memory than \
                 three quarters of the machine's are refused before anything is allocated.
                 """,
             examples: [
@@ -41,7 +45,7 @@ enum QasmRunCommand {
             ],
             options: [
                 OptionSpec("--shots", value: "<n>", help: "how many shots to draw (default 1000)"),
-                OptionSpec("--seed", value: "<n>", help: "seed of the random draws (default: random, printed)"),
+                OptionSpec("--seed", value: "<n>", help: "seed of the random draws, 0 to 2^53 (default: random, printed)"),
                 OptionSpec("--threads", value: "<n>", help: "worker threads (default: all cores)"),
                 OptionSpec(
                     "--precision", value: "<p>", help: "double (default) or single (half the memory)",
@@ -58,7 +62,7 @@ enum QasmRunCommand {
         let args = invocation.arguments
         let shots = try args.int("--shots", in: 1...maximumShots) ?? 1000
         let threads = try args.int("--threads", in: 1...maximumThreads) ?? onlineCores()
-        let seed = try args.int("--seed", in: 0...Int.max).map { UInt64($0) } ?? randomSeed()
+        let seed = try args.seed() ?? randomSeed()
         let precision: Precision = args.value("--precision") == "single" ? .single : .double
         let exact = args.has("--probabilities")
 
@@ -67,13 +71,7 @@ enum QasmRunCommand {
         let input = try QasmInput.read(invocation.positionals[0], limits: limits)
         let checked = input.check(limits: limits)
         guard let program = checked.program, !checked.hasErrors else {
-            let printer = DiagnosticPrinter(
-                color: invocation.context.terminal.colorStderr, showSource: invocation.context.terminal.stderrIsTTY)
-            for diagnostic in checked.diagnostics {
-                invocation.stderr.write(printer.render(diagnostic, source: input.source))
-            }
-            invocation.stderr.line("qsh: " + QasmCheckCommand.errorSummary(checked, file: input.source.name))
-            return .failure
+            throw invalidProgram(checked, source: input.source, context: invocation.context)
         }
         let parseTime = clock.lap()
         let circuit = try Lowering.lower(program, limits: limits)
@@ -88,22 +86,35 @@ enum QasmRunCommand {
             }
             let simulateTime = clock.lap()
             let metrics = CircuitMetrics(circuit: circuit, fusedGates: 0)
-            let timings: [(String, JSONValue)] = [
-                ("parse", .double(parseTime)), ("compile", .double(compileTime)), ("simulate", .double(simulateTime)),
-                ("sample", .double(0)),
-            ]
-            if format.isJSON {
-                let data = JSONValue.object(probabilities.map { r in
-                    (r.name, JSONValue.object(r.probabilities.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) }))
+            let timings = json(timings: [
+                ("parse", parseTime), ("compile", compileTime), ("simulate", simulateTime), ("sample", 0),
+            ])
+            // Only the digits the simulation's precision carries (NumberText.probability).
+            let registers = probabilities.map { r in
+                (r.name, r.probabilities.map { ($0.key, NumberText.probability($0.value, precision: precision)) })
+            }
+            switch format {
+            case .json, .ndjson:
+                let data = JSONValue.object(registers.map { name, outcomes in
+                    (name, JSONValue.object(outcomes.sorted { $0.0 < $1.0 }.map { ($0.0, .double($0.1)) }))
                 })
                 invocation.stdout.line(
                     JSONValue.object([
-                        ("probabilities", data), ("seed", .int(Int(seed))), ("metrics", json(metrics, fused: false)), ("timings", .object(timings)),
+                        ("probabilities", data), ("seed", .int(Int(seed))), ("metrics", json(metrics, fused: false)),
+                        ("timings", timings),
                     ]).serialized())
-            } else {
-                for r in probabilities {
-                    let rows = r.probabilities.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-                    invocation.stdout.write(table(register: r.name, rows: rows.map { ($0.key, $0.value, formatProbability($0.value)) }))
+            case .csv, .tsv:
+                let rows = registers.flatMap { name, outcomes in
+                    outcomes.sorted { $0.0 < $1.0 }.map { [name, $0.0, JSONValue.double($0.1).serialized()] }
+                }
+                invocation.stdout.write(
+                    format == .csv
+                        ? TableRenderer.csv([Column("register"), Column("bits"), Column("probability")], rows)
+                        : TableRenderer.tsv(rows))
+            case .table, .wide:
+                for (name, outcomes) in registers {
+                    let rows = outcomes.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+                    invocation.stdout.write(table(register: name, rows: rows.map { ($0.0, $0.1, formatProbability($0.1)) }))
                 }
             }
             return .ok
@@ -123,20 +134,26 @@ enum QasmRunCommand {
             invocation.stderr.write("\r\u{1B}[K")
             invocation.stderr.flush()
         }
-        if format.isJSON {
+        switch format {
+        case .json, .ndjson:
             let data = JSONValue.object(result.registers.map { r in
                 (r.name, JSONValue.object(r.counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))
             })
-            let timings: [(String, JSONValue)] = [
-                ("parse", .double(parseTime)), ("compile", .double(compileTime)),
-                ("simulate", .double(result.timings.simulate)), ("sample", .double(result.timings.sample)),
-            ]
+            let timings = json(timings: [
+                ("parse", parseTime), ("compile", compileTime), ("simulate", result.timings.simulate),
+                ("sample", result.timings.sample),
+            ])
             invocation.stdout.line(
                 JSONValue.object([
                     ("data", data), ("shots", .int(shots)), ("seed", .int(Int(seed))),
-                    ("metrics", json(result.metrics, fused: true)), ("timings", .object(timings)),
+                    ("metrics", json(result.metrics, fused: true)), ("timings", timings),
                 ]).serialized())
-        } else {
+        case .csv, .tsv:
+            // The rows of `tasks results -o csv|tsv`: register, bits, count, share.
+            let task = TaskResult(
+                taskID: "", shots: shots, shotsDone: shots, partial: false, registers: result.registers)
+            invocation.stdout.write(TaskRenderer.result(task, format: format, color: false))
+        case .table, .wide:
             for r in result.registers {
                 let rows = r.counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
                 invocation.stdout.write(
@@ -145,6 +162,25 @@ enum QasmRunCommand {
             invocation.stdout.line("\(shots) shots, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s"), \(precision.rawValue) precision")
         }
         return .ok
+    }
+
+    /// The failure for a program with errors: its diagnostics, rendered for people (before the
+    /// `qsh: N errors in 'file'` line) and as the `diagnostics` array of the JSON error.
+    static func invalidProgram(_ checked: QASMCheckResult, source: SourceFile, context: CommandContext) -> CommandFailure {
+        let printer = DiagnosticPrinter(color: context.terminal.colorStderr, showSource: context.terminal.stderrIsTTY)
+        var details: [(String, JSONValue)] = [
+            ("diagnostics", .array(DiagnosticPrinter.json(checked.diagnostics, mainFile: source.name)))
+        ]
+        if checked.truncated { details.append(("truncated", .bool(true))) }
+        return CommandFailure(
+            status: .failure, code: "invalid_program",
+            message: QasmCheckCommand.errorSummary(checked, file: source.name), details: details,
+            before: context.errorsAsJSON ? "" : checked.diagnostics.map { printer.render($0, source: source) }.joined())
+    }
+
+    /// The timings object of the JSON output: seconds, rounded to the microsecond.
+    static func json(timings: [(String, Double)]) -> JSONValue {
+        .object(timings.map { ($0.0, .double(NumberText.microseconds($0.1))) })
     }
 
     /// The metrics object of the JSON output.

@@ -9,6 +9,11 @@ enum QpusCommand {
         subcommands: [
             Command(
                 name: "list", summary: "List the QPUs and their limits", synopsis: ["qpus list"],
+                details: """
+                    The table shows memory in MiB; json, ndjson, csv and tsv give the same values as
+                    each other, memory_limit in bytes. With -o json prints {"elements": [...], "page",
+                    "size", "total"}; csv has a header row, tsv none.
+                    """,
                 examples: ["qsh qpus list", "qsh qpus list --json | jq -r '.elements[].id'"],
                 options: CommonOptions.output,
                 run: { invocation in
@@ -53,11 +58,17 @@ enum QpusCommand {
 
     static func mebibytes(_ bytes: Int) -> String { "\(bytes / (1 << 20)) MiB" }
 
+    /// The keys of the csv header, in the order of the csv and tsv cells.
+    static let delimitedKeys = ["id", "max_qubits", "max_shots", "memory_limit", "mid_circuit_measurement", "summary"]
+
+    /// A QPU's csv and tsv cells: the values of its JSON object (memory in bytes), as text.
+    static func delimitedRow(_ q: any QPU) -> [String] {
+        let c = q.capabilities
+        return [q.id, String(c.maxQubits), String(c.maxShots), String(c.memoryLimit),
+                String(c.supportsMidCircuitMeasurement), q.summary]
+    }
+
     static func render(_ qpus: [any QPU], format: OutputFormat, color: Bool) -> String {
-        let rows = qpus.map { q in
-            [q.id, String(q.capabilities.maxQubits), String(q.capabilities.maxShots),
-             mebibytes(q.capabilities.memoryLimit), q.summary]
-        }
         switch format {
         case .json:
             return JSONValue.object([
@@ -65,15 +76,13 @@ enum QpusCommand {
                 ("total", .int(qpus.count)),
             ]).prettySerialized() + "\n"
         case .ndjson: return qpus.map { json($0).serialized() + "\n" }.joined()
-        case .csv:
-            return TableRenderer.csv(
-                ["id", "max_qubits", "max_shots", "memory_limit", "summary"].map { Column($0) },
-                qpus.map { q in
-                    [q.id, String(q.capabilities.maxQubits), String(q.capabilities.maxShots),
-                     String(q.capabilities.memoryLimit), q.summary]
-                })
-        case .tsv: return TableRenderer.tsv(rows)
+        case .csv: return TableRenderer.csv(delimitedKeys.map { Column($0) }, qpus.map(delimitedRow))
+        case .tsv: return TableRenderer.tsv(qpus.map(delimitedRow))
         case .table, .wide:
+            let rows = qpus.map { q in
+                [q.id, String(q.capabilities.maxQubits), String(q.capabilities.maxShots),
+                 mebibytes(q.capabilities.memoryLimit), q.summary]
+            }
             return TableRenderer.table(
                 [Column("ID"), Column("QUBITS", .right), Column("MAX SHOTS", .right), Column("MEMORY", .right),
                  Column("SUMMARY")], rows, color: color)

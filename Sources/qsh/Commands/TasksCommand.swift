@@ -123,7 +123,7 @@ enum TaskCLI {
         if format.isJSON {
             throw CommandFailure(
                 status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message,
-                details: [("diagnostics", QasmCheckCommand.errorsJSON(refused, mainFile: input.source.name))])
+                details: [("diagnostics", .array(DiagnosticPrinter.json(refused, mainFile: input.source.name)))])
         }
         let printer = DiagnosticPrinter(
             color: invocation.context.terminal.colorStderr, showSource: invocation.context.terminal.stderrIsTTY)
@@ -139,10 +139,12 @@ enum TaskCLI {
     /// Follows `ids` until they end, streaming NDJSON status lines for `-o ndjson` and
     /// drawing progress on a terminal; then prints the final state and picks the exit
     /// status (0 Completed, 3 Failed/PayloadProcessingError, 6 Cancelled, 124 timeout,
-    /// 130 Ctrl-C).
+    /// 130 Ctrl-C). `list`: the command takes a list of ids (`tasks wait`), so its JSON is
+    /// an array however many were given; otherwise (`get --wait`, `submit --wait`) an object.
+    /// A stream that cannot be written any more (a closed pipe, a full disk) stops at once.
     static func follow(
         _ ids: [String], service: TaskService, invocation: Invocation, format: OutputFormat, quiet: Bool = false,
-        showResults: Bool = false
+        showResults: Bool = false, list: Bool = false
     ) throws -> ExitStatus {
         let context = invocation.context
         let timeout = try timeout(invocation)
@@ -152,18 +154,21 @@ enum TaskCLI {
         var lastStatus: [String: TaskStatus] = [:]
         let outcome = try service.waitUntilTerminal(
             ids: ids, timeout: timeout,
-            pause: { seconds in watch.sleep(seconds) == nil },
+            pause: { seconds in !context.stdout.isDead && watch.sleep(seconds) == nil },
             onChange: { task in
-                if format == .ndjson && !quiet {
+                if format == .ndjson && !quiet && !context.stdout.isDead {
                     // A new state is a "status" event; more shots done in the same state, "progress".
                     let kind = lastStatus[task.id] == task.status ? "progress" : "status"
                     lastStatus[task.id] = task.status
-                    context.stdout.write(TaskRenderer.statusEvent(task, kind: kind))
+                    context.stdout.write(TaskRenderer.streamEvent(task, kind: kind, observed: SystemClock().now()))
                     context.stdout.flush()
                 }
                 if ids.count == 1 { progress.update(task) }
             })
         progress.clear()
+        // Nobody can read the rest: the dispatcher reports a failed write (status 1); a
+        // closed pipe ends quietly.
+        if context.stdout.isDead { return .ok }
         let tasks = outcome.tasks
         switch outcome {
         case .interrupted where invocation.arguments.has("--cancel-on-interrupt"):
@@ -183,7 +188,8 @@ enum TaskCLI {
                 details: [("task_id", .string(ids.first ?? ""))])
         case .interrupted:
             watch.restore()
-            let follow = ids.map { "qsh tasks wait \(TaskRenderer.shortID($0))" }.joined(separator: "; ")
+            let follow = ids.map { context.commandText("tasks wait \(TaskRenderer.shortID($0))") }
+                .joined(separator: "; ")
             let states = tasks.map { "\(TaskRenderer.shortID($0.id)) is \($0.status.rawValue)" }.joined(separator: ", ")
             throw CommandFailure(
                 status: .interrupted, code: "interrupted",
@@ -208,7 +214,7 @@ enum TaskCLI {
                 {
                     context.stdout.write(result.wireJSON.serialized() + "\n")
                 }
-            case .json where tasks.count == 1:
+            case .json where !list:
                 var object = tasks[0].wireJSON
                 if showResults, tasks[0].status == .completed, let result = try service.store.result(taskID: ids[0]),
                     case .object(var members) = object

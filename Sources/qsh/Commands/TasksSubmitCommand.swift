@@ -9,7 +9,8 @@ enum TasksSubmitCommand {
         summary: "Submit an OpenQASM 2.0 program as a task",
         synopsis: [
             "tasks submit [--qpu <id>] [--shots <n>] [--seed <n>] [--name <name>] [--tag <key>=<value>]... "
-                + "[--dry-run] [--wait [--timeout <seconds>]] [-q] (<file> | -)"
+                + "[--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] [--no-autostart] [-q] "
+                + "(<file> | -)"
         ],
         details: """
             Stores the task and prints it (its id alone with -q) at once; a worker runs it. Unless
@@ -29,7 +30,7 @@ enum TasksSubmitCommand {
         options: [
             OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
             OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
-            OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs (default: random, stored)"),
+            OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs, 0 to 2^53 (default: random, stored)"),
             OptionSpec("--name", value: "<name>", help: "a name for the task"),
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
             OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),
@@ -49,7 +50,7 @@ enum TasksSubmitCommand {
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
         let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
-        let seed = try args.int("--seed", in: 0...Int.max).map { UInt64($0) }
+        let seed = try args.seed()
         let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
         if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
         _ = try TaskCLI.timeout(invocation)
@@ -61,7 +62,7 @@ enum TasksSubmitCommand {
         let qpus = Backends.qpus(context.environment)
         let known = Set(qpus.map(\.id))
         guard known.contains(qpuID) else {
-            var message = "unknown QPU '\(qpuID)'; see 'qsh qpus list'"
+            var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
             throw UsageError(message)
         }
@@ -109,6 +110,7 @@ enum TasksSubmitCommand {
         var reasons: [String] = []
         var errorClass: ErrorClass?
         var circuit: Circuit?
+        var diagnostics: [Diagnostic] = []
         let prepared = Worker.prepare(
             program, qpuID: qpuID, shots: shots, seed: seed ?? 0, compiler: Backends.compiler(), qpus: qpus,
             threads: Backends.threads(context.environment), precision: WorkerOptions(owner: "").precision)
@@ -118,13 +120,7 @@ enum TasksSubmitCommand {
         case .failure(let failure):
             errorClass = failure.errorClass
             reasons = failure.reasons
-            if failure.diagnostics.isEmpty {
-                for reason in reasons { context.stderr.line("qsh: \(reason)") }
-            } else {
-                let printer = DiagnosticPrinter(
-                    color: context.terminal.colorStderr, showSource: context.terminal.stderrIsTTY)
-                for d in failure.diagnostics { context.stderr.write(printer.render(d, source: program.main)) }
-            }
+            diagnostics = failure.diagnostics
         }
         let ok = errorClass == nil
         var members: [(String, JSONValue)] = [
@@ -140,12 +136,31 @@ enum TasksSubmitCommand {
         switch format {
         case .json: context.stdout.line(JSONValue.object(members).prettySerialized())
         case .ndjson: context.stdout.line(JSONValue.object(members).serialized())
-        default:
+        case .csv, .tsv:
+            let keys = ["ok", "qpu_id", "shots", "error_class", "error_reasons", "qubits", "clbits", "operations"]
+            context.stdout.write(TableRenderer.delimited([.object(members)], keys: keys, format: format))
+        case .table, .wide:
             if ok, let circuit {
                 context.stdout.line(
-                    "ok: \(program.main.name) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
+                    "ok: \(program.main.name.terminalSafe()) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
                         + "\(circuit.clbitCount) bits, \(circuit.operations.count) operations)")
             }
+        }
+        if let errorClass {
+            // One error on stderr: the diagnostics and a summary, or one JSON document.
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            var report = ErrorReport(
+                code: errorClass.rawValue, message: reasons.joined(separator: "; "),
+                details: [("error_reasons", .array(reasons.map { .string($0) }))])
+            if !diagnostics.isEmpty {
+                let name = program.main.name
+                report.message = "\(errors) error\(errors == 1 ? "" : "s") in '\(name)'"
+                report.details.append(("diagnostics", .array(DiagnosticPrinter.json(diagnostics, mainFile: name))))
+                let printer = DiagnosticPrinter(
+                    color: context.terminal.colorStderr, showSource: context.terminal.stderrIsTTY)
+                report.before = diagnostics.map { printer.render($0, source: program.main) }.joined()
+            }
+            report.write(to: context)
         }
         return ok ? .ok : .failure
     }

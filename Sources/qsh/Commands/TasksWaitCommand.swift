@@ -6,12 +6,22 @@ enum TasksWaitCommand {
     static let command = Command(
         name: "wait",
         summary: "Wait until tasks end",
-        synopsis: ["tasks wait [--timeout <seconds>] <id>..."],
+        synopsis: ["tasks wait [--timeout <seconds>] [--cancel-on-interrupt] <id>..."],
         details: """
             Polls with backoff and exits 0 when every task Completed, 3 when one ended Failed or
-            PayloadProcessingError, 6 when one was Cancelled, 124 on timeout (default 300s). With
-            -o ndjson streams one {"event": "status", ...} line per state change, then the tasks.
-            The first Ctrl-C stops waiting (the tasks keep running) and exits 130.
+            PayloadProcessingError, 6 when one was Cancelled, 124 on timeout (default 300s). Prints
+            the tasks as they ended: with -o json always an array, however many ids were given;
+            with -o ndjson one task per line.
+
+            With -o ndjson it first streams events, one JSON object per line: {"event": "status",
+            "id", "task_status", "shots", "shots_done", "at"} when a task is first seen and each
+            time it is seen in a new state (at: when it entered that state, its updated_date), and
+            {"event": "progress", ...} with the same fields when more shots are done in the same
+            state (at: when qsh saw the count). States a task passes through between two polls
+            are not seen.
+
+            The first Ctrl-C stops waiting (the tasks keep running) and exits 130;
+            with --cancel-on-interrupt it also cancels the tasks that have not started executing.
             """,
         examples: ["qsh tasks wait 550e8400 --timeout 10m", "qsh tasks wait 550e8400 -o ndjson"],
         options: [
@@ -32,7 +42,7 @@ enum TasksWaitCommand {
                     let full = try service.get(id).id
                     if !ids.contains(full) { ids.append(full) }
                 }
-                return try TaskCLI.follow(ids, service: service, invocation: invocation, format: format)
+                return try TaskCLI.follow(ids, service: service, invocation: invocation, format: format, list: true)
             }
         })
 }
@@ -45,7 +55,9 @@ enum TasksCancelCommand {
         details: """
             Allowed from Created, PayloadProcessing and Scheduled. A task that already ended is left as
             it is (exit 0, with a notice). Once execution has started the cancel is refused (exit 1) and
-            the task runs to its end: completion wins.
+            the task runs to its end: completion wins. Prints the tasks it cancelled or found ended
+            (with -o json always an array, however many ids were given); each id it could not cancel
+            gets its own error, and the exit status is the first such error's.
             """,
         examples: ["qsh tasks cancel 550e8400", "qsh tasks list --status Created -o tsv | cut -f1 | xargs qsh tasks cancel"],
         options: [CommonOptions.database] + CommonOptions.output,
@@ -58,7 +70,7 @@ enum TasksCancelCommand {
                 let service = try TaskCLI.service(invocation, access: .write)
                 let context = invocation.context
                 var tasks: [QuantumTask] = []
-                var firstFailure: CommandFailure?
+                var firstFailure: ExitStatus?
                 for id in invocation.positionals {
                     do {
                         switch try service.cancel(id, actor: "cli \(TaskCLI.userName(context))") {
@@ -70,21 +82,15 @@ enum TasksCancelCommand {
                             context.stderr.line("task \(task.id) already ended: it is \(task.status.rawValue)")
                         }
                     } catch let error as TaskError {
-                        let failure = TaskCLI.failure(error)
-                        if invocation.positionals.count == 1 { throw failure }
-                        _ = Dispatcher.report(failure, format: format, context: context)
-                        firstFailure = firstFailure ?? failure
+                        let status = Dispatcher.report(TaskCLI.failure(error), context: context)
+                        firstFailure = firstFailure ?? status
                     }
                 }
                 if !tasks.isEmpty {
-                    if format == .json && invocation.positionals.count == 1 {
-                        context.stdout.write(tasks[0].wireJSON.prettySerialized() + "\n")
-                    } else {
-                        context.stdout.write(
-                            TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
-                    }
+                    context.stdout.write(
+                        TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
                 }
-                return firstFailure?.status ?? .ok
+                return firstFailure ?? .ok
             }
         })
 }

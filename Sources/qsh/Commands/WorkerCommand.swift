@@ -60,7 +60,7 @@ enum WorkerCommand {
             store: store, clock: clock, compiler: Backends.compiler(), qpus: Backends.qpus(context.environment),
             options: WorkerOptions(owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment)))
         func log(_ text: String) {
-            context.stderr.line("qsh worker: " + text)
+            context.stderr.line("qsh worker: " + text.terminalSafe())
             context.stderr.flush()
         }
         log("\(owner) started on '\(path)'")

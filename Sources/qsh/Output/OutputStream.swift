@@ -1,5 +1,6 @@
-// Buffered writers for stdout and stderr. A closed pipe (EPIPE) on stdout is not an
-// error: `qsh tasks list | head -1` must exit quietly, as git does.
+// Buffered writers for stdout and stderr. A closed pipe (EPIPE) is not an error:
+// `qsh tasks list | head -1` must exit quietly, as git does. Any other failed write
+// (a full disk, a closed descriptor) is remembered for the dispatcher to report.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,8 +13,13 @@ final class OutputStream {
     private var buffer: [UInt8] = []
     /// Everything written, when capturing (tests); nil for a real descriptor.
     private(set) var captured: [UInt8]?
-    /// Set once a write failed because the reader went away.
+    /// Set once a write failed because the reader went away; later output is dropped.
     private(set) var brokenPipe = false
+    /// The errno of the first failed write other than EPIPE since the last `takeFailure()`;
+    /// output is dropped while it is set.
+    private(set) var failure: Int32?
+    /// Tests: every write fails with this errno.
+    private var injectedFailure: Int32?
 
     init(fd: Int32) {
         self.fd = fd
@@ -27,10 +33,26 @@ final class OutputStream {
         return stream
     }
 
+    /// A stream whose every write fails with `errno` (tests of the failure paths).
+    static func failing(_ code: Int32) -> OutputStream {
+        let stream = OutputStream(fd: -1)
+        stream.injectedFailure = code
+        return stream
+    }
+
     /// The captured text (tests only).
     var text: String { String(decoding: captured ?? [], as: UTF8.self) }
 
+    /// True once output cannot reach its reader (a closed pipe or a failed write): a
+    /// command that streams stops instead of going on.
+    var isDead: Bool { brokenPipe || failure != nil }
+
     func write(_ string: String) {
+        if isDead { return }
+        if let injectedFailure {
+            failure = injectedFailure
+            return
+        }
         if captured != nil {
             captured!.append(contentsOf: string.utf8)
             return
@@ -45,26 +67,45 @@ final class OutputStream {
         write("\n")
     }
 
-    /// Writes out the buffer; stops quietly on EPIPE.
+    /// Writes out the buffer. EPIPE marks the stream as a broken pipe; any other error is
+    /// kept in `failure`; either way the rest of the buffer is dropped.
     func flush() {
         guard fd >= 0, !buffer.isEmpty else { return }
-        if brokenPipe {
-            buffer.removeAll(keepingCapacity: true)
-            return
-        }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if isDead { return }
         var offset = 0
         buffer.withUnsafeBytes { raw in
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
+                if n >= 0 {
+                    offset += n
+                    continue
+                }
+                switch errno {
+                case EINTR:
+                    continue
+                case EAGAIN:
+                    // A non-blocking descriptor we inherited: wait until it takes more.
+                    var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    if poll(&ready, 1, -1) >= 0 || errno == EINTR { continue }
+                    failure = errno
+                    return
+                case EPIPE:
                     brokenPipe = true
                     return
+                default:
+                    failure = errno
+                    return
                 }
-                offset += n
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The errno of the failed write, if any, clearing it so that the next command (in the
+    /// shell) writes again. A broken pipe stays broken.
+    func takeFailure() -> Int32? {
+        defer { failure = nil }
+        return failure
     }
 
     deinit { flush() }

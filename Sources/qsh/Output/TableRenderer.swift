@@ -1,4 +1,5 @@
 // Tables for people (aligned columns) and for scripts (csv with a header, tsv without).
+import QshCore
 
 /// How a column's cells line up.
 enum Alignment { case left, right }
@@ -47,9 +48,11 @@ enum TableRenderer {
         return out
     }
 
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row. Control and bidirectional characters in cells show as
+    /// visible symbols (`terminalSafe`), so a row is always one line and safe to print.
     static func csv(_ columns: [Column], _ rows: [[String]]) -> String {
         func quote(_ cell: String) -> String {
+            let cell = cell.terminalSafe()
             if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
             }
@@ -60,14 +63,32 @@ enum TableRenderer {
         return out
     }
 
-    /// Tab-separated values without a header, for `cut` and `while read`.
+    /// Tab-separated values without a header, for `cut` and `while read`. A tab, newline or
+    /// other control (or bidirectional) character in a cell shows as a visible symbol
+    /// (`terminalSafe`: a tab as U+2409), so fields and rows always split where they should.
     static func tsv(_ rows: [[String]]) -> String {
         var out = ""
         for row in rows {
-            out += row.map { $0.replacingAll("\t", with: " ").replacingAll("\n", with: " ") }
-                .joined(separator: "\t") + "\n"
+            out += row.map { $0.terminalSafe() }.joined(separator: "\t") + "\n"
         }
         return out
+    }
+
+    /// JSON objects as csv (a header of `keys`) or tsv rows, one per object, with the values
+    /// of their JSON: see `cell`. A key an object lacks is an empty cell.
+    static func delimited(_ objects: [JSONValue], keys: [String], format: OutputFormat) -> String {
+        let rows = objects.map { object in keys.map { key in object[key].map(cell) ?? "" } }
+        return format == .csv ? csv(keys.map { Column($0) }, rows) : tsv(rows)
+    }
+
+    /// A JSON value as a csv or tsv cell: a string as it is, null as an empty cell, a number
+    /// or a boolean as JSON writes it, an array or object as compact JSON.
+    static func cell(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let text): return text
+        default: return value.serialized()
+        }
     }
 
     /// Columns a string takes on a terminal (one per scalar; good enough for our text).

@@ -5,18 +5,44 @@ import QshCore
 
 /// Turns task values into text for stdout.
 enum TaskRenderer {
-    /// A column of the task tables: header, wire key (csv/tsv header), cell.
+    /// A column of the task tables: header, wire key (csv/tsv header), cell; `value` is the
+    /// cell of csv and tsv when it differs from the table's (the same value as in JSON).
     struct TaskColumn: Sendable {
         var header: String
         var key: String
         var alignment: Alignment = .left
+        var value: (@Sendable (QuantumTask) -> String)? = nil
         var cell: @Sendable (QuantumTask) -> String
     }
 
     static func shortID(_ id: String) -> String { String(id.prefix(8)) }
 
+    /// Tags for people: `key=value` pairs separated by commas, sorted by key. A key or value
+    /// that is empty or holds a comma, `=`, `"`, a backslash or white space is written in
+    /// double quotes, with `"` and backslash escaped by a backslash, so `a,b="c"=d` (one tag)
+    /// reads `"a,b"="\"c\"=d"`, never as two tags.
     static func tagsText(_ tags: [String: String]) -> String {
-        tags.keys.sorted().map { "\($0)=\(tags[$0] ?? "")" }.joined(separator: ",")
+        tags.keys.sorted().map { quotedTagPart($0) + "=" + quotedTagPart(tags[$0] ?? "") }.joined(separator: ",")
+    }
+
+    /// A tag's key or value, quoted when it could be misread (see `tagsText`).
+    static func quotedTagPart(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { c in
+            !(c == "," || c == "=" || c == "\"" || c == "\\" || c.properties.isWhitespace || c.value < 0x20
+                || (0x7F...0x9F).contains(c.value))
+        }
+        if plain { return text }
+        var out = "\""
+        for c in text.unicodeScalars {
+            if c == "\"" || c == "\\" { out += "\\" }
+            out.unicodeScalars.append(c)
+        }
+        return out + "\""
+    }
+
+    /// Tags for csv and tsv: the compact JSON object, as in the task's JSON.
+    static func tagsJSON(_ tags: [String: String]) -> String {
+        JSONValue.object(tags.keys.sorted().map { ($0, .string(tags[$0] ?? "")) }).serialized()
     }
 
     static func progressText(_ t: QuantumTask) -> String {
@@ -44,7 +70,7 @@ enum TaskRenderer {
         TaskColumn(header: "UPDATED", key: "updated_date") { $0.updatedDate.rfc3339 },
         TaskColumn(header: "BY", key: "created_by") { $0.createdBy },
         TaskColumn(header: "NAME", key: "name") { $0.name ?? "" },
-        TaskColumn(header: "TAGS", key: "tags") { tagsText($0.tags) },
+        TaskColumn(header: "TAGS", key: "tags", value: { tagsJSON($0.tags) }) { tagsText($0.tags) },
         TaskColumn(header: "ERROR_CLASS", key: "error_class") { $0.errorClass?.rawValue ?? "" },
     ]
 
@@ -63,9 +89,9 @@ enum TaskRenderer {
                 color: color)
         case .csv:
             return TableRenderer.csv(
-                wideColumns.map { Column($0.key) }, tasks.map { t in wideColumns.map { $0.cell(t) } })
+                wideColumns.map { Column($0.key) }, tasks.map { t in wideColumns.map { ($0.value ?? $0.cell)(t) } })
         case .tsv:
-            return TableRenderer.tsv(tasks.map { t in wideColumns.map { $0.cell(t) } })
+            return TableRenderer.tsv(tasks.map { t in wideColumns.map { ($0.value ?? $0.cell)(t) } })
         }
     }
 
@@ -159,28 +185,33 @@ enum TaskRenderer {
     static func events(_ events: [TaskEvent], format: OutputFormat, color: Bool) -> String {
         let columns = [Column("SEQ", .right), Column("AT"), Column("FROM"), Column("TO"), Column("ACTOR"),
                        Column("DETAIL")]
-        let rows = events.map { e in
-            [String(e.sequence), e.at.rfc3339, e.from?.rawValue ?? "-", e.to.rawValue, e.actor, e.detail ?? ""]
+        // A missing `from` (the first event) is "-" for people and an empty cell (JSON null) in csv and tsv.
+        func rows(noFrom: String) -> [[String]] {
+            events.map { e in
+                [String(e.sequence), e.at.rfc3339, e.from?.rawValue ?? noFrom, e.to.rawValue, e.actor, e.detail ?? ""]
+            }
         }
         switch format {
         case .json: return JSONValue.array(events.map(\.wireJSON)).prettySerialized() + "\n"
         case .ndjson: return events.map { $0.wireJSON.serialized() + "\n" }.joined()
         case .csv:
-            return TableRenderer.csv(["seq", "at", "from", "to", "actor", "detail"].map { Column($0) }, rows)
-        case .tsv: return TableRenderer.tsv(rows)
-        case .table, .wide: return TableRenderer.table(columns, rows, color: color)
+            return TableRenderer.csv(["seq", "at", "from", "to", "actor", "detail"].map { Column($0) }, rows(noFrom: ""))
+        case .tsv: return TableRenderer.tsv(rows(noFrom: ""))
+        case .table, .wide: return TableRenderer.table(columns, rows(noFrom: "-"), color: color)
         }
     }
 
-    /// The NDJSON line a stream prints when a task changes state (`status`) or runs
-    /// more shots (`progress`).
-    static func statusEvent(_ task: QuantumTask, kind: String = "status") -> String {
+    /// The NDJSON line a stream prints when a task is seen in a new state (`status`; `at` is
+    /// when it entered that state, its updated_date) or with more shots done in the same
+    /// state (`progress`; `at` is `observed`, when qsh saw the count).
+    static func streamEvent(_ task: QuantumTask, kind: String, observed: Timestamp) -> String {
         JSONValue.object([
             ("event", .string(kind)),
             ("id", .string(task.id)),
             ("task_status", .string(task.status.rawValue)),
+            ("shots", .int(task.shots)),
             ("shots_done", .int(task.shotsDone)),
-            ("at", .string(task.updatedDate.rfc3339)),
+            ("at", .string((kind == "progress" ? observed : task.updatedDate).rfc3339)),
         ]).serialized() + "\n"
     }
 }

@@ -77,6 +77,8 @@ struct Repl {
     private(set) var lineNumber = 0
     /// In batch mode with --keep-going, the status of the last failure.
     private var lastFailure: ExitStatus = .ok
+    /// The name the running meta-command was typed as (`.exit` or `.quit`), for its messages.
+    private(set) var metaName = ""
 
     init(context: CommandContext, editor: LineEditor, mode: Mode, keepGoing: Bool = false, history: History) {
         self.context = context
@@ -140,14 +142,15 @@ struct Repl {
 
     /// Runs one line: nothing for a blank line or a comment, a meta-command for `.name`,
     /// else a command through the Dispatcher.
+    /// In a script, every error the line causes names it (`qsh: line 3: ...`).
     mutating func handle(_ line: String) -> MetaOutcome {
+        context.scriptLine = mode == .batch ? lineNumber : nil
+        defer { context.scriptLine = nil }
         let words: [String]
         do {
             words = try WordSplitter.split(line).map(\.text)
         } catch {
-            let place = mode == .batch ? "line \(lineNumber): " : ""
-            context.stderr.line("qsh: " + place + error.message)
-            context.stderr.write(WordSplitter.caret(for: error, in: line))
+            sessionError(ErrorReport.usage(error.message.terminalSafe(), usageText: WordSplitter.caret(for: error, in: line)))
             lastStatus = .usage
             return .proceed(.usage)
         }
@@ -163,7 +166,7 @@ struct Repl {
         if words.first == "qsh" && CommandTable.find(["qsh"]) == nil { words.removeFirst() }
         guard let first = words.first else { return lastStatus }
         if (first == "exit" || first == "quit") && CommandTable.find([first]) == nil {
-            context.stderr.line("qsh: '\(first)' is not a qsh command; use '.quit' or Ctrl-D to leave the shell")
+            sessionError(ErrorReport.usage("'\(first)' is not a qsh command; use '.quit' or Ctrl-D to leave the shell"))
             lastStatus = .usage
             return .usage
         }
@@ -193,15 +196,33 @@ struct Repl {
             if let guess = closestMatch(name, in: Repl.metaCommands.flatMap(\.names)) {
                 message += " (did you mean '\(guess)'?)"
             }
-            context.stderr.line("qsh: " + message + "; see '.help'")
+            sessionError(ErrorReport.usage((message + "; see '.help'").terminalSafe()))
             lastStatus = .usage
             return .proceed(.usage)
         }
-        let outcome = meta.run(&self, arguments)
-        if case .proceed(let status) = outcome, name != ".status" { lastStatus = status }
+        metaName = name
+        var outcome = meta.run(&self, arguments)
+        // What a meta-command printed must have been written, as for any command.
         context.stdout.flush()
+        if let code = context.stdout.takeFailure() {
+            sessionError(ErrorReport.outputFailure(code))
+            switch outcome {
+            case .proceed: outcome = .proceed(.failure)
+            case .quit(let status): outcome = .quit(status == .ok ? .failure : status)
+            }
+        }
+        if case .proceed(let status) = outcome, name != ".status" { lastStatus = status }
         context.stderr.flush()
         return outcome
+    }
+
+    /// Reports an error of the shell itself (a line that does not split, a meta-command's
+    /// misuse): text, or JSON when the session's output is JSON (`.output json`, QSH_OUTPUT).
+    private func sessionError(_ report: ErrorReport) {
+        let saved = context.errorsAsJSON
+        context.errorsAsJSON = OutputFormat.requested(named: nil, context: context)?.isJSON ?? false
+        report.write(to: context)
+        context.errorsAsJSON = saved
     }
 
     /// Adds a typed line to the history (memory, editor and file).
@@ -220,7 +241,7 @@ struct Repl {
 
     /// A usage error of a meta-command.
     private mutating func usage(_ message: String) -> MetaOutcome {
-        context.stderr.line("qsh: " + message)
+        sessionError(ErrorReport.usage(message.terminalSafe()))
         return .proceed(.usage)
     }
 
@@ -235,10 +256,10 @@ struct Repl {
             names: [".quit", ".exit"], arguments: "[<status>]",
             summary: "leave the shell with status 0 or <status> (so does Ctrl-D)"
         ) { repl, arguments in
-            guard arguments.count <= 1 else { return repl.usage("usage: .quit [<status>]") }
+            guard arguments.count <= 1 else { return repl.usage("usage: \(repl.metaName) [<status>]") }
             guard let text = arguments.first else { return .quit(.ok) }
             guard let code = Int32(text), (0...255).contains(code) else {
-                return repl.usage("'.quit' expects a status between 0 and 255, got '\(text)'")
+                return repl.usage("'\(repl.metaName)' expects a status between 0 and 255, got '\(text.abbreviated())'")
             }
             return .quit(ExitStatus(rawValue: code))
         },
@@ -296,7 +317,8 @@ struct Repl {
             guard arguments.isEmpty else { return repl.usage("usage: .history") }
             for (i, entry) in repl.history.entries.enumerated() {
                 let number = String(i + 1)
-                repl.context.stdout.line(String(repeating: " ", count: max(0, 5 - number.count)) + number + "  " + entry)
+                repl.context.stdout.line(
+                    String(repeating: " ", count: max(0, 5 - number.count)) + number + "  " + entry.terminalSafe())
             }
             return .proceed(.ok)
         },

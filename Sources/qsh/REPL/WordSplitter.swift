@@ -149,7 +149,8 @@ enum WordSplitter {
     /// `  <line>` and `  <spaces>^` under the offending byte, as sqlite3's shell shows errors.
     static func caret(for error: WordSplitError, in line: String) -> String {
         let column = column(ofByte: error.offset, in: line)
-        let shown = line.map { $0 == "\t" ? " " : String($0) }.joined()
+        // Control characters are shown as symbols, one per character, so the caret still lines up.
+        let shown = line.map { $0 == "\t" ? " " : String($0).terminalSafe() }.joined()
         return "  " + shown + "\n  " + String(repeating: " ", count: column) + "^\n"
     }
 }

@@ -14,6 +14,15 @@ import Testing
         #expect(JSONValue.double(0.1).serialized() == "0.1")
     }
 
+    @Test func escapesControlsThatATerminalWouldObey() throws {
+        let text = "a\u{1B}b\u{7F}c\u{85}d\u{202E}e\u{2066}f\u{061C}g\u{2028}h\u{200F}"
+        let written = JSONValue.string(text).serialized()
+        #expect(written == #""a\u001bb\u007fc\u0085d\u202ee\u2066f\u061cg\u2028h\u200f""#)
+        #expect(try JSONValue.parse(written) == .string(text))
+        // Other text, accents and emoji included, is written as it is.
+        #expect(JSONValue.string("é😀→ ✓").serialized() == "\"é😀→ ✓\"")
+    }
+
     @Test func writesIndented() {
         let value: JSONValue = ["a": [1, 2], "b": [:]]
         #expect(value.prettySerialized() == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")

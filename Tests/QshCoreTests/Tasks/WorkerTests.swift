@@ -31,7 +31,10 @@ import Testing
         #expect(result.dataJSON == ["c": ["00": 500, "11": 500]])
         #expect(result.timings.map(\.0) == ["queue", "compile", "simulate", "sample", "execute"])
         #expect(result.metrics["gates"] == ["cx": 1, "h": 1])
-        #expect(result.metadata["seed"] == "7")
+        // Numbers in the metadata are JSON numbers, as the task's own seed is; names stay strings.
+        #expect(result.metadata["seed"] == .int(7))
+        #expect(result.metadata["threads"]?.intValue != nil)
+        #expect(result.metadata["simulator"] == "fake")
         #expect(try worker.runNext() == nil)
     }
 
