@@ -4,6 +4,19 @@
 extension CircuitMetrics {
     /// The metrics of `circuit`; `fusedGates` comes from the fuser.
     public init(circuit: Circuit, fusedGates: Int) {
+        self.init(circuit: circuit, fusedGates: fusedGates, perOperation: {})
+    }
+
+    /// The metrics of `circuit`, asking `stop` every few thousand operations.
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    public init(circuit: Circuit, fusedGates: Int, stop: Cancellation) throws(Interrupted) {
+        var poll = CancellationPoll(stop)
+        try self.init(circuit: circuit, fusedGates: fusedGates, perOperation: { () throws(Interrupted) in try poll.tick() })
+    }
+
+    /// The metrics, calling `perOperation` before each operation (with a closure that
+    /// cannot throw, `E` is `Never`).
+    private init<E: Error>(circuit: Circuit, fusedGates: Int, perOperation: () throws(E) -> Void) throws(E) {
         var counts: [String: Int] = [:]
         let nq = circuit.qubitCount, nc = circuit.clbitCount
         // Depth over qubit and clbit wires, as Qiskit counts it: a measurement touches
@@ -22,6 +35,7 @@ extension CircuitMetrics {
             return (0..<r.size).map { nq + r.offset + $0 }
         }
         for op in circuit.operations {
+            try perOperation()
             switch op {
             case .gate(let kind, let qubits, _, let condition):
                 counts[kind.rawValue, default: 0] += 1

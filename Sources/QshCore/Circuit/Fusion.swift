@@ -79,32 +79,51 @@ public struct Fuser: Sendable {
 
     /// The fused form of `operations` (barriers dropped).
     public func fuse(_ operations: [Operation], qubitCount: Int) -> [FusedOperation] {
+        fuse(operations, qubitCount: qubitCount, perOperation: {})
+    }
+
+    /// The fused form of `operations`, asking `stop` every few thousand operations
+    /// whether to go on.
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    public func fuse(_ operations: [Operation], qubitCount: Int, stop: Cancellation) throws(Interrupted)
+        -> [FusedOperation]
+    {
+        var poll = CancellationPoll(stop)
+        return try fuse(operations, qubitCount: qubitCount, perOperation: { () throws(Interrupted) in try poll.tick() })
+    }
+
+    /// The fusion, calling `perOperation` before each operation (with a closure that
+    /// cannot throw, `E` is `Never` and this costs nothing).
+    private func fuse<E: Error>(
+        _ operations: [Operation], qubitCount: Int, perOperation: () throws(E) -> Void
+    ) throws(E) -> [FusedOperation] {
         var out: [FusedOperation] = []
         var blocks: [Int: Block] = [:]  // id → block
         var owner = [Int](repeating: -1, count: qubitCount)  // qubit → block id
         var nextID = 0
         let limit = max(1, options.maxQubits)
 
-        func close(_ id: Int) {
+        func close(_ id: Int) throws(E) {
             guard let block = blocks.removeValue(forKey: id) else { return }
             for q in block.qubits where q < owner.count && owner[q] == id { owner[q] = -1 }
-            out.append(.gate(Self.build(block.qubits, block.gates), condition: nil))
+            out.append(.gate(try Self.build(block.qubits, block.gates, perGate: perOperation), condition: nil))
         }
-        func closeAll() {
-            for id in blocks.keys.sorted() { close(id) }
+        func closeAll() throws(E) {
+            for id in blocks.keys.sorted() { try close(id) }
         }
 
         for op in operations {
+            try perOperation()
             switch op {
             case .barrier:
                 continue
             case .measure, .reset:
-                closeAll()
+                try closeAll()
                 if case .measure(let q, let c, let cond) = op { out.append(.measure(qubit: q, clbit: c, condition: cond)) }
                 if case .reset(let q, let cond) = op { out.append(.reset(qubit: q, condition: cond)) }
             case .gate(let kind, let qubits, let parameters, let condition):
                 if condition != nil {
-                    closeAll()
+                    try closeAll()
                     out.append(.gate(KernelControlled.gate(kind, qubits: qubits, parameters: parameters), condition: condition))
                     continue
                 }
@@ -115,7 +134,7 @@ public struct Fuser: Sendable {
                     ? max(limit, options.maxDiagonalQubits) : limit
                 if qubits.count > limit || options.maxQubits < 1 {
                     // Too wide to fuse: emit alone in its controlled form.
-                    for id in touched { close(id) }
+                    for id in touched { try close(id) }
                     out.append(.gate(KernelControlled.gate(kind, qubits: qubits, parameters: parameters), condition: nil))
                     continue
                 }
@@ -131,7 +150,7 @@ public struct Fuser: Sendable {
                         size += extra
                         joining.append(id)
                     } else {
-                        close(id)
+                        try close(id)
                     }
                 }
                 // The joining blocks act on disjoint qubits, so their gates commute: the
@@ -158,24 +177,30 @@ public struct Fuser: Sendable {
                 blocks[id] = merged
             }
         }
-        closeAll()
+        try closeAll()
         return out
     }
 
     /// One block as a kernel gate: a lone gate keeps its controlled form; several
     /// become one dense matrix on the block's qubits in ascending order.
-    static func build(_ qubits: [Int], _ gates: [(GateKind, [Int], [Double])]) -> FusedGate {
+    /// `perGate` is called before each gate is multiplied in.
+    static func build<E: Error>(
+        _ qubits: [Int], _ gates: [(GateKind, [Int], [Double])], perGate: () throws(E) -> Void
+    ) throws(E) -> FusedGate {
         if gates.count == 1, let (kind, q, p) = gates.first {
             return KernelControlled.gate(kind, qubits: q, parameters: p)
         }
         let sorted = qubits.sorted()
         var position = [Int: Int]()
         for (i, q) in sorted.enumerated() { position[q] = i }
-        if let diagonal = diagonalProduct(sorted.count, gates.map { ($0.0, $0.1.map { position[$0]! }, $0.2) }) {
+        if let diagonal = try diagonalProduct(
+            sorted.count, gates.map { ($0.0, $0.1.map { position[$0]! }, $0.2) }, perGate: perGate)
+        {
             return FusedGate(targets: sorted, matrix: .diagonal(diagonal), sourceGates: gates.count)
         }
         var u = GateMatrix.identity(qubits: sorted.count)
         for (kind, q, p) in gates {
+            try perGate()
             let m = GateMatrices.embed(GateMatrices.dense(kind, p), on: q.map { position[$0]! }, qubits: sorted.count)
             u = m.multiplied(by: u)
         }
@@ -184,9 +209,12 @@ public struct Fuser: Sendable {
 
     /// The diagonal of a product of diagonal gates on k qubits (qubits given as
     /// positions 0..<k), in O(2^k) per gate; nil when some gate is not diagonal.
-    static func diagonalProduct(_ k: Int, _ gates: [(GateKind, [Int], [Double])]) -> [Complex]? {
+    static func diagonalProduct<E: Error>(
+        _ k: Int, _ gates: [(GateKind, [Int], [Double])], perGate: () throws(E) -> Void
+    ) throws(E) -> [Complex]? {
         var d = [Complex](repeating: .one, count: 1 << k)
         for (kind, positions, parameters) in gates {
+            try perGate()
             let m = GateMatrices.dense(kind, parameters)
             guard m.isDiagonal else { return nil }
             for x in 0..<(1 << k) {

@@ -6,6 +6,12 @@
 public struct LoweringError: QshError {
     public var code: String
     public var message: String
+
+    /// Lowering stopped because its `Cancellation` asked it to.
+    public static let interrupted = LoweringError(code: "interrupted", message: "interrupted")
+
+    /// True for the error of a lowering that was asked to stop.
+    public var isInterruption: Bool { code == Self.interrupted.code }
 }
 
 /// Turns checked programs into circuits.
@@ -15,16 +21,19 @@ public enum Lowering {
     /// A gate is mapped to a native `GateKind` only when it is U, CX or a gate defined by
     /// the embedded `qelib1.inc`; any other gate, whatever its name, is expanded from its
     /// own definition.
-    /// - Throws: `LoweringError` if the program expands past `QASMLimits.maximumOperations`.
-    public static func lower(_ checked: CheckedProgram, limits: QASMLimits = .standard) throws(LoweringError)
-        -> Circuit
-    {
+    /// `stop` is asked every few thousand operations whether to go on.
+    /// - Throws: `LoweringError` if the program expands past `QASMLimits.maximumOperations`,
+    ///   `LoweringError.interrupted` when `stop` asked to stop.
+    public static func lower(
+        _ checked: CheckedProgram, limits: QASMLimits = .standard, stop: Cancellation = .never
+    ) throws(LoweringError) -> Circuit {
         guard checked.operationCount <= limits.maximumOperations else {
             throw LoweringError(
                 code: "program_too_large",
                 message: "the program expands to more than the limit of \(limits.maximumOperations) operations")
         }
         var lowerer = Lowerer(checked: checked, maximumDepth: limits.maximumGateDepth)
+        lowerer.stop = CancellationPoll(stop)
         lowerer.operations.reserveCapacity(checked.operationCount)
         try lowerer.run()
         return Circuit(
@@ -41,6 +50,8 @@ private struct Lowerer {
     var places: [Place] = []
 
     let maximumDepth: Int
+    /// Asked every 4096 statements and operations whether to stop.
+    var stop = CancellationPoll(.never)
 
     init(checked: CheckedProgram, maximumDepth: Int) {
         self.checked = checked
@@ -79,8 +90,15 @@ private struct Lowerer {
         return Condition(register: Int(entry.index), value: syntax.value)
     }
 
+    /// Counts a unit of work against the stop request.
+    @inline(__always)
+    mutating func pollStop() throws(LoweringError) {
+        do throws(Interrupted) { try stop.tick() } catch { throw LoweringError.interrupted }
+    }
+
     mutating func run() throws(LoweringError) {
         for statement in program.statements {
+            try pollStop()
             switch statement.kind {
             case .qreg, .creg, .gate, .opaque:
                 continue
@@ -144,6 +162,7 @@ private struct Lowerer {
     ) throws(LoweringError) {
         if let native = checked.gates[gate].native {
             operations.append(.gate(native, qubits: qubits, parameters: parameters, condition: condition))
+            try pollStop()
             return
         }
         guard depth <= maximumDepth else { throw internalError("gate nesting") }

@@ -67,6 +67,23 @@ enum PhaseForwarding {
     /// computational-basis measurements follow (see above). A list with anything but
     /// unconditional gates is returned as it is.
     static func apply(_ ops: [FusedOperation], qubitCount n: Int) -> [FusedOperation] {
+        apply(ops, qubitCount: n, perGate: {})
+    }
+
+    /// `apply(_:qubitCount:)`, asking `stop` every few thousand gates.
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    static func apply(_ ops: [FusedOperation], qubitCount n: Int, stop: Cancellation) throws(Interrupted)
+        -> [FusedOperation]
+    {
+        var poll = CancellationPoll(stop)
+        return try apply(ops, qubitCount: n, perGate: { () throws(Interrupted) in try poll.tick() })
+    }
+
+    /// The pass, calling `perGate` before each gate of each of its two walks (with a
+    /// closure that cannot throw, `E` is `Never`).
+    private static func apply<E: Error>(
+        _ ops: [FusedOperation], qubitCount n: Int, perGate: () throws(E) -> Void
+    ) throws(E) -> [FusedOperation] {
         // Only unconditional gates: a phase must not pass a reset or an `if`.
         guard ops.allSatisfy({ if case .gate(_, nil) = $0 { return true } else { return false } }) else { return ops }
         var gates: [FusedGate?] = ops.map { op in
@@ -77,6 +94,7 @@ enum PhaseForwarding {
         var landsInComplex = [[Bool]](repeating: [], count: gates.count)
         var next = [Bool](repeating: true, count: n)
         for i in gates.indices.reversed() {
+            try perGate()
             landsInComplex[i] = next
             guard let g = gates[i], !g.matrix.isDiagonal else { continue }
             // A controlled gate cannot take a phase on its target: it would act only
@@ -87,6 +105,7 @@ enum PhaseForwarding {
         // The phase waiting on each qubit, on its |1⟩.
         var pending = [Complex](repeating: .one, count: n)
         for i in gates.indices {
+            try perGate()
             guard var g = gates[i], !g.matrix.isDiagonal else { continue }
             absorb(&g, pending: &pending)
             if g.controls.isEmpty, g.targets.count == 2, g.targets.allSatisfy({ landsInComplex[i][$0] }),

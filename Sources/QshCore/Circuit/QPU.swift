@@ -40,13 +40,19 @@ public struct RunRequest: Sendable {
     /// Worker threads; 1 runs sequentially.
     public var threads: Int
     public var precision: Precision
+    /// Asked every few thousand units of work (operations, passes over the state, shots,
+    /// samples) whether to stop; the run then throws `QPUError.interrupted`.
+    public var stop: Cancellation
 
-    public init(circuit: Circuit, shots: Int, seed: UInt64, threads: Int, precision: Precision) {
+    public init(
+        circuit: Circuit, shots: Int, seed: UInt64, threads: Int, precision: Precision, stop: Cancellation = .never
+    ) {
         self.circuit = circuit
         self.shots = shots
         self.seed = seed
         self.threads = threads
         self.precision = precision
+        self.stop = stop
     }
 }
 
@@ -143,10 +149,10 @@ public struct QPUError: QshError {
         self.message = message
     }
 
-    /// The run was stopped because `progress` returned false.
+    /// The run was stopped because `progress` returned false or the request's `stop` asked to.
     public static let interrupted = QPUError(.executionError, "interrupted")
 
-    /// True for the error a run throws when `progress` stopped it.
+    /// True for the error a run throws when `progress` or the request's `stop` stopped it.
     public var isInterruption: Bool { self == QPUError.interrupted }
 }
 
@@ -166,7 +172,8 @@ public protocol QPU: Sendable {
 
     /// Runs a circuit. `progress` is called as shots complete, and also between passes
     /// over the state with no shots done and no partial counts; returning false stops the
-    /// run, which then throws `QPUError.interrupted`.
+    /// run, which then throws `QPUError.interrupted`, as it does when `request.stop` asks
+    /// to stop (which the QPU asks often, at least every fraction of a second).
     /// - Throws: `QPUError`.
     func run(_ request: RunRequest, progress: (RunProgress) -> Bool) throws -> RunResult
 }

@@ -106,6 +106,10 @@ struct Checker {
     /// Scratch buffers reused by every application (no allocation per statement).
     var values: [Double] = []
     var resolved: [Resolved] = []
+    /// Asked every 4096 statements and evaluations whether to stop.
+    var stop = CancellationPoll(.never)
+    /// Set when `stop` asked to stop: the check is incomplete and must be thrown away.
+    var stopped: Interrupted?
 
     init(program: Program, limits: QASMLimits, sink: DiagnosticSink) {
         self.program = program
@@ -146,7 +150,7 @@ struct Checker {
 
     mutating func run() {
         for statement in program.statements {
-            if sink.isFull { return }
+            if sink.isFull || !pollStop() { return }
             switch statement.kind {
             case .qreg, .creg: declareRegister(statement)
             case .gate, .opaque: declareGate(statement)
@@ -636,7 +640,7 @@ struct Checker {
         guard depth <= limits.maximumGateDepth else { return nil }
         for operation in gate.body where operation.gate >= 0 {
             evaluationBudget -= 1
-            if evaluationBudget < 0 { return nil }
+            if evaluationBudget < 0 || !pollStop() { return nil }
             let callee = gates[Int(operation.gate)]
             var arguments: [Double] = []
             arguments.reserveCapacity(operation.parameters.count)
@@ -691,6 +695,21 @@ struct Checker {
             if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
                 count(operations: r.whole ? qregs[r.register].size : 1, at: statement.position)
             }
+        }
+    }
+
+    /// Counts a unit of work against the stop request; false once it asked to stop (no
+    /// more evaluations are spent then).
+    @inline(__always)
+    mutating func pollStop() -> Bool {
+        if stopped != nil { return false }
+        do throws(Interrupted) {
+            try stop.tick()
+            return true
+        } catch {
+            stopped = error
+            evaluationBudget = 0
+            return false
         }
     }
 

@@ -103,5 +103,6 @@ extension Parser {
         lexer = savedLexer
         token = savedToken
         inLibrary = savedLibrary
+        if let stopped { endInput(stopped) }
     }
 }

@@ -38,6 +38,10 @@ struct Parser {
     /// The expression parser's stacks, reused for every expression.
     var pendingOperators: [PendingOperator] = []
     var pendingTerms: [Term] = []
+    /// Asked every 4096 tokens whether to stop; once it says so, the input ends there.
+    var stop = CancellationPoll(.never)
+    /// Set when `stop` asked to stop: the program is incomplete and must be thrown away.
+    var stopped: Interrupted?
 
     init(
         bytes: UnsafeBufferPointer<UInt8>, name: String, limits: QASMLimits,
@@ -69,6 +73,7 @@ struct Parser {
             sink.report(position(token), QASMMessages.invalidIdentifier(program.names.name(token.nameID)))
         }
         token = lexer.next(names: &program.names, sink: &sink)
+        pollStop()
     }
 
     /// Moves to the next token without reporting bad characters (error recovery).
@@ -76,6 +81,25 @@ struct Parser {
         lexer.muteBadCharacters = true
         token = lexer.next(names: &program.names, sink: &sink)
         lexer.muteBadCharacters = false
+        pollStop()
+    }
+
+    /// Counts a token against the stop request. A stop ends the input: the lexer has
+    /// nothing left, so every loop of the parser sees the end of the file and returns.
+    @inline(__always)
+    mutating func pollStop() {
+        do throws(Interrupted) {
+            try stop.tick()
+        } catch {
+            endInput(error)
+        }
+    }
+
+    /// Ends the input after a stop request.
+    mutating func endInput(_ reason: Interrupted) {
+        stopped = reason
+        lexer = Lexer(bytes: UnsafeBufferPointer(start: nil, count: 0), file: lexer.file)
+        token = Token()
     }
 
     /// Reports that `what` was needed here and aborts the statement.
@@ -198,7 +222,7 @@ struct Parser {
 
     /// Parses statements until the end of the current file.
     mutating func parseStatements() {
-        while token.kind != .eof && !sink.isFull {
+        while token.kind != .eof && !sink.isFull && stopped == nil {
             parseStatement()
         }
     }

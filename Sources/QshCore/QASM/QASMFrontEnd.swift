@@ -31,25 +31,50 @@ public enum QASMFrontEnd {
         _ source: SourceFile, limits: QASMLimits = .standard,
         include: @escaping (String) -> IncludeResult = { _ in .notFound }
     ) -> QASMCheckResult {
+        run(source, limits: limits, include: include, stop: .never).result
+    }
+
+    /// Checks `source` as `check(_:limits:include:)` does, asking `stop` every few
+    /// thousand tokens, statements and evaluations whether to go on.
+    /// - Throws: `Interrupted` when `stop` asked to stop; nothing of the check is kept.
+    public static func check(
+        _ source: SourceFile, limits: QASMLimits = .standard,
+        include: @escaping (String) -> IncludeResult = { _ in .notFound }, stop: Cancellation
+    ) throws(Interrupted) -> QASMCheckResult {
+        let (result, stopped) = run(source, limits: limits, include: include, stop: stop)
+        if let stopped { throw stopped }
+        return result
+    }
+
+    /// The check, and the stop request's answer if it stopped it.
+    private static func run(
+        _ source: SourceFile, limits: QASMLimits, include: @escaping (String) -> IncludeResult, stop: Cancellation
+    ) -> (result: QASMCheckResult, stopped: Interrupted?) {
         // Token offsets are 32-bit: no file of 4 GiB or more, whatever the limits say.
         if source.bytes.count > limits.maximumFileSize || source.bytes.count >= Int(UInt32.max) {
-            return oversized(source.name, limits: limits)
+            return (oversized(source.name, limits: limits), nil)
         }
-        let (program, parseSink) = source.bytes.withUnsafeBufferPointer { buffer in
+        let (program, parseSink, parseStopped) = source.bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer, name: source.name, limits: limits, loader: include)
+            parser.stop = CancellationPoll(stop)
             parser.parseMain()
-            return (parser.program, parser.sink)
+            return (parser.program, parser.sink, parser.stopped)
         }
+        if let parseStopped { return (QASMCheckResult(diagnostics: [], program: nil, truncated: false), parseStopped) }
         var sink = parseSink
         var checked: CheckedProgram?
         if !sink.isFull {
             var checker = Checker(program: program, limits: limits, sink: sink)
+            checker.stop = CancellationPoll(stop)
             checker.run()
+            if let stopped = checker.stopped {
+                return (QASMCheckResult(diagnostics: [], program: nil, truncated: false), stopped)
+            }
             sink = checker.sink
             if sink.items.isEmpty { checked = checker.finish() }
         }
         let diagnostics = sorted(sink.items, in: program)
-        return QASMCheckResult(diagnostics: diagnostics, program: checked, truncated: sink.isFull)
+        return (QASMCheckResult(diagnostics: diagnostics, program: checked, truncated: sink.isFull), nil)
     }
 
     /// The result for a file over `limits.maximumFileSize`, for callers that know its size

@@ -75,18 +75,29 @@ enum BranchRunner {
             }
             branches = next
         }
-        // Shots per branch: sorted uniforms over the cumulative weights, in branch order.
+        // Shots per branch: sorted uniforms over the cumulative weights, in branch order,
+        // in batches of the sampler's size (the same draws and counts as one batch, in a
+        // few MiB, and a stop request is asked between batches).
         let total = branches.reduce(0) { $0 + $1.weight }
-        var uniforms = (0..<shots).map { _ in generator.nextUnit() * total }
-        uniforms.sort()
         var perBranch = [Int](repeating: 0, count: branches.count)
-        var cumulative = 0.0, k = 0
-        for (i, b) in branches.enumerated() {
-            cumulative += b.weight
-            while k < shots && (uniforms[k] < cumulative || i == branches.count - 1) {
-                perBranch[i] += 1
-                k += 1
+        var uniforms = [Double]()
+        uniforms.reserveCapacity(min(shots, Sampler.batch))
+        var done = 0
+        while done < shots {
+            if shouldStop() { throw QPUError.interrupted }
+            let n = min(Sampler.batch, shots - done)
+            uniforms.removeAll(keepingCapacity: true)
+            for _ in 0..<n { uniforms.append(generator.nextUnit() * total) }
+            uniforms.sort()
+            var cumulative = 0.0, k = 0
+            for (i, b) in branches.enumerated() {
+                cumulative += b.weight
+                while k < n && (uniforms[k] < cumulative || i == branches.count - 1) {
+                    perBranch[i] += 1
+                    k += 1
+                }
             }
+            done += n
         }
         let map = ClbitMap(circuit)
         var tallies = map.emptyTallies()
@@ -95,14 +106,16 @@ enum BranchRunner {
         }
         for (i, b) in branches.enumerated() where perBranch[i] > 0 {
             if tail.isEmpty {
-                for _ in 0..<perBranch[i] { map.tally(bits: b.bits, into: &tallies) }
+                map.tally(bits: b.bits, count: perBranch[i], into: &tallies)
                 continue
             }
-            let picks = Sampler.sample(b.state, shots: perBranch[i], generator: &generator, loop: loop)
+            let picks = try Sampler.sample(
+                b.state, shots: perBranch[i], generator: &generator, loop: loop, shouldStop: shouldStop)
             var bits = b.bits
-            for (index, count) in picks {
+            for (n, (index, count)) in picks.enumerated() {
+                if n % 4096 == 4095, shouldStop() { throw QPUError.interrupted }
                 for (q, c) in tail { bits[c] = UInt8(index >> q & 1) }
-                for _ in 0..<count { map.tally(bits: bits, into: &tallies) }
+                map.tally(bits: bits, count: count, into: &tallies)
             }
         }
         return tallies

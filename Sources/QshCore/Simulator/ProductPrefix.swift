@@ -37,6 +37,22 @@ struct ProductPrefix {
 
     /// Plans `gates` on `n` qubits with clusters of at most `limit` qubits (0: none).
     init(_ gates: [FusedGate], qubitCount n: Int, maxClusterQubits limit: Int) {
+        self.init(gates, qubitCount: n, maxClusterQubits: limit, perGate: {})
+    }
+
+    /// Plans as `init(_:qubitCount:maxClusterQubits:)` does, asking `stop` every few
+    /// thousand gates.
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    init(_ gates: [FusedGate], qubitCount n: Int, maxClusterQubits limit: Int, stop: Cancellation) throws(Interrupted) {
+        var poll = CancellationPoll(stop)
+        try self.init(gates, qubitCount: n, maxClusterQubits: limit, perGate: { () throws(Interrupted) in try poll.tick() })
+    }
+
+    /// The plan, calling `perGate` before each gate (with a closure that cannot throw,
+    /// `E` is `Never`).
+    private init<E: Error>(
+        _ gates: [FusedGate], qubitCount n: Int, maxClusterQubits limit: Int, perGate: () throws(E) -> Void
+    ) throws(E) {
         clusters = (0..<n).map { [$0] }
         var owner = Array(0..<n)
         // The local number of each qubit in its cluster: its rank there.
@@ -45,6 +61,7 @@ struct ProductPrefix {
         // Qubits some gate left for the full state acts on.
         var left = [Bool](repeating: false, count: n)
         for g in gates {
+            try perGate()
             let qubits = g.qubits
             var ids: [Int] = []
             for q in qubits where !ids.contains(owner[q]) { ids.append(owner[q]) }

@@ -32,10 +32,12 @@ enum ProductState {
 
     /// Runs `prefix` on its clusters and makes the tables that write their product
     /// into `state` (which must hold |0…0⟩), in runs of `runQubits` qubits at most.
-    /// - Returns: nil when `shouldStop` asked to stop.
+    /// `shouldStop` is asked between steps, `stop` also inside them.
+    /// - Returns: nil when `shouldStop` or `stop` asked to stop.
     static func prepare<T: SimulatorScalar>(
         _ prefix: ProductPrefix, for state: StateVector<T>, options: SweepOptions, loop: ParallelLoop,
-        runQubits: Int = ProductWriter<T>.maximumRunQubits, shouldStop: () -> Bool = { false }
+        runQubits: Int = ProductWriter<T>.maximumRunQubits, shouldStop: () -> Bool = { false },
+        stop: Cancellation = .never
     ) -> ProductWriter<T>? {
         let n = state.qubitCount
         var parts: [Part<T>?] = (0..<n).map { _ in nil }
@@ -52,7 +54,9 @@ enum ProductState {
             switch step {
             case .gates(let id, let gates):
                 let s = part(id).state
-                Sweeps.apply(Sweeps.plan(gates, qubitCount: s.qubitCount, options: options), to: s, options: options, loop: loop)
+                guard let steps = try? Sweeps.plan(gates, qubitCount: s.qubitCount, options: options, stop: stop),
+                    Sweeps.apply(steps, to: s, options: options, loop: loop, stop: stop)
+                else { return nil }
             case .merge(let into, let from):
                 parts[into] = product([part(into), part(from)], loop: loop)
                 qubits[into] = parts[into]!.qubits

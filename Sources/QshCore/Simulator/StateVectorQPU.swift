@@ -49,7 +49,7 @@ public struct StateVectorQPU: QPU {
         guard request.threads >= 1 else {
             throw QPUError(.resourceLimit, "threads must be at least 1, got \(request.threads)")
         }
-        try Self.checkStructure(circuit)
+        try Self.checkStructure(circuit, stop: request.stop)
         let n = circuit.qubitCount
         let copies = Self.isTerminal(circuit) ? 1 : 2
         let precisionName = request.precision == .double ? "double" : "single"
@@ -76,7 +76,9 @@ public struct StateVectorQPU: QPU {
     }
 
     /// Indices in range, parameter counts right: malformed IR is refused, never trapped on.
-    static func checkStructure(_ circuit: Circuit) throws {
+    /// `stop` is asked every few thousand operations.
+    static func checkStructure(_ circuit: Circuit, stop: Cancellation = .never) throws {
+        var poll = CancellationPoll(stop)
         let nq = circuit.qubitCount, nc = circuit.clbitCount
         func qubit(_ q: Int) throws {
             guard q >= 0 && q < nq else { throw QPUError(.invalidProgram, "qubit \(q) is outside the circuit's \(nq) qubits") }
@@ -91,6 +93,7 @@ public struct StateVectorQPU: QPU {
             throw QPUError(.invalidProgram, "classical register '\(r.name)' lies outside the circuit's bits")
         }
         for op in circuit.operations {
+            do { try poll.tick() } catch { throw QPUError.interrupted }
             switch op {
             case .gate(let kind, let qubits, let parameters, let c):
                 guard qubits.count == kind.qubitCount, parameters.count == kind.parameterCount,
@@ -194,28 +197,37 @@ public struct StateVectorQPU: QPU {
             "simulator": id, "precision": request.precision.rawValue, "seed": String(request.seed),
             "threads": String(request.threads),
         ]
+        // Between passes over the state and batches of shots: the request, and `progress`
+        // (which lets a worker renew its lease during a long simulation).
+        func shouldStop() -> Bool {
+            request.stop.isRequested || !progress(RunProgress(shotsDone: 0, shots: request.shots, partial: []))
+        }
         if Self.isTerminal(circuit) {
             metadata["method"] = "sampled"
             let start = clock.now
             let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
-            let fused = PhaseForwarding.apply(
-                Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n), qubitCount: n)
+            let fused = try forwardPhases(try fuse(gates, request), request)
+            if shouldStop() { throw QPUError.interrupted }
             let state = StateVector<T>(qubits: n, loop: loop)
             state.setFreshZeroState()
             let work = try applyUnitary(
                 fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, shots: request.shots,
-                blockSums: true, progress: progress)
+                blockSums: true, progress: progress, stop: request.stop)
             metadata["passes"] = String(work.sweeps)
             metadata["product_blocks"] = String(work.productBlocks)
             let simulated = clock.now
-            let picks = Sampler.sample(
-                state, shots: request.shots, generator: &generator, loop: loop, blockSums: work.blockSums)
+            let picks = try Sampler.sample(
+                state, shots: request.shots, generator: &generator, loop: loop, blockSums: work.blockSums,
+                shouldStop: shouldStop)
             let map = ClbitMap(circuit)
             var tallies = map.emptyTallies()
-            for (index, count) in picks { map.tally(index, count: count, into: &tallies) }
+            for (n, (index, count)) in picks.enumerated() {
+                if n % 4096 == 4095, request.stop.isRequested { throw QPUError.interrupted }
+                map.tally(index, count: count, into: &tallies)
+            }
             let registers = map.counts(tallies)
             let end = clock.now
-            let metrics = CircuitMetrics(circuit: circuit, fusedGates: Self.gateCount(fused))
+            let metrics = try Self.metrics(circuit, fused: fused, request)
             return RunResult(
                 registers: registers, shots: request.shots, metrics: metrics,
                 timings: RunTimings(simulate: Self.seconds(simulated - start), sample: Self.seconds(end - simulated)),
@@ -229,7 +241,7 @@ public struct StateVectorQPU: QPU {
         // states), with the unitary prefix before the first measurement, reset or
         // `if` simulated once and copied for each shot.
         let start = clock.now
-        let fused = Fuser(options: fusionOptions(request.precision)).fuse(circuit.operations, qubitCount: n)
+        let fused = try fuse(circuit.operations, request)
         let prefixLength = fused.firstIndex { op in
             if case .gate(_, nil) = op { return false } else { return true }
         } ?? fused.count
@@ -237,7 +249,7 @@ public struct StateVectorQPU: QPU {
         prefix.setFreshZeroState()
         try applyUnitary(
             Array(fused[..<prefixLength]), toZeroState: prefix, clusterQubits: clusterQubits(request), loop: loop,
-            shots: request.shots, progress: progress)
+            shots: request.shots, progress: progress, stop: request.stop)
         let rest = Array(fused[prefixLength...])
         let stateBytes = StateVectorMemory.bytes(qubits: n, precision: request.precision) ?? Int.max
         let budget = min(capabilities.memoryLimit, 4 << 30) - 2 * stateBytes
@@ -248,23 +260,28 @@ public struct StateVectorQPU: QPU {
         var branchGenerator = generator
         if let tallies = try BranchRunner.run(
             rest, start: branchStart, circuit: circuit, shots: request.shots, maximumBranches: maximumBranches,
-            generator: &branchGenerator, loop: loop,
-            shouldStop: { !progress(RunProgress(shotsDone: 0, shots: request.shots, partial: [])) })
+            generator: &branchGenerator, loop: loop, shouldStop: shouldStop)
         {
             metadata["method"] = "branch-by-branch"
             let map = ClbitMap(circuit)
             let report = RunProgress(shotsDone: request.shots, shots: request.shots, partial: map.counts(tallies))
             if !progress(report) { throw QPUError.interrupted }
             let end = clock.now
-            let metrics = CircuitMetrics(circuit: circuit, fusedGates: Self.gateCount(fused))
+            let metrics = try Self.metrics(circuit, fused: fused, request)
             return RunResult(
                 registers: map.counts(tallies), shots: request.shots, metrics: metrics,
                 timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
         }
         metadata["method"] = "shot-by-shot"
-        let plans = rest.map { op -> KernelPlan<T>? in
-            if case .gate(let g, _) = op { return KernelDispatch.prepare(g, qubitCount: n, as: T.self) }
-            return nil
+        var plans: [KernelPlan<T>?] = []
+        plans.reserveCapacity(rest.count)
+        for (k, op) in rest.enumerated() {
+            if k % 4096 == 4095, request.stop.isRequested { throw QPUError.interrupted }
+            if case .gate(let g, _) = op {
+                plans.append(KernelDispatch.prepare(g, qubitCount: n, as: T.self))
+            } else {
+                plans.append(nil)
+            }
         }
         let state = StateVector<T>(qubits: n, loop: loop)
         let map = ClbitMap(circuit)
@@ -272,6 +289,7 @@ public struct StateVectorQPU: QPU {
         var bits = [UInt8](repeating: 0, count: circuit.clbitCount)
         let every = max(1, request.shots / 100)
         for shot in 0..<request.shots {
+            if request.stop.isRequested { throw QPUError.interrupted }
             state.assign(from: prefix)
             for i in bits.indices { bits[i] = 0 }
             for (k, op) in rest.enumerated() {
@@ -294,7 +312,7 @@ public struct StateVectorQPU: QPU {
             }
         }
         let end = clock.now
-        let metrics = CircuitMetrics(circuit: circuit, fusedGates: Self.gateCount(fused))
+        let metrics = try Self.metrics(circuit, fused: fused, request)
         return RunResult(
             registers: map.counts(tallies), shots: request.shots, metrics: metrics,
             timings: RunTimings(simulate: Self.seconds(end - start), sample: 0), metadata: metadata)
@@ -317,15 +335,16 @@ public struct StateVectorQPU: QPU {
     /// clusters' own states (ProductPrefix.swift), then the others cache-blocked into
     /// sweeps, the first of which writes the clusters' product chunk by chunk. With
     /// `blockSums` the last sweep also works out the sampler's block sums. Between
-    /// steps it asks `progress` (with no shots done) whether to go on, so a long
-    /// simulation can be interrupted and a worker can renew its lease.
+    /// steps it asks `stop` and `progress` (with no shots done) whether to go on, so a
+    /// long simulation can be interrupted and a worker can renew its lease.
     /// - Returns: the sweeps over the full state, the gates run on clusters, and the
     ///   block sums when asked for.
     /// - Throws: `QPUError.interrupted` when `progress` says stop.
     @discardableResult
     func applyUnitary<T: SimulatorScalar>(
         _ ops: [FusedOperation], toZeroState state: StateVector<T>, clusterQubits: Int, loop: ParallelLoop,
-        shots: Int = 0, blockSums: Bool = false, progress: (RunProgress) -> Bool = { _ in true }
+        shots: Int = 0, blockSums: Bool = false, progress: (RunProgress) -> Bool = { _ in true },
+        stop: Cancellation = .never
     ) throws -> (sweeps: Int, productBlocks: Int, blockSums: [Double]?) {
         var gates = ops.compactMap { op -> FusedGate? in
             if case .gate(let g, nil) = op { return g } else { return nil }
@@ -333,32 +352,73 @@ public struct StateVectorQPU: QPU {
         let options = sweeps ?? .default(precision: T.precision)
         let n = state.qubitCount
         let runQubits = Sweeps.runQubits(qubitCount: n, options: options, laneBits: T.laneBits)
-        let stop = { !progress(RunProgress(shotsDone: 0, shots: shots, partial: [])) }
+        let shouldStop = { stop.isRequested || !progress(RunProgress(shotsDone: 0, shots: shots, partial: [])) }
         var productBlocks = 0
         var writer: ProductWriter<T>?
         if clusterQubits > 0 {
-            let prefix = ProductPrefix(gates, qubitCount: n, maxClusterQubits: clusterQubits)
+            let prefix: ProductPrefix
+            do {
+                prefix = try ProductPrefix(gates, qubitCount: n, maxClusterQubits: clusterQubits, stop: stop)
+            } catch {
+                throw QPUError.interrupted
+            }
             if prefix.taken > 0 {
                 writer = ProductState.prepare(
-                    prefix, for: state, options: options, loop: loop, runQubits: runQubits, shouldStop: stop)
+                    prefix, for: state, options: options, loop: loop, runQubits: runQubits, shouldStop: shouldStop,
+                    stop: stop)
                 if writer == nil { throw QPUError.interrupted }
                 gates = prefix.rest
                 productBlocks = prefix.taken
             }
         }
-        let steps = Sweeps.plan(gates, qubitCount: n, options: options)
+        let steps: [SweepStep]
+        do {
+            steps = try Sweeps.plan(gates, qubitCount: n, options: options, stop: stop)
+        } catch {
+            throw QPUError.interrupted
+        }
         // The sums need whole blocks in a run; a sweep's runs hold 2^12 or more.
         let block = Sampler.blockSize(count: state.count)
         let sumsInSweep = blockSums && (1 << runQubits) % block == 0
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: sumsInSweep ? state.count / block : 0)
         defer { sums.deallocate() }
         let applied = Sweeps.apply(
-            steps, to: state, options: options, loop: loop, shouldStop: stop,
+            steps, to: state, options: options, loop: loop, shouldStop: shouldStop, stop: stop,
             first: writer.map { w in { w.write(start: $0, count: $1) } },
             last: sumsInSweep ? { Sampler.addBlockSums(state, start: $0, count: $1, into: sums.baseAddress!) } : nil)
         if !applied { throw QPUError.interrupted }
         if !blockSums { return (steps.count, productBlocks, nil) }
         return (steps.count, productBlocks, sumsInSweep ? Array(sums) : Sampler.blockSums(state, loop: loop))
+    }
+
+    /// The fused form of `ops`, asking the request's `stop` as it goes.
+    private func fuse(_ ops: [Operation], _ request: RunRequest) throws(QPUError) -> [FusedOperation] {
+        do {
+            return try Fuser(options: fusionOptions(request.precision)).fuse(
+                ops, qubitCount: request.circuit.qubitCount, stop: request.stop)
+        } catch {
+            throw QPUError.interrupted
+        }
+    }
+
+    /// `PhaseForwarding.apply`, asking the request's `stop` as it goes.
+    private func forwardPhases(_ ops: [FusedOperation], _ request: RunRequest) throws(QPUError) -> [FusedOperation] {
+        do {
+            return try PhaseForwarding.apply(ops, qubitCount: request.circuit.qubitCount, stop: request.stop)
+        } catch {
+            throw QPUError.interrupted
+        }
+    }
+
+    /// The circuit's metrics, asking the request's `stop` as it goes.
+    private static func metrics(_ circuit: Circuit, fused: [FusedOperation], _ request: RunRequest) throws(QPUError)
+        -> CircuitMetrics
+    {
+        do {
+            return try CircuitMetrics(circuit: circuit, fusedGates: gateCount(fused), stop: request.stop)
+        } catch {
+            throw QPUError.interrupted
+        }
     }
 
     static func gateCount(_ ops: [FusedOperation]) -> Int {
@@ -383,11 +443,15 @@ public struct StateVectorQPU: QPU {
         let n = circuit.qubitCount
         let loop = ParallelLoop(threads: request.threads)
         let gates = circuit.operations.filter { if case .gate = $0 { return true } else { return false } }
-        let fused = PhaseForwarding.apply(
-            Fuser(options: fusionOptions(request.precision)).fuse(gates, qubitCount: n), qubitCount: n)
+        let fused = try forwardPhases(try fuse(gates, request), request)
+        if request.stop.isRequested || !progress(RunProgress(shotsDone: 0, shots: 0, partial: [])) {
+            throw QPUError.interrupted
+        }
         let state = StateVector<T>(qubits: n, loop: loop)
         state.setFreshZeroState()
-        try applyUnitary(fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, progress: progress)
+        try applyUnitary(
+            fused, toZeroState: state, clusterQubits: clusterQubits(request), loop: loop, progress: progress,
+            stop: request.stop)
         let map = ClbitMap(circuit)
         // Marginalise onto the measured qubits: pattern = their bits packed in order.
         let measured = map.measuredQubits
@@ -405,12 +469,16 @@ public struct StateVectorQPU: QPU {
         var dense = [Double]()
         let useDense = measured.count <= 20
         if useDense { dense = [Double](repeating: 0, count: 1 << measured.count) }
-        for i in 0..<state.count {
-            let r = Double(state.re[i]), m = Double(state.im[i])
-            let p = r * r + m * m
-            if p == 0 { continue }
-            let pattern = lowTable[i & ((1 << lowBits) - 1)] | highTable[i >> lowBits]
-            if useDense { dense[pattern] += p } else { marginal[pattern, default: 0] += p }
+        // In slices of 2^16 amplitudes, asking the request between slices.
+        for slice in stride(from: 0, to: state.count, by: 1 << 16) {
+            if request.stop.isRequested { throw QPUError.interrupted }
+            for i in slice..<min(state.count, slice + (1 << 16)) {
+                let r = Double(state.re[i]), m = Double(state.im[i])
+                let p = r * r + m * m
+                if p == 0 { continue }
+                let pattern = lowTable[i & ((1 << lowBits) - 1)] | highTable[i >> lowBits]
+                if useDense { dense[pattern] += p } else { marginal[pattern, default: 0] += p }
+            }
         }
         if useDense {
             for (pattern, p) in dense.enumerated() where p > 0 { marginal[pattern] = p }
@@ -418,7 +486,8 @@ public struct StateVectorQPU: QPU {
         var result = circuit.classicalRegisters.map {
             RegisterProbabilities(name: $0.name, width: $0.size, probabilities: [:])
         }
-        for (pattern, p) in marginal.sorted(by: { $0.key < $1.key }) {
+        for (n, (pattern, p)) in marginal.sorted(by: { $0.key < $1.key }).enumerated() {
+            if n % 4096 == 4095, request.stop.isRequested { throw QPUError.interrupted }
             for (k, register) in circuit.classicalRegisters.enumerated() {
                 let key = map.bitstring(register, measuredPattern: pattern)
                 result[k].probabilities[key, default: 0] += p
@@ -481,15 +550,15 @@ struct ClbitMap {
         }
     }
 
-    /// Counts one shot given its classical bits (shot-by-shot runs).
-    func tally(bits: [UInt8], into tallies: inout [[String: Int]]) {
+    /// Counts `count` shots (one by default) given their classical bits.
+    func tally(bits: [UInt8], count: Int = 1, into tallies: inout [[String: Int]]) {
         for (k, register) in circuit.classicalRegisters.enumerated() {
             var bytes = [UInt8]()
             bytes.reserveCapacity(register.size)
             for i in stride(from: register.size - 1, through: 0, by: -1) {
                 bytes.append(bits[register.offset + i] == 1 ? 0x31 : 0x30)
             }
-            tallies[k][String(decoding: bytes, as: UTF8.self), default: 0] += 1
+            tallies[k][String(decoding: bytes, as: UTF8.self), default: 0] += count
         }
     }
 

@@ -14,6 +14,23 @@
 extension Sweeps {
     /// Groups `gates` into sweeps, reordering only gates that act on disjoint qubits.
     static func plan(_ gates: [FusedGate], qubitCount n: Int, options: SweepOptions) -> [SweepStep] {
+        plan(gates, qubitCount: n, options: options, check: {})
+    }
+
+    /// Groups `gates` into sweeps as `plan(_:qubitCount:options:)` does, asking `stop`
+    /// before each closure it works out (each costs up to one walk over the gates).
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    static func plan(_ gates: [FusedGate], qubitCount n: Int, options: SweepOptions, stop: Cancellation)
+        throws(Interrupted) -> [SweepStep]
+    {
+        try plan(gates, qubitCount: n, options: options, check: { () throws(Interrupted) in try stop.check() })
+    }
+
+    /// The plan, calling `check` before each unit of work (with a closure that cannot
+    /// throw, `E` is `Never`).
+    private static func plan<E: Error>(
+        _ gates: [FusedGate], qubitCount n: Int, options: SweepOptions, check: () throws(E) -> Void
+    ) throws(E) -> [SweepStep] {
         let c = options.lowQubits, h = options.highQubits
         guard n > c + h else { return gates.map { .direct($0) } }
         var graph = DependencyGraph(gates, qubitCount: n)
@@ -27,13 +44,15 @@ extension Sweeps {
         for m in highMask { for q in c..<n where m & 1 << q != 0 { remaining[q] += 1 } }
         var steps: [SweepStep] = []
         while !graph.ready.isEmpty {
+            try check()
             // A gate on more high qubits than a sweep holds runs alone, as soon as it can.
             if let wide = graph.ready.first(where: { highMask[$0].nonzeroBitCount > h }) {
                 steps.append(.direct(gates[wide]))
                 graph.run([wide], highMasks: highMask, remaining: &remaining)
                 continue
             }
-            let (high, taken) = graph.nextSweep(highMasks: highMask, highQubits: h, remaining: &remaining)
+            let (high, taken) = try graph.nextSweep(
+                highMasks: highMask, highQubits: h, remaining: &remaining, check: check)
             if taken.count == 1 {
                 steps.append(.direct(gates[taken[0]]))
             } else {
@@ -102,9 +121,10 @@ struct DependencyGraph {
     /// The distinct closures over every set of `min(h, needed)` of the high qubits
     /// that gates still need: each as the union of its high qubits and its gate count,
     /// largest first (earliest set first among equals).
-    func closures(
-        highMasks: [Int], highQubits h: Int, remaining: [Int], scratch: inout Scratch
-    ) -> [(used: Int, count: Int)] {
+    /// `check` is called before each closure.
+    func closures<E: Error>(
+        highMasks: [Int], highQubits h: Int, remaining: [Int], scratch: inout Scratch, check: () throws(E) -> Void
+    ) throws(E) -> [(used: Int, count: Int)] {
         var needed: [Int] = []
         for q in remaining.indices where remaining[q] > 0 { needed.append(q) }
         let k = min(h, needed.count)
@@ -115,6 +135,7 @@ struct DependencyGraph {
         while true {
             var mask = 0
             for p in pick { mask |= 1 << needed[p] }
+            try check()
             let used = closure(mask, highMasks: highMasks, scratch: &scratch)
             if seen.insert(used).inserted { found.append((used, scratch.order.count)) }
             var p = k - 1
@@ -129,11 +150,13 @@ struct DependencyGraph {
     /// Chooses the next sweep and marks its gates run: of the `lookahead` largest
     /// closures, the one that together with the largest closure after it runs the most
     /// gates. Returns the sweep's high qubits and its gates in dependency order.
-    mutating func nextSweep(
-        highMasks: [Int], highQubits h: Int, remaining: inout [Int], lookahead: Int = 6
-    ) -> (high: Int, gates: [Int]) {
+    /// `check` is called before each closure.
+    mutating func nextSweep<E: Error>(
+        highMasks: [Int], highQubits h: Int, remaining: inout [Int], lookahead: Int = 6, check: () throws(E) -> Void
+    ) throws(E) -> (high: Int, gates: [Int]) {
         var scratch = Scratch(extra: [Int](repeating: 0, count: waiting.count))
-        let options = closures(highMasks: highMasks, highQubits: h, remaining: remaining, scratch: &scratch)
+        let options = try closures(
+            highMasks: highMasks, highQubits: h, remaining: remaining, scratch: &scratch, check: check)
         var best = options[0].used
         if options.count > 1 && lookahead > 1 {
             var bestTotal = -1
@@ -141,7 +164,8 @@ struct DependencyGraph {
                 _ = closure(option.used, highMasks: highMasks, scratch: &scratch)
                 var after = self, left = remaining
                 after.run(scratch.order, highMasks: highMasks, remaining: &left)
-                let next = after.closures(highMasks: highMasks, highQubits: h, remaining: left, scratch: &scratch)
+                let next = try after.closures(
+                    highMasks: highMasks, highQubits: h, remaining: left, scratch: &scratch, check: check)
                 let second = next.first?.count ?? 0
                 if option.count + second > bestTotal { (best, bestTotal) = (option.used, option.count + second) }
             }

@@ -11,6 +11,8 @@
 // scratch state and back; the copies took a quarter of rqc_24's time, and the
 // in-place chunks, measured with c from 10 to 13, ran no slower from L2 and L3.
 
+import Synchronization
+
 /// Where the cache-resident chunks end: c low qubits plus h high ones.
 public struct SweepOptions: Hashable, Sendable {
     /// c: qubits below this are inside every chunk.
@@ -56,19 +58,22 @@ enum Sweeps {
     /// before a gate touches it, and `last` after the last gate has: inside the first
     /// and the last sweep, while the chunk is in cache, or in a pass of their own when
     /// the schedule starts or ends with a gate over the whole state, or is empty.
-    /// - Returns: false when `shouldStop` asked to stop before all steps were applied
-    ///   (`last` has then visited nothing).
+    /// `shouldStop` is asked before each step; `stop`, from every thread, before each
+    /// gate on a chunk (a sweep of many gates can take minutes).
+    /// - Returns: false when `shouldStop` or `stop` asked to stop before all steps were
+    ///   applied (`last` has then visited nothing, and the state is left part way).
     @discardableResult
     static func apply<T: SimulatorScalar>(
         _ steps: [SweepStep], to state: StateVector<T>, options: SweepOptions, loop: ParallelLoop,
-        shouldStop: () -> Bool = { false }, first: RunVisitor? = nil, last: RunVisitor? = nil
+        shouldStop: () -> Bool = { false }, stop: Cancellation = .never, first: RunVisitor? = nil,
+        last: RunVisitor? = nil
     ) -> Bool {
         let n = state.qubitCount, c = options.lowQubits
         let runBits = runQubits(qubitCount: n, options: options, laneBits: T.laneBits)
         func isLocal(_ step: SweepStep?) -> Bool { if case .local = step { return true } else { return false } }
         if let first, !isLocal(steps.first) { visitAll(first, qubitCount: n, runQubits: runBits, loop: loop) }
         for (index, step) in steps.enumerated() {
-            if shouldStop() { return false }
+            if shouldStop() || stop.isRequested { return false }
             switch step {
             case .direct(let g):
                 KernelDispatch.apply(KernelDispatch.prepare(g, qubitCount: n, as: T.self), to: state, loop: loop)
@@ -81,7 +86,12 @@ enum Sweeps {
                 var restMask = 0, runsMask = 0
                 for q in rest { restMask |= 1 << q }
                 for q in high where q >= runBits { runsMask |= 1 << q }
-                let plans = gates.map { ChunkGate<T>($0, rest: rest, qubitCount: n) }
+                var plans: [ChunkGate<T>] = []
+                plans.reserveCapacity(gates.count)
+                for (k, g) in gates.enumerated() {
+                    if k % 4096 == 4095, stop.isRequested { return false }
+                    plans.append(ChunkGate<T>(g, rest: rest, qubitCount: n))
+                }
                 let chunks = 1 << rest.count
                 let workers = min(loop.threads, chunks)
                 let before = index == 0 ? first : nil, after = index == steps.count - 1 ? last : nil
@@ -90,6 +100,7 @@ enum Sweeps {
                     for v in 0..<runs { visit(bits | KernelIndex.deposit(v, mask: runsMask), 1 << runBits) }
                 }
                 let re = state.re, im = state.im
+                let stopped = Atomic<Bool>(false)
                 loop.run(count: workers, minimumPerThread: 1) { range in
                     let view = StateVector<T>(wrapping: re, im, qubits: n)
                     for worker in range {
@@ -98,6 +109,10 @@ enum Sweeps {
                             let bits = KernelIndex.deposit(chunk, mask: restMask)
                             if let before { visitRuns(before, chunk: bits) }
                             for gate in plans {
+                                if stop.isRequested || stopped.load(ordering: .relaxed) {
+                                    stopped.store(true, ordering: .relaxed)
+                                    return
+                                }
                                 guard var plan = gate.plan(forChunk: bits) else { continue }
                                 plan.controlMask |= bits
                                 KernelDispatch.apply(plan, to: view, loop: SequentialLoop())
@@ -106,6 +121,7 @@ enum Sweeps {
                         }
                     }
                 }
+                if stopped.load(ordering: .relaxed) { return false }
             }
         }
         if let last, !isLocal(steps.last) { visitAll(last, qubitCount: n, runQubits: runBits, loop: loop) }

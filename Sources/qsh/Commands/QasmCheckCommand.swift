@@ -43,7 +43,10 @@ enum QasmCheckCommand {
         let format = try OutputFormat.resolve(invocation)
         let limits = QASMLimits.standard
         let input = try QasmInput.read(invocation.positionals[0], limits: limits)
-        let result = input.check(limits: limits)
+        let stop = QasmRunCommand.interruption(invocation)
+        let result = try QasmRunCommand.interruptible(invocation, "the check") { () throws(Interrupted) in
+            try input.check(limits: limits, stop: stop)
+        }
         if format.isJSON {
             invocation.stdout.line(json(result, mainFile: input.source.name).serialized())
         } else if format == .csv || format == .tsv {

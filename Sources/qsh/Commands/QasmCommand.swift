@@ -39,6 +39,13 @@ struct QasmInput {
         return QASMFrontEnd.check(source, limits: limits, include: includeLoader)
     }
 
+    /// Checks the program as `check(limits:)` does, asking `stop` as it goes.
+    /// - Throws: `Interrupted` when `stop` asked to stop.
+    func check(limits: QASMLimits, stop: Cancellation) throws(Interrupted) -> QASMCheckResult {
+        if oversized { return QASMFrontEnd.oversized(source.name, limits: limits) }
+        return try QASMFrontEnd.check(source, limits: limits, include: includeLoader, stop: stop)
+    }
+
     /// The program and every file it includes, read now: what a task stores.
     func snapshot(limits: QASMLimits) -> ProgramSnapshot {
         ProgramSnapshot.take(source, limits: limits, read: includeLoader)

@@ -69,23 +69,34 @@ enum QasmRunCommand {
         var clock = Stopwatch()
         let limits = QASMLimits.standard
         let input = try QasmInput.read(invocation.positionals[0], limits: limits)
-        let checked = input.check(limits: limits)
+        let stop = interruption(invocation)
+        // A write blocked on a full pipe (or a terminal on hold) gives up at Ctrl-C.
+        invocation.stdout.giveUpOnInterrupt = { stop.isRequested }
+        defer { invocation.stdout.giveUpOnInterrupt = nil }
+        let checked = try interruptible(invocation, "the check") { () throws(Interrupted) in
+            try input.check(limits: limits, stop: stop)
+        }
         guard let program = checked.program, !checked.hasErrors else {
             throw invalidProgram(checked, source: input.source, context: invocation.context)
         }
         let parseTime = clock.lap()
-        let circuit = try Lowering.lower(program, limits: limits)
+        let circuit = try interruptible(invocation, "the compilation") { () throws(LoweringError) in
+            try Lowering.lower(program, limits: limits, stop: stop)
+        }
         let qpu = StateVectorQPU(memoryLimit: memoryLimit())
-        let request = RunRequest(circuit: circuit, shots: shots, seed: seed, threads: threads, precision: precision)
-        try qpu.validate(request)
+        let request = RunRequest(
+            circuit: circuit, shots: shots, seed: seed, threads: threads, precision: precision, stop: stop)
+        try interruptible(invocation, "the compilation") { try qpu.validate(request) }
         let compileTime = clock.lap()
 
         if exact {
-            let probabilities = try interruptible(invocation) {
+            let probabilities = try interruptible(invocation, "the simulation") {
                 try qpu.probabilities(request) { _ in !invocation.context.interruptRequested }
             }
             let simulateTime = clock.lap()
-            let metrics = CircuitMetrics(circuit: circuit, fusedGates: 0)
+            let metrics = try interruptible(invocation, "the simulation") { () throws(Interrupted) in
+                try CircuitMetrics(circuit: circuit, fusedGates: 0, stop: stop)
+            }
             let timings = json(timings: [
                 ("parse", parseTime), ("compile", compileTime), ("simulate", simulateTime), ("sample", 0),
             ])
@@ -117,11 +128,11 @@ enum QasmRunCommand {
                     invocation.stdout.write(table(register: name, rows: rows.map { ($0.0, $0.1, formatProbability($0.1)) }))
                 }
             }
-            return .ok
+            return try finishOutput(invocation, stop: stop)
         }
 
         let showProgress = invocation.context.terminal.stderrIsTTY && !StateVectorQPU.isTerminal(circuit)
-        let result = try interruptible(invocation) {
+        let result = try interruptible(invocation, "the simulation") {
             try qpu.run(request) { progress in
                 if showProgress && progress.shotsDone > 0 {
                     invocation.stderr.write("\rshots \(progress.shotsDone)/\(progress.shots)")
@@ -161,7 +172,7 @@ enum QasmRunCommand {
             }
             invocation.stdout.line("\(shots) shots, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s"), \(precision.rawValue) precision")
         }
-        return .ok
+        return try finishOutput(invocation, stop: stop)
     }
 
     /// The failure for a program with errors: its diagnostics, rendered for people (before the
@@ -242,14 +253,51 @@ enum QasmRunCommand {
         return fallback
     }
 
-    /// Runs `body`; a run stopped by Ctrl-C ends with status 130 instead of an error.
-    static func interruptible<R>(_ invocation: Invocation, _ body: () throws -> R) throws -> R {
+    /// The request every phase of the run asks whether to stop: Ctrl-C. Asking once here
+    /// opts in, so that from now on (after the program was read) Ctrl-C is counted rather
+    /// than fatal, and each phase stops at it with status 130.
+    static func interruption(_ invocation: Invocation) -> Cancellation {
+        let source = invocation.context.interrupts
+        _ = source.requested()
+        return Cancellation { source.requested() }
+    }
+
+    /// Runs `body` (the phase named by `phase`, e.g. "the check"); a phase stopped by
+    /// Ctrl-C ends the command with status 130 instead of an error.
+    static func interruptible<R, E: Error>(
+        _ invocation: Invocation, _ phase: String, _ body: () throws(E) -> R
+    ) throws -> R {
         do {
             return try body()
-        } catch let error as QPUError where error.isInterruption {
-            if invocation.context.terminal.stderrIsTTY { invocation.stderr.write("\r\u{1B}[K") }
-            throw CommandFailure(status: .interrupted, code: "interrupted", message: "interrupted; the simulation was stopped")
+        } catch {
+            let stopped: Bool
+            switch error {
+            case let error as QPUError: stopped = error.isInterruption
+            case let error as LoweringError: stopped = error.isInterruption
+            case is Interrupted: stopped = true
+            default: stopped = false
+            }
+            guard stopped else { throw error }
+            throw interrupted(invocation, "\(phase) was stopped")
         }
+    }
+
+    /// Flushes the output, which gives up at Ctrl-C when the reader does not take it (a
+    /// full pipe); after Ctrl-C at any point while the output was made or written, the
+    /// command ends with status 130.
+    static func finishOutput(_ invocation: Invocation, stop: Cancellation) throws -> ExitStatus {
+        invocation.stdout.flush()
+        if invocation.stdout.takeInterruption() {
+            throw interrupted(invocation, "the output was cut short")
+        }
+        if stop.isRequested { throw interrupted(invocation, "the output may be incomplete") }
+        return .ok
+    }
+
+    /// The failure of a run stopped by Ctrl-C (status 130): "interrupted; WHAT".
+    static func interrupted(_ invocation: Invocation, _ what: String) -> CommandFailure {
+        if invocation.context.terminal.stderrIsTTY { invocation.stderr.write("\r\u{1B}[K") }
+        return CommandFailure(status: .interrupted, code: "interrupted", message: "interrupted; \(what)")
     }
 }
 

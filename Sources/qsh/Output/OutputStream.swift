@@ -20,6 +20,11 @@ final class OutputStream {
     private(set) var failure: Int32?
     /// Tests: every write fails with this errno.
     private var injectedFailure: Int32?
+    /// Asked when a blocked write is interrupted by a signal (EINTR): true gives up and
+    /// drops the rest of the output, so Ctrl-C stops a command whose reader does not read.
+    var giveUpOnInterrupt: (() -> Bool)?
+    /// Set when a flush gave up that way; output is dropped until `takeInterruption()`.
+    private var interrupted = false
 
     init(fd: Int32) {
         self.fd = fd
@@ -43,9 +48,10 @@ final class OutputStream {
     /// The captured text (tests only).
     var text: String { String(decoding: captured ?? [], as: UTF8.self) }
 
-    /// True once output cannot reach its reader (a closed pipe or a failed write): a
+    /// True once output cannot reach its reader (a closed pipe, a failed write, a write
+    /// given up at Ctrl-C): a
     /// command that streams stops instead of going on.
-    var isDead: Bool { brokenPipe || failure != nil }
+    var isDead: Bool { brokenPipe || failure != nil || interrupted }
 
     func write(_ string: String) {
         if isDead { return }
@@ -77,6 +83,12 @@ final class OutputStream {
         buffer.withUnsafeBytes { raw in
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                // A signal during a blocked write ends it early: with EINTR, or with the
+                // bytes written so far (then the next write would block again).
+                if (n < 0 && errno == EINTR) || (n >= 0 && n < raw.count - offset), giveUpOnInterrupt?() == true {
+                    interrupted = true
+                    return
+                }
                 if n >= 0 {
                     offset += n
                     continue
@@ -106,6 +118,12 @@ final class OutputStream {
     func takeFailure() -> Int32? {
         defer { failure = nil }
         return failure
+    }
+
+    /// True when a flush gave up at an interrupt since the last call (which clears it).
+    func takeInterruption() -> Bool {
+        defer { interrupted = false }
+        return interrupted
     }
 
     deinit { flush() }

@@ -19,11 +19,11 @@ struct SamplerTests {
     }
 
     @Test("counts fit the probabilities (chi-square)")
-    func chiSquare() {
+    func chiSquare() throws {
         let (state, p) = Self.rampState(Double.self)
         var generator = SeededGenerator(seed: 11)
         let shots = 100_000
-        let picks = Sampler.sample(state, shots: shots, generator: &generator, loop: SequentialLoop())
+        let picks = try Sampler.sample(state, shots: shots, generator: &generator, loop: SequentialLoop())
         var counts = [Int](repeating: 0, count: 64)
         for (i, c) in picks { counts[i] += c }
         #expect(counts.reduce(0, +) == shots)
@@ -37,14 +37,14 @@ struct SamplerTests {
     }
 
     @Test("the same seed gives the same shots whatever the thread count")
-    func deterministic() {
+    func deterministic() throws {
         let n = 16
         var random = TestRandom(3)
         let state = random.state(n, as: Float.self)
         var results: [[Int]] = []
         for threads in [1, 2, 3] {
             var generator = SeededGenerator(seed: 99)
-            let picks = Sampler.sample(state, shots: 5000, generator: &generator, loop: ParallelLoop(threads: threads))
+            let picks = try Sampler.sample(state, shots: 5000, generator: &generator, loop: ParallelLoop(threads: threads))
             results.append(picks.flatMap { [$0.index, $0.count] })
         }
         #expect(results[0] == results[1])
@@ -52,7 +52,7 @@ struct SamplerTests {
     }
 
     @Test("skipping blocks no uniform falls in picks what a plain cumulative sweep picks")
-    func skippedBlocks() {
+    func skippedBlocks() throws {
         // 15 qubits, amplitudes on one index in 7 and zero elsewhere; 40 shots fall in
         // at most 40 of the 128 blocks of 256 amplitudes, and the sweep skips the others.
         let n = 15, shots = 40
@@ -63,7 +63,7 @@ struct SamplerTests {
             state.im[i] = random.unit() - 0.5
         }
         var generator = SeededGenerator(seed: 5)
-        let picks = Sampler.sample(state, shots: shots, generator: &generator, loop: ParallelLoop(threads: 2))
+        let picks = try Sampler.sample(state, shots: shots, generator: &generator, loop: ParallelLoop(threads: 2))
         // The same uniforms, drawn again, against the running sum amplitude by amplitude.
         var again = SeededGenerator(seed: 5)
         var total = 0.0
@@ -87,7 +87,7 @@ struct SamplerTests {
     }
 
     @Test("block sums worked out beforehand give the shots the sampler's own pass gives")
-    func givenBlockSums() {
+    func givenBlockSums() throws {
         var random = TestRandom(9)
         let state = random.state(13, as: Double.self)
         let sums = Sampler.blockSums(state, loop: ParallelLoop(threads: 2))
@@ -98,8 +98,8 @@ struct SamplerTests {
         }
         var first = SeededGenerator(seed: 3)
         var second = first
-        let own = Sampler.sample(state, shots: 2000, generator: &first, loop: SequentialLoop())
-        let given = Sampler.sample(state, shots: 2000, generator: &second, loop: ParallelLoop(threads: 3), blockSums: sums)
+        let own = try Sampler.sample(state, shots: 2000, generator: &first, loop: SequentialLoop())
+        let given = try Sampler.sample(state, shots: 2000, generator: &second, loop: ParallelLoop(threads: 3), blockSums: sums)
         #expect(own.map(\.index) == given.map(\.index) && own.map(\.count) == given.map(\.count))
     }
 
