@@ -66,6 +66,11 @@ import TestSupport
         // before that would only clear readline's line.
         screen = tmux.waitFor { last($0).hasPrefix("task \(id.prefix(8)): ") }
         #expect(last(screen).hasPrefix("task \(id.prefix(8)): "))
+        // No worker runs: the wait says so once, above its progress line.
+        let note = "qsh: no worker is running: task \(id.prefix(8)) stays Created until one starts ('qsh worker', "
+            + "or autostart on submit)"
+        screen = tmux.waitFor { $0.contains(note) }
+        #expect(screen.filter { $0 == note }.count == 1)
 
         // Ctrl-C (again, until the wait sees it) stops the wait only.
         let deadline = Date().addingTimeInterval(20)

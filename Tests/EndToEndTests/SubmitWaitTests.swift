@@ -67,7 +67,10 @@ import TestSupport
         let error = try J.parse(run.stderr)
         #expect(error["error"]["code"].string == "timeout")
         #expect(error["error"]["task_id"].string == id)
-        #expect(error["error"]["message"].string == "timed out after 300ms: task '\(id)' is still Created")
+        #expect(
+            error["error"]["message"].string == "timed out after 300ms: task '\(id)' is still Created, and no worker "
+                + "is running: start one with 'qsh worker' ('tasks submit' starts one unless --no-autostart or "
+                + "QSH_NO_AUTOSTART=1)")
     }
 
     @Test func submitWaitTimesOutToo() throws {

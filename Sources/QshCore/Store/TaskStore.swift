@@ -454,24 +454,42 @@ public final class TaskStore {
         ).rows([.integer(at.milliseconds)], decodeTask)
     }
 
-    /// Fails every task whose lease expired before `at`, re-checked under the write lock
-    /// so a lease renewed meanwhile is left alone.
-    /// - Returns: the tasks it failed, as they are now.
-    public func failExpiredLeases(at: Timestamp, actor: String, reason: (QuantumTask) -> String) throws
-        -> [QuantumTask]
-    {
+    /// Settles every task whose lease expired before `at` (its worker is gone), each
+    /// re-checked under the write lock so that a lease renewed meanwhile is left alone:
+    /// a task in ExecutionCompleted whose complete results are stored (not partial,
+    /// every shot) becomes Completed, since nothing of it is missing; any other becomes
+    /// Failed with `internal_error` and `reason(task)` as its error reason.
+    /// - Parameter completed: the event detail of a task completed this way.
+    /// - Returns: the tasks it settled, as they are now.
+    public func recoverExpiredLeases(
+        at: Timestamp, actor: String, reason: (QuantumTask) -> String, completed: (QuantumTask) -> String
+    ) throws -> [QuantumTask] {
         guard try !expiredLeases(at: at).isEmpty else { return [] }
         return try connection.transaction { db in
-            var failed: [QuantumTask] = []
+            var settled: [QuantumTask] = []
             for task in try self.expiredLeases(at: at) where !task.status.isTerminal {
-                let why = reason(task)
-                let moved = try Self.applyTransition(
-                    db, id: task.id, from: task.status, to: .failed, at: at, actor: actor, detail: why,
-                    changes: TaskChanges(errorClass: .internalError, errorReasons: [why]))
-                if moved, let now = try self.task(id: task.id) { failed.append(now) }
+                let moved: Bool
+                if task.status == .executionCompleted, try Self.hasCompleteResult(db, task) {
+                    moved = try Self.applyTransition(
+                        db, id: task.id, from: task.status, to: .completed, at: at, actor: actor,
+                        detail: completed(task), changes: TaskChanges())
+                } else {
+                    let why = reason(task)
+                    moved = try Self.applyTransition(
+                        db, id: task.id, from: task.status, to: .failed, at: at, actor: actor, detail: why,
+                        changes: TaskChanges(errorClass: .internalError, errorReasons: [why]))
+                }
+                if moved, let now = try self.task(id: task.id) { settled.append(now) }
             }
-            return failed
+            return settled
         }
+    }
+
+    /// True when the final results of every one of the task's shots are stored.
+    static func hasCompleteResult(_ db: Connection, _ task: QuantumTask) throws -> Bool {
+        try db.cached("SELECT shots, shots_done, partial FROM results WHERE task_id = ?").first([.text(task.id)]) {
+            $0.int(0) == task.shots && $0.int(1) == task.shots && $0.int(2) == 0
+        } ?? false
     }
 
     /// Records progress while ExecutionStarted: shots done and, when given, partial counts.

@@ -10,11 +10,13 @@ public struct PreparedRun {
 
 extension Worker {
     /// Compiles `program` (from its snapshot alone) and checks the result against the QPU
-    /// `qpuID` names: its shot limit and its own validation (qubits, memory).
+    /// `qpuID` names: its shot limit and its own validation (qubits, memory). The run
+    /// carries `stop`, which the check asks too; a caller whose stop request was granted
+    /// takes any failure for the interruption it is.
     /// - Returns: the run to start, or why the task ends PayloadProcessingError.
     public static func prepare(
         _ program: ProgramSnapshot, qpuID: String, shots: Int, seed: UInt64, compiler: TaskCompiler,
-        qpus: [any QPU], threads: Int, precision: Precision
+        qpus: [any QPU], threads: Int, precision: Precision, stop: Cancellation = .never
     ) -> Result<PreparedRun, CompileFailure> {
         let circuit: Circuit
         switch compiler.compile(program) {
@@ -30,7 +32,8 @@ extension Worker {
                     errorClass: .resourceLimit,
                     reasons: ["\(shots) shots exceed the limit of \(qpu.capabilities.maxShots) of QPU '\(qpu.id)'"]))
         }
-        let request = RunRequest(circuit: circuit, shots: shots, seed: seed, threads: threads, precision: precision)
+        let request = RunRequest(
+            circuit: circuit, shots: shots, seed: seed, threads: threads, precision: precision, stop: stop)
         do {
             try qpu.validate(request)
         } catch let error as QPUError {

@@ -1,6 +1,7 @@
 // TaskService: what the commands do with tasks — submit, get, list, cancel, wait,
 // results, events — on top of the store. Cancel follows the lifecycle (idempotent
-// on terminal tasks, refused once execution started, completion wins a race).
+// on terminal tasks, refused once execution started, completion wins a race). A task
+// read after its worker's lease expired is recovered first (RecoverySweep.swift).
 
 /// What a cancel request did.
 public enum CancelOutcome: Sendable {
@@ -85,16 +86,44 @@ public final class TaskService {
         return task
     }
 
-    /// The task whose id is, or starts with, `idOrPrefix`.
+    /// The task whose id is, or starts with, `idOrPrefix` (recovered first when its
+    /// worker's lease has expired).
     /// - Throws: `TaskError.notFound`, `.ambiguousPrefix`, `.invalidID`.
     public func get(_ idOrPrefix: String) throws -> QuantumTask {
         let id = try store.resolve(idOrPrefix)
         guard let task = try store.task(id: id) else { throw TaskError.notFound(id: idOrPrefix) }
-        return task
+        return try recovered(task)
     }
 
-    /// A page of tasks.
-    public func list(_ query: TaskQuery) throws -> TaskPage { try store.list(query) }
+    /// A page of tasks (the sweep runs first, when some lease has expired).
+    public func list(_ query: TaskQuery) throws -> TaskPage {
+        recoverLostTasks()
+        return try store.list(query)
+    }
+
+    /// Who the commands' sweeps are, in the event log (`sweep cli`).
+    static let sweepActor = "cli"
+
+    /// Runs the recovery sweep: the tasks of workers whose lease expired are settled
+    /// (Completed when their run had finished, Failed otherwise). One indexed read when
+    /// no lease has expired. A database this process cannot write (read-only, busy) is
+    /// left for a worker's sweep: this one is opportunistic.
+    /// - Returns: the tasks it settled.
+    @discardableResult
+    public func recoverLostTasks() -> [QuantumTask] {
+        (try? RecoverySweep(store: store, clock: clock, actor: Self.sweepActor).run()) ?? []
+    }
+
+    /// `task`, or, when its lease expired before now, the task as the sweep left it.
+    func recovered(_ task: QuantumTask) throws -> QuantumTask {
+        guard !task.status.isTerminal, let expires = task.leaseExpires, expires < clock.now() else { return task }
+        recoverLostTasks()
+        return try store.task(id: task.id) ?? task
+    }
+
+    /// True when some worker (or one being started) holds a live registration, so that
+    /// a Created task will be claimed.
+    public func workerIsLive() throws -> Bool { try store.hasLiveWorker(at: clock.now()) }
 
     /// The task and its event log.
     public func events(_ idOrPrefix: String) throws -> (QuantumTask, [TaskEvent]) {
@@ -143,21 +172,27 @@ public final class TaskService {
 
     /// Polls until every task is terminal, the timeout runs out, or `pause` reports an
     /// interrupt. `onChange` sees every task whenever its state or shot count changes
-    /// (and once at the start).
+    /// (and once at the start). A task whose worker's lease expired is recovered (the
+    /// sweep settles it), so a wait never outlasts a lost worker by more than its lease.
+    /// `onUnattended` is called once, the first time a task is queued (Created) while no
+    /// worker is live: nothing will run it until one starts.
     /// - Parameters:
     ///   - ids: full task ids.
+    ///   - timeout: seconds; `.infinity` waits without a limit.
     ///   - pause: sleeps for the given seconds; returns false when interrupted.
     public func waitUntilTerminal(
         ids: [String], timeout: Double, backoff: Backoff = Backoff(), pause: (Double) -> Bool,
-        onChange: (QuantumTask) -> Void
+        onChange: (QuantumTask) -> Void, onUnattended: (QuantumTask) -> Void = { _ in }
     ) throws -> WaitOutcome {
-        let deadline = clock.now().adding(seconds: timeout)
+        let deadline = timeout.isFinite ? clock.now().adding(seconds: max(0, timeout)) : nil
         var seen: [String: (TaskStatus, Int)] = [:]
         var delay = backoff.initial
+        var toldUnattended = false
         while true {
             var current: [QuantumTask] = []
             for id in ids {
-                guard let task = try store.task(id: id) else { throw TaskError.notFound(id: id) }
+                guard let read = try store.task(id: id) else { throw TaskError.notFound(id: id) }
+                let task = try recovered(read)
                 current.append(task)
                 let key = (task.status, task.shotsDone)
                 if seen[id].map({ $0 != key }) ?? true {
@@ -166,9 +201,13 @@ public final class TaskService {
                 }
             }
             if current.allSatisfy(\.status.isTerminal) { return .finished(current) }
+            if !toldUnattended, let queued = current.first(where: { $0.status == .created }), try !workerIsLive() {
+                toldUnattended = true
+                onUnattended(queued)
+            }
             let now = clock.now()
-            if now >= deadline { return .timedOut(current) }
-            let sleep = min(delay, now.seconds(until: deadline))
+            if let deadline, now >= deadline { return .timedOut(current) }
+            let sleep = deadline.map { min(delay, now.seconds(until: $0)) } ?? delay
             if !pause(sleep) { return .interrupted(current) }
             delay = backoff.next(after: delay)
         }

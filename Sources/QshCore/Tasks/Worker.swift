@@ -2,6 +2,8 @@
 // PayloadProcessing (compile, check against the QPU), Scheduled, ExecutionStarted
 // (partial counts as shots complete), ExecutionCompleted and Completed, or ends it
 // in PayloadProcessingError or Failed. The compile step and the QPUs are injected.
+// A stop request ends the current task Failed at once; a database file deleted or
+// replaced under the worker stops it before it records anything more.
 
 /// Why a program could not be compiled or run: its diagnostics (when the front end
 /// found them), the reasons stored in `error_reasons`, and the failure's class.
@@ -56,16 +58,26 @@ public struct WorkerOptions: Sendable {
     public var precision: Precision
     /// Least time between two progress writes.
     public var progressInterval: Double
+    /// Asked in every phase of a task (and handed to the QPU); when it asks to stop, the
+    /// task ends Failed with `internal_error` and a reason naming the stop, and the
+    /// worker claims nothing more. A run that already finished is still recorded.
+    public var stop: Cancellation
+    /// Called after the worker moved a task into a state (its claim included), with the
+    /// task's id and the state: for tests that must catch a task in a given state.
+    public var afterTransition: (@Sendable (_ taskID: String, _ to: TaskStatus) -> Void)?
 
     public init(
         owner: String, leaseSeconds: Double = 15, threads: Int = 1, precision: Precision = .double,
-        progressInterval: Double = 0.2
+        progressInterval: Double = 0.2, stop: Cancellation = .never,
+        afterTransition: (@Sendable (_ taskID: String, _ to: TaskStatus) -> Void)? = nil
     ) {
         self.owner = owner
         self.leaseSeconds = leaseSeconds
         self.threads = threads
         self.precision = precision
         self.progressInterval = progressInterval
+        self.stop = stop
+        self.afterTransition = afterTransition
     }
 }
 
@@ -76,7 +88,11 @@ public final class Worker {
     public let compiler: TaskCompiler
     public let qpus: [any QPU]
     public let options: WorkerOptions
+    /// The database file as the store opened it (nil in memory): checked before every
+    /// claim, transition and sweep, and as a run progresses.
+    public let databaseFile: DatabaseFileIdentity?
 
+    /// - Parameter store: a store opened just now; its file is taken as the one to keep.
     public init(
         store: TaskStore, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU], options: WorkerOptions
     ) {
@@ -85,23 +101,41 @@ public final class Worker {
         self.compiler = compiler
         self.qpus = qpus
         self.options = options
+        databaseFile = DatabaseFileIdentity(path: store.connection.path)
     }
 
     var actor: String { "worker \(options.owner)" }
 
-    /// Fails the tasks of lost workers.
+    /// Checks that the database path still names the file the store has open.
+    /// - Throws: `DatabaseFileChanged` when it was deleted or replaced.
+    public func checkDatabaseFile() throws(DatabaseFileChanged) {
+        try databaseFile?.check()
+    }
+
+    /// Settles the tasks of lost workers (RecoverySweep).
+    /// - Throws: `DatabaseFileChanged` when the database file is gone.
     @discardableResult
     public func sweep() throws -> [QuantumTask] {
-        try RecoverySweep(store: store, clock: clock, actor: options.owner).run()
+        try checkDatabaseFile()
+        return try RecoverySweep(store: store, clock: clock, actor: options.owner).run()
     }
 
     /// Claims the oldest Created task and runs it to its end.
-    /// - Returns: the task as it ended, or nil when none was waiting.
+    /// - Returns: the task as it ended, or nil when none was waiting (or a stop was asked for).
+    /// - Throws: `DatabaseFileChanged` when the database file was deleted or replaced
+    ///   (before the claim, or while the task ran: its run is then lost with the file).
     public func runNext() throws -> QuantumTask? {
+        if options.stop.isRequested { return nil }
+        try checkDatabaseFile()
         guard let task = try store.claimNext(owner: options.owner, at: clock.now(), leaseSeconds: options.leaseSeconds)
         else { return nil }
+        options.afterTransition?(task.id, task.status)
         do {
             try process(task)
+        } catch var error as DatabaseFileChanged {
+            // Nothing written now would be seen: leave the old file as it is.
+            error.taskID = task.id
+            throw error
         } catch {
             // Never leave a claimed task behind: fail it now if the store still lets us,
             // otherwise its lease runs out and the sweep fails it.
@@ -127,13 +161,19 @@ public final class Worker {
 
     /// Moves `task` on; false when someone else moved it first (a cancel), in which
     /// case the worker lets the task go.
+    /// - Throws: `DatabaseFileChanged` when the database file is gone (nothing is written).
     private func move(
         _ task: QuantumTask, _ from: TaskStatus, _ to: TaskStatus, detail: String? = nil,
         changes: TaskChanges = TaskChanges(), extra: ((Connection) throws -> Void)? = nil
     ) throws -> Bool {
+        try checkDatabaseFile()
         let moved = try store.transition(
             task.id, from: from, to: to, at: clock.now(), actor: actor, detail: detail, changes: changes, extra: extra)
-        if !moved { try store.releaseLease(id: task.id, owner: options.owner) }
+        if moved {
+            options.afterTransition?(task.id, to)
+        } else {
+            try store.releaseLease(id: task.id, owner: options.owner)
+        }
         return moved
     }
 
@@ -146,6 +186,18 @@ public final class Worker {
             extra: extra)
     }
 
+    /// The reason recorded for a task whose worker was asked to stop.
+    public static func interruptionReason(owner: String, stop: String, status: TaskStatus) -> String {
+        "worker '\(owner)' was interrupted (\(stop)) while the task was \(status.rawValue)"
+    }
+
+    /// Ends `task` Failed (`internal_error`) because the worker was asked to stop.
+    private func interrupted(_ task: QuantumTask, from: TaskStatus, _ why: String) throws {
+        try fail(
+            task, from: from, to: .failed, .internalError,
+            [Self.interruptionReason(owner: options.owner, stop: why, status: from)])
+    }
+
     /// Drives a claimed (PayloadProcessing) task to a terminal state.
     public func process(_ task: QuantumTask) throws {
         let claimed = clock.now()
@@ -153,13 +205,15 @@ public final class Worker {
             return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
         }
         // PayloadProcessing: parse, check, lower (from the stored program and includes
-        // only), then check against the QPU.
+        // only), then check against the QPU. The compile step was made with the same stop
+        // request: a compile or check it stopped is an interruption, not a faulty program.
         let request: RunRequest
         let qpu: any QPU
-        switch Self.prepare(
+        let prepared = Self.prepare(
             definition, qpuID: task.qpuID, shots: task.shots, seed: task.seed, compiler: compiler, qpus: qpus,
-            threads: options.threads, precision: options.precision)
-        {
+            threads: options.threads, precision: options.precision, stop: options.stop)
+        if let why = options.stop.reason() { return try interrupted(task, from: .payloadProcessing, why) }
+        switch prepared {
         case .success(let prepared):
             request = prepared.request
             qpu = prepared.qpu
@@ -176,12 +230,15 @@ public final class Worker {
         guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilationID: compilationID)) else {
             return
         }
+        if let why = options.stop.reason() { return try interrupted(task, from: .scheduled, why) }
         guard try move(task, .scheduled, .executionStarted) else { return }
 
         // ExecutionStarted: run, writing progress and renewing the lease as shots complete.
+        // A database file gone stops the run (its results could not be kept).
         let started = clock.now()
         var lastWrite = started
         var lastRenewal = started
+        var lostFile: DatabaseFileChanged?
         let outcome: Result<RunResult, Error>
         do {
             let result = try qpu.run(request) { progress in
@@ -189,6 +246,12 @@ public final class Worker {
                 guard lastWrite.seconds(until: now) >= options.progressInterval
                 else { return true }
                 lastWrite = now
+                do throws(DatabaseFileChanged) {
+                    try checkDatabaseFile()
+                } catch {
+                    lostFile = error
+                    return false
+                }
                 do {
                     try store.recordProgress(
                         id: task.id, shots: task.shots, shotsDone: progress.shotsDone,
@@ -208,8 +271,11 @@ public final class Worker {
             outcome = .failure(error)
         }
         let finished = clock.now()
+        if let lostFile { throw lostFile }
 
         switch outcome {
+        case .failure(let error as QPUError) where error.isInterruption:
+            return try interrupted(task, from: .executionStarted, options.stop.reason() ?? "interrupted")
         case .failure(let error as QPUError):
             return try fail(task, from: .executionStarted, to: .failed, error.errorClass, [error.message])
         case .failure(let error):

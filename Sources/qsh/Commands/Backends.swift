@@ -40,16 +40,26 @@ enum Backends {
 
     /// The compile step of the worker and of `--dry-run`: the OpenQASM front end, then
     /// lowering. It reads no file: the program and its includes come from the snapshot
-    /// taken at submit time (an include it does not hold is not found).
-    static func compiler() -> TaskCompiler {
+    /// taken at submit time (an include it does not hold is not found). Both ask `stop`;
+    /// a compile it stopped fails with an `interrupted` reason, which the caller, seeing
+    /// its own stop request granted, does not take for the program's fault.
+    static func compiler(stop: Cancellation = .never) -> TaskCompiler {
         TaskCompiler { program in
             let file = program.main.name
-            let checked = QASMFrontEnd.check(program.main, include: program.loader)
+            let interrupted = CompileFailure(errorClass: .internalError, reasons: ["interrupted"])
+            let checked: QASMCheckResult
+            do throws(Interrupted) {
+                checked = try QASMFrontEnd.check(program.main, include: program.loader, stop: stop)
+            } catch {
+                return .failure(interrupted)
+            }
             guard let checkedProgram = checked.program, !checked.hasErrors else {
                 return .failure(CompileFailure(errorClass: errorClass(of: checked.diagnostics), diagnostics: checked.diagnostics))
             }
             do throws(LoweringError) {
-                return .success(try Lowering.lower(checkedProgram))
+                return .success(try Lowering.lower(checkedProgram, stop: stop))
+            } catch where error.isInterruption {
+                return .failure(interrupted)
             } catch {
                 return .failure(
                     CompileFailure(
@@ -108,7 +118,14 @@ struct SleepQPU: QPU {
             registers.map { RegisterCounts(name: $0.name, width: $0.size, counts: [String(repeating: "0", count: $0.size): n]) }
         }
         for shot in 1...max(1, request.shots) {
-            if millisecondsPerShot > 0 { usleep(UInt32(millisecondsPerShot * 1000)) }
+            // In slices of 10 ms, so that a stop request is seen at once.
+            var left = millisecondsPerShot
+            repeat {
+                if request.stop.isRequested { throw QPUError.interrupted }
+                let slice = min(left, 10)
+                if slice > 0 { usleep(UInt32(slice * 1000)) }
+                left -= slice
+            } while left > 0
             if !progress(RunProgress(shotsDone: shot, shots: request.shots, partial: counts(shot))) {
                 throw QPUError.interrupted
             }

@@ -131,10 +131,24 @@ enum TaskCLI {
         throw CommandFailure(status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message)
     }
 
-    /// `--timeout` in seconds (default 300 s: waits are always finite).
+    /// `--timeout` in seconds: 300 s by default; `0` or `none` waits without a limit
+    /// (`.infinity`).
     static func timeout(_ invocation: Invocation) throws -> Double {
-        try invocation.arguments.duration("--timeout") ?? 300
+        if invocation.arguments.value("--timeout") == "none" { return .infinity }
+        let seconds = try invocation.arguments.duration("--timeout") ?? 300
+        return seconds == 0 ? .infinity : seconds
     }
+
+    /// What to say when a task is queued and no worker is live: nothing will run it.
+    static func unattendedNote(_ task: QuantumTask) -> String {
+        "no worker is running: task \(TaskRenderer.shortID(task.id)) stays \(task.status.rawValue) until one starts "
+            + "('qsh worker', or autostart on submit)"
+    }
+
+    /// How to get a queued task run.
+    static let startWorkerAdvice =
+        "start one with 'qsh worker' ('tasks submit' starts one unless --no-autostart or QSH_NO_AUTOSTART=1)"
+
 
     /// Follows `ids` until they end, streaming NDJSON status lines for `-o ndjson` and
     /// drawing progress on a terminal; then prints the final state and picks the exit
@@ -163,6 +177,14 @@ enum TaskCLI {
                     context.stdout.write(TaskRenderer.streamEvent(task, kind: kind, observed: SystemClock().now()))
                     context.stdout.flush()
                 }
+                if ids.count == 1 { progress.update(task) }
+            },
+            onUnattended: { task in
+                // Once, on a terminal; a pipe gets it in the timeout message.
+                guard context.terminal.stderrIsTTY else { return }
+                progress.clear()
+                context.stderr.line("qsh: " + unattendedNote(task))
+                context.stderr.flush()
                 if ids.count == 1 { progress.update(task) }
             })
         progress.clear()
@@ -197,7 +219,10 @@ enum TaskCLI {
                 details: [("task_id", .string(ids.first ?? ""))])
         case .timedOut:
             let pending = tasks.filter { !$0.status.isTerminal }
-            let what = pending.map { "task '\($0.id)' is still \($0.status.rawValue)" }.joined(separator: "; ")
+            var what = pending.map { "task '\($0.id)' is still \($0.status.rawValue)" }.joined(separator: "; ")
+            if pending.contains(where: { $0.status == .created }), (try? service.workerIsLive()) == false {
+                what += ", and no worker is running: " + startWorkerAdvice
+            }
             throw CommandFailure(
                 status: .timedOut, code: "timeout",
                 message: "timed out after \(TaskRenderer.formatSeconds(timeout)): \(what)",

@@ -35,7 +35,7 @@ enum TasksSubmitCommand {
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
             OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),
             OptionSpec("--wait", help: "follow the task until it ends"),
-            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s)"),
+            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             OptionSpec("--quiet", short: "q", help: "print only the task id"),
             OptionSpec("--no-autostart", help: "do not start a worker"),
@@ -74,6 +74,8 @@ enum TasksSubmitCommand {
         }
 
         let service = try TaskCLI.service(invocation, access: .create)
+        // Tasks of a lost worker are settled before a worker is looked for.
+        service.recoverLostTasks()
         let task = try service.submit(
             SubmitRequest(
                 program: program, qpuID: qpuID, shots: shots, seed: seed, name: args.value("--name"), tags: tags,
@@ -111,9 +113,11 @@ enum TasksSubmitCommand {
         var errorClass: ErrorClass?
         var circuit: Circuit?
         var diagnostics: [Diagnostic] = []
+        let stop = QasmRunCommand.interruption(invocation)
         let prepared = Worker.prepare(
-            program, qpuID: qpuID, shots: shots, seed: seed ?? 0, compiler: Backends.compiler(), qpus: qpus,
-            threads: Backends.threads(context.environment), precision: WorkerOptions(owner: "").precision)
+            program, qpuID: qpuID, shots: shots, seed: seed ?? 0, compiler: Backends.compiler(stop: stop), qpus: qpus,
+            threads: Backends.threads(context.environment), precision: WorkerOptions(owner: "").precision, stop: stop)
+        if stop.isRequested { throw QasmRunCommand.interrupted(invocation, "the check was stopped") }
         switch prepared {
         case .success(let run):
             circuit = run.request.circuit

@@ -9,9 +9,13 @@ enum TasksWaitCommand {
         synopsis: ["tasks wait [--timeout <seconds>] [--cancel-on-interrupt] <id>..."],
         details: """
             Polls with backoff and exits 0 when every task Completed, 3 when one ended Failed or
-            PayloadProcessingError, 6 when one was Cancelled, 124 on timeout (default 300s). Prints
-            the tasks as they ended: with -o json always an array, however many ids were given;
-            with -o ndjson one task per line.
+            PayloadProcessingError, 6 when one was Cancelled, 124 on timeout (default 300s; --timeout 0
+            or none waits without a limit). Prints the tasks as they ended: with -o json always an
+            array, however many ids were given; with -o ndjson one task per line.
+
+            A task whose worker was lost (its lease expired) is settled as a worker's sweep would:
+            Failed with internal_error, or Completed when its run had finished. When a task is queued
+            and no worker is running, says so (on a terminal at once, else in the timeout message).
 
             With -o ndjson it first streams events, one JSON object per line: {"event": "status",
             "id", "task_status", "shots", "shots_done", "at"} when a task is first seen and each
@@ -25,7 +29,7 @@ enum TasksWaitCommand {
             """,
         examples: ["qsh tasks wait 550e8400 --timeout 10m", "qsh tasks wait 550e8400 -o ndjson"],
         options: [
-            OptionSpec("--timeout", value: "<seconds>", help: "give up after this long (default: 300s)"),
+            OptionSpec("--timeout", value: "<seconds>", help: "give up after this long (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             CommonOptions.database,
         ] + CommonOptions.output,

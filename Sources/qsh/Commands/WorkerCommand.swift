@@ -1,8 +1,9 @@
 // `qsh worker`: runs tasks in the foreground (or detached, when a submit starts
 // it). Registers itself, renews its leases from a heartbeat thread with its own
-// connection, sweeps lost workers' tasks at start and periodically, and stops on
-// SIGINT/SIGTERM after the current task, on --once when the queue is empty, or
-// after --idle-exit seconds without work.
+// connection, sweeps lost workers' tasks at start and periodically, and stops at
+// once on SIGINT (status 130) or SIGTERM (0), failing the task it was running; on
+// --once when the queue is empty; after --idle-exit seconds without work; and with
+// status 1 when its database file is deleted or replaced.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -18,8 +19,11 @@ enum WorkerCommand {
         synopsis: ["worker [--once] [--idle-exit <seconds>] [--lease <seconds>]"],
         details: """
             Claims Created tasks with a lease, runs them and renews the lease while it works. Tasks whose
-            worker was lost (its lease expired) are failed with error_class internal_error. Stops after the
-            current task on Ctrl-C or SIGTERM.
+            worker was lost (its lease expired) are failed with error_class internal_error, or completed
+            when their run had finished. Ctrl-C (SIGINT) or SIGTERM stops it within a fraction of a second,
+            in any phase: the task it was running ends Failed with error_class internal_error and a reason
+            naming the signal (a run that already finished is recorded first); it then exits 130 after
+            SIGINT and 0 after SIGTERM. If its database file is deleted or replaced it stops with status 1.
             """,
         examples: ["qsh worker", "qsh worker --once", "qsh worker --idle-exit 5m"],
         options: [
@@ -29,6 +33,18 @@ enum WorkerCommand {
             CommonOptions.database,
         ],
         run: { invocation in try TaskCLI.mapErrors { try run(invocation) } })
+
+    /// For qsh's own tests (with QSH_TEST_QPU=1): QSH_TEST_HOLD_AFTER=<state> makes the
+    /// worker pause right after it moves a task into that state, for up to a minute or
+    /// until a signal, so that a test can catch it there (and signal or kill it).
+    static func testHold(_ environment: [String: String], signals: SignalLatch)
+        -> (@Sendable (String, TaskStatus) -> Void)?
+    {
+        guard environment["QSH_TEST_QPU"] == "1", let name = environment["QSH_TEST_HOLD_AFTER"],
+            let state = TaskStatus(rawValue: name)
+        else { return nil }
+        return { _, to in if to == state { _ = signals.sleep(60) } }
+    }
 
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
@@ -47,9 +63,12 @@ enum WorkerCommand {
         let store = try TaskStore.open(path: path, access: .create)
         let clock = SystemClock()
         let owner = "pid \(getpid()) on \(hostName())"
-        // Blocked before the heartbeat thread starts, so it inherits the mask.
+        // Blocked before the heartbeat thread and the simulator's threads start, so every
+        // thread inherits the mask and a signal stays pending until the latch takes it.
         let watch = SignalWatch([SIGINT, SIGTERM])
         defer { watch.restore() }
+        let signals = SignalLatch([SIGINT, SIGTERM])
+        let stop = Cancellation(reason: { signals.signal.map(SignalLatch.name) })
         try store.registerWorker(owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: lease)
         let heartbeat = try Heartbeat(path: path, owner: owner, leaseSeconds: lease)
         defer {
@@ -57,35 +76,51 @@ enum WorkerCommand {
             try? store.unregisterWorker(owner: owner)
         }
         let worker = Worker(
-            store: store, clock: clock, compiler: Backends.compiler(), qpus: Backends.qpus(context.environment),
-            options: WorkerOptions(owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment)))
+            store: store, clock: clock, compiler: Backends.compiler(stop: stop), qpus: Backends.qpus(context.environment),
+            options: WorkerOptions(
+                owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,
+                afterTransition: testHold(context.environment, signals: signals)))
         func log(_ text: String) {
             context.stderr.line("qsh worker: " + text.terminalSafe())
             context.stderr.flush()
         }
+        func report(_ task: QuantumTask) {
+            var line = "task \(task.id) \(task.status.rawValue)"
+            if let reason = task.errorReasons.first { line += ": \(reason)" }
+            log(line)
+        }
         log("\(owner) started on '\(path)'")
-        for task in try worker.sweep() { log("task \(task.id) Failed: \(task.errorReasons.first ?? "lost")") }
-        var lastWork = clock.now()
-        var lastSweep = clock.now()
-        var delay = 0.05
-        while watch.pending() == nil {
-            if let task = try worker.runNext() {
-                var line = "task \(task.id) \(task.status.rawValue)"
-                if let reason = task.errorReasons.first { line += ": \(reason)" }
-                log(line)
-                lastWork = clock.now()
-                delay = 0.05
-                continue
+        do {
+            for task in try worker.sweep() { report(task) }
+            var lastWork = clock.now()
+            var lastSweep = clock.now()
+            var delay = 0.05
+            while signals.signal == nil {
+                if let task = try worker.runNext() {
+                    report(task)
+                    lastWork = clock.now()
+                    delay = 0.05
+                    continue
+                }
+                if once { break }
+                let now = clock.now()
+                if let idle, lastWork.seconds(until: now) >= idle { break }
+                if lastSweep.seconds(until: now) >= lease {
+                    lastSweep = now
+                    for task in try worker.sweep() { report(task) }
+                }
+                // An idle worker notices a database file that went away within one pause.
+                try worker.checkDatabaseFile()
+                if signals.sleep(delay) != nil { break }
+                delay = min(0.5, delay * 1.5)
             }
-            if once { break }
-            let now = clock.now()
-            if let idle, lastWork.seconds(until: now) >= idle { break }
-            if lastSweep.seconds(until: now) >= lease {
-                lastSweep = now
-                for task in try worker.sweep() { log("task \(task.id) Failed: \(task.errorReasons.first ?? "lost")") }
-            }
-            if watch.sleep(delay) != nil { break }
-            delay = min(0.5, delay * 1.5)
+        } catch let error as DatabaseFileChanged {
+            log("\(owner) stopped: its database file is gone")
+            throw CommandFailure(status: .failure, code: error.code, message: error.message)
+        }
+        if let signal = signals.signal {
+            log("\(owner) stopped by \(SignalLatch.name(signal))")
+            return signal == SIGINT ? .interrupted : .ok
         }
         log("\(owner) stopped")
         return .ok

@@ -107,3 +107,31 @@ struct FusionTests {
         #expect(shape == ["g", "m", "g", "if", "g", "r", "g"])
     }
 }
+
+extension FusionTests {
+    @Test("asked to stop, fusion throws; never asked, it fuses as the plain call does")
+    func stopRequest() throws {
+        let ops = Self.randomGates(6, count: 20_000, seed: 9)
+        let fuser = Fuser(options: FusionOptions(maxQubits: 2))
+        let asked = StopAfter(.max)
+        #expect(try fuser.fuse(ops, qubitCount: 6, stop: asked.cancellation) == fuser.fuse(ops, qubitCount: 6))
+        #expect(asked.questions >= 4)
+        let stop = StopAfter(2)
+        #expect(throws: Interrupted.self) { try fuser.fuse(ops, qubitCount: 6, stop: stop.cancellation) }
+        #expect(stop.questions == 2)
+    }
+
+    @Test("one block of many gates is multiplied out asking the stop request")
+    func stopWhileBuildingABlock() {
+        // All on qubit 0: one block, closed (and built) only at the end.
+        let ops = (0..<20_000).map { i in Operation.gate(i % 2 == 0 ? .h : .t, qubits: [0], parameters: [], condition: nil) }
+        let counting = StopAfter(.max)
+        _ = try? Fuser(options: FusionOptions(maxQubits: 2)).fuse(ops, qubitCount: 1, stop: counting.cancellation)
+        // 20000 operations and 20000 gates multiplied in: about ten questions.
+        #expect(counting.questions >= 9)
+        let stop = StopAfter(counting.questions - 1)
+        #expect(throws: Interrupted.self) {
+            try Fuser(options: FusionOptions(maxQubits: 2)).fuse(ops, qubitCount: 1, stop: stop.cancellation)
+        }
+    }
+}

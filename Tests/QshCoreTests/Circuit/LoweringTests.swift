@@ -126,3 +126,21 @@ private let qelib = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n"
         #expect(throws: LoweringError.self) { try Lowering.lower(checked, limits: limits) }
     }
 }
+
+extension LoweringTests {
+    @Test func aStopRequestEndsLoweringWithInterrupted() throws {
+        // 10^5 operations from one line: gates of gates of h.
+        var text = qelib + "gate g0 a { h a; }\n"
+        for level in 1...5 { text += "gate g\(level) a { " + String(repeating: "g\(level - 1) a; ", count: 10) + "}\n" }
+        text += "qreg q[1];\ng5 q[0];\n"
+        let checked = try #require(QASMFrontEnd.check(SourceFile(name: "t.qasm", text: text)).program)
+        let asked = StopAfter(.max)
+        let circuit = try Lowering.lower(checked, stop: asked.cancellation)
+        #expect(circuit.operations.count == 100_000)
+        #expect(asked.questions >= 24)
+        let stop = StopAfter(3)
+        let error = #expect(throws: LoweringError.self) { try Lowering.lower(checked, stop: stop.cancellation) }
+        #expect(error?.isInterruption == true)
+        #expect(error?.code == "interrupted")
+    }
+}

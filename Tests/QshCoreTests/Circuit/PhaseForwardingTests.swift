@@ -203,3 +203,15 @@ struct PhaseForwardingTests {
         #expect(ColumnPhasedReal(random.unitary(qubits: 2)) == nil)
     }
 }
+
+extension PhaseForwardingTests {
+    @Test("asked to stop, the pass throws; never asked, it gives what the plain pass gives")
+    func stopRequest() throws {
+        let fused = Fuser(options: FusionOptions(maxQubits: 2)).fuse(Self.layers(8, depth: 2000, seed: 4), qubitCount: 8)
+        let asked = StopAfter(.max)
+        #expect(try PhaseForwarding.apply(fused, qubitCount: 8, stop: asked.cancellation) == PhaseForwarding.apply(fused, qubitCount: 8))
+        #expect(asked.questions >= 2)
+        let stop = StopAfter(1)
+        #expect(throws: Interrupted.self) { try PhaseForwarding.apply(fused, qubitCount: 8, stop: stop.cancellation) }
+    }
+}

@@ -78,3 +78,20 @@ struct ProductPrefixTests {
         }
     }
 }
+
+extension ProductPrefixTests {
+    @Test("asked to stop, the plan throws; never asked, it plans as the plain call does")
+    func stopRequest() throws {
+        var random = TestRandom(21)
+        let gates = (0..<20_000).map { _ in SweepScheduleTests.gate(random.qubits(2, of: 10)) }
+        let asked = StopAfter(.max)
+        let planned = try ProductPrefix(gates, qubitCount: 10, maxClusterQubits: 6, stop: asked.cancellation)
+        let plain = ProductPrefix(gates, qubitCount: 10, maxClusterQubits: 6)
+        #expect(planned.steps == plain.steps && planned.rest == plain.rest && planned.taken == plain.taken)
+        #expect(asked.questions == 4)
+        let stop = StopAfter(2)
+        #expect(throws: Interrupted.self) {
+            try ProductPrefix(gates, qubitCount: 10, maxClusterQubits: 6, stop: stop.cancellation)
+        }
+    }
+}

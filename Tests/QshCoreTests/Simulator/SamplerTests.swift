@@ -116,3 +116,73 @@ struct SamplerTests {
         #expect(abs(mean - 0.5) < 0.02)
     }
 }
+
+extension SamplerTests {
+    @Test("shots past one batch: each batch is its own sweep, the counts are their sum")
+    func batches() throws {
+        var random = TestRandom(17)
+        let state = random.state(10, as: Double.self)
+        let shots = 2 * Sampler.batch + 12_345
+        var generator = SeededGenerator(seed: 23)
+        let all = try Sampler.sample(state, shots: shots, generator: &generator, loop: ParallelLoop(threads: 2))
+        #expect(all.reduce(0) { $0 + $1.count } == shots)
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.index < $1.index })
+        // The same draws, batch by batch: every batch is one sampling of its own.
+        var again = SeededGenerator(seed: 23)
+        var expected = CountRuns()
+        for n in [Sampler.batch, Sampler.batch, 12_345] {
+            expected.add(try Sampler.sample(state, shots: n, generator: &again, loop: SequentialLoop()))
+        }
+        let sum = expected.total()
+        #expect(all.map(\.index) == sum.map(\.index) && all.map(\.count) == sum.map(\.count))
+    }
+
+    @Test("shots past one batch are the same whatever the thread count")
+    func batchesAreDeterministic() throws {
+        var random = TestRandom(31)
+        let state = random.state(12, as: Float.self)
+        var results: [[Int]] = []
+        for threads in [1, 3] {
+            var generator = SeededGenerator(seed: 8)
+            let picks = try Sampler.sample(
+                state, shots: Sampler.batch + 7, generator: &generator, loop: ParallelLoop(threads: threads))
+            results.append(picks.flatMap { [$0.index, $0.count] })
+        }
+        #expect(results[0] == results[1])
+    }
+
+    @Test("a stop request is asked before each batch")
+    func stopBetweenBatches() {
+        var random = TestRandom(2)
+        let state = random.state(6, as: Double.self)
+        var asked = 0
+        var generator = SeededGenerator(seed: 1)
+        #expect(throws: QPUError.interrupted) {
+            _ = try Sampler.sample(
+                state, shots: 3 * Sampler.batch, generator: &generator, loop: SequentialLoop(),
+                shouldStop: {
+                    asked += 1
+                    return asked == 2
+                })
+        }
+        #expect(asked == 2)
+    }
+
+    @Test("merged runs count every index once, in order, whatever the sizes")
+    func countRuns() {
+        var random = TestRandom(5)
+        var runs = CountRuns()
+        var expected: [Int: Int] = [:]
+        for _ in 0..<40 {
+            let size = random.int(300)
+            let indices = Set((0..<size).map { _ in random.int(1000) }).sorted()
+            let run = indices.map { (index: $0, count: 1 + random.int(5)) }
+            for (i, c) in run { expected[i, default: 0] += c }
+            runs.add(run)
+        }
+        let total = runs.total()
+        #expect(total.map(\.index) == expected.keys.sorted())
+        #expect(total.map(\.count) == expected.keys.sorted().map { expected[$0]! })
+        #expect(CountRuns().total().isEmpty)
+    }
+}

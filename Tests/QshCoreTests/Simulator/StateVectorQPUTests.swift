@@ -373,3 +373,72 @@ extension String {
     /// Right-padded with "0" to `width` characters.
     fileprivate func padding(_ width: Int) -> String { self + String(repeating: "0", count: max(0, width - count)) }
 }
+
+/// The request's stop: asked by every method of running, from the first question to the last.
+extension StateVectorQPUTests {
+    /// Sampled (terminal measurements), branch by branch (a mid-circuit measurement),
+    /// shot by shot (a reset, too many branches for the shots).
+    static let stopCircuits: [(String, Circuit, Int)] = [
+        ("sampled", bell, 2 * Sampler.batch + 1),
+        ("branch-by-branch", circuit(qubits: 2, cregs: [("c", 2)], [
+            g(.h, 0), .measure(qubit: 0, clbit: 0, condition: nil), g(.x, 1, if: Condition(register: 0, value: 1)),
+            .measure(qubit: 1, clbit: 1, condition: nil),
+        ]), 2 * Sampler.batch + 5),
+        ("shot-by-shot", circuit(qubits: 3, cregs: [("c", 3)], [
+            g(.h, 0), g(.h, 1), g(.h, 2), .measure(qubit: 0, clbit: 0, condition: nil), .reset(qubit: 0, condition: nil),
+            .measure(qubit: 1, clbit: 1, condition: nil), .reset(qubit: 1, condition: nil),
+            .measure(qubit: 2, clbit: 2, condition: nil),
+        ]), 16),
+    ]
+
+    func request(_ c: Circuit, shots: Int, stop: Cancellation) -> RunRequest {
+        RunRequest(circuit: c, shots: shots, seed: 3, threads: 2, precision: .double, stop: stop)
+    }
+
+    @Test("a stop asked at the first, a middle or the last question ends the run", arguments: 0..<3)
+    func stopAnywhere(_ which: Int) throws {
+        let (method, c, shots) = Self.stopCircuits[which]
+        let counting = StopAfter(.max)
+        let full = try qpu.run(request(c, shots: shots, stop: counting.cancellation)) { _ in true }
+        #expect(full.metadata["method"] == method)
+        let total = counting.questions
+        #expect(total >= 3, "\(method) asked \(total) times")
+        for after in [1, total / 2, total] {
+            let stop = StopAfter(after)
+            #expect(throws: QPUError.interrupted, "\(method), stopped at question \(after) of \(total)") {
+                try qpu.run(request(c, shots: shots, stop: stop.cancellation)) { _ in true }
+            }
+        }
+    }
+
+    @Test func exactProbabilitiesStopToo() throws {
+        let counting = StopAfter(.max)
+        _ = try qpu.probabilities(request(Self.bell, shots: 1, stop: counting.cancellation))
+        let stop = StopAfter(counting.questions)
+        #expect(throws: QPUError.interrupted) { try qpu.probabilities(request(Self.bell, shots: 1, stop: stop.cancellation)) }
+    }
+
+    @Test func validationStopsOnALongCircuit() throws {
+        let ops = (0..<20_000).map { i in Self.g(.h, i % 3) }
+        let long = Self.circuit(qubits: 3, cregs: [], ops)
+        let stop = StopAfter(2)
+        #expect(throws: QPUError.interrupted) { try qpu.validate(request(long, shots: 1, stop: stop.cancellation)) }
+        #expect(stop.questions == 2)
+    }
+
+    @Test func aSweepOfManyGatesStopsBetweenGatesOnEveryThread() throws {
+        // 14 qubits in sweeps of 4 low and 2 high qubits: chunks of 2^6 amplitudes,
+        // every gate asked about on every chunk.
+        var random = TestRandom(40)
+        let gates = (0..<400).map { _ in SweepScheduleTests.gate(random.qubits(2, of: 14)) }
+        let options = SweepOptions(lowQubits: 4, highQubits: 2)
+        let steps = Sweeps.plan(gates, qubitCount: 14, options: options)
+        let state = StateVector<Double>(qubits: 14)
+        state.setFreshZeroState()
+        let counting = StopAfter(.max)
+        #expect(Sweeps.apply(steps, to: state, options: options, loop: ParallelLoop(threads: 3), stop: counting.cancellation))
+        #expect(counting.questions > 400 * 16)
+        let stop = StopAfter(counting.questions / 2)
+        #expect(!Sweeps.apply(steps, to: state, options: options, loop: ParallelLoop(threads: 3), stop: stop.cancellation))
+    }
+}

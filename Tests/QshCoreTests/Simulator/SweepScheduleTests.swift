@@ -137,3 +137,18 @@ struct SweepScheduleTests {
         #expect(order.firstIndex(of: wide)! < order.firstIndex(of: Self.gate(0, 6))!)
     }
 }
+
+extension SweepScheduleTests {
+    @Test("asked to stop, the schedule throws; never asked, it plans as the plain call does")
+    func stopRequest() throws {
+        var random = TestRandom(12)
+        let gates = (0..<3000).map { _ in Self.gate(random.qubits(2, of: 12)) }
+        let options = SweepOptions(lowQubits: 4, highQubits: 2)
+        let asked = StopAfter(.max)
+        let planned = try Sweeps.plan(gates, qubitCount: 12, options: options, stop: asked.cancellation)
+        #expect(Self.flattened(planned) == Self.flattened(Sweeps.plan(gates, qubitCount: 12, options: options)))
+        #expect(asked.questions > 10)
+        let stop = StopAfter(asked.questions / 2)
+        #expect(throws: Interrupted.self) { try Sweeps.plan(gates, qubitCount: 12, options: options, stop: stop.cancellation) }
+    }
+}

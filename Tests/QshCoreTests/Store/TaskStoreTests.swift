@@ -258,3 +258,74 @@ import TestSupport
         #expect(try service.store.definition(id: task.definitionID)?.main == SourceFile(name: "<stdin>", bytes: []))
     }
 }
+
+/// The sweep in every state it can find a lost worker's task in.
+extension TaskStoreTests {
+    /// A task claimed by worker "lost" (lease 5 s) and moved on to `state`.
+    static func lostTask(_ service: TaskService, _ clock: ManualClock, _ state: TaskStatus) throws -> QuantumTask {
+        let t = try service.submit(bellRequest(shots: 1000))
+        _ = try service.store.claimNext(owner: "lost", at: clock.now(), leaseSeconds: 5)
+        let path: [TaskStatus] = [.payloadProcessing, .scheduled, .executionStarted, .executionCompleted]
+        for (from, to) in zip(path, path.dropFirst()) where path.firstIndex(of: to)! <= path.firstIndex(of: state)! {
+            try service.store.transition(t.id, from: from, to: to, at: clock.now(), actor: "worker lost")
+        }
+        return try #require(try service.store.task(id: t.id))
+    }
+
+    static func result(_ id: String, shotsDone: Int, partial: Bool) -> TaskResult {
+        TaskResult(
+            taskID: id, shots: 1000, shotsDone: shotsDone, partial: partial,
+            registers: [RegisterCounts(name: "c", width: 2, counts: ["00": shotsDone / 2, "11": shotsDone - shotsDone / 2])])
+    }
+
+    @Test func theSweepCompletesAFinishedRunWhoseWorkerWasLost() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try Self.lostTask(service, clock, .executionStarted)
+        try service.store.transition(
+            t.id, from: .executionStarted, to: .executionCompleted, at: clock.now(), actor: "worker lost",
+            changes: TaskChanges(shotsDone: 1000),
+            extra: { try TaskStore.saveResult($0, Self.result(t.id, shotsDone: 1000, partial: false), at: clock.now()) })
+        clock.advance(seconds: 6)
+        let settled = try RecoverySweep(store: service.store, clock: clock, actor: "w9").run()
+        #expect(settled.map(\.id) == [t.id])
+        let task = try #require(try service.store.task(id: t.id))
+        #expect(task.status == .completed)
+        #expect(task.errorClass == nil && task.errorReasons.isEmpty && task.leaseOwner == nil && task.endedDate != nil)
+        #expect(try service.results(t.id).1.partial == false)
+        let last = try service.store.events(taskID: t.id).last
+        #expect(last?.from == .executionCompleted && last?.to == .completed && last?.actor == "sweep w9")
+        #expect(last?.detail?.hasPrefix("worker 'lost' was lost after the run: its lease expired at ") == true)
+        #expect(last?.detail?.hasSuffix("; the results were complete") == true)
+    }
+
+    /// Anything short of complete results fails the task, in every state a lease covers.
+    @Test(arguments: [
+        (TaskStatus.payloadProcessing, nil as Int?, false), (.scheduled, nil, false), (.executionStarted, nil, false),
+        (.executionStarted, 400, true), (.executionCompleted, nil, false), (.executionCompleted, 400, true),
+        (.executionCompleted, 999, false),
+    ])
+    func theSweepFailsWhatIsNotAFinishedRun(state: TaskStatus, shotsDone: Int?, partial: Bool) throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try Self.lostTask(service, clock, state)
+        if let shotsDone {
+            try TaskStore.saveResult(
+                service.store.connection, Self.result(t.id, shotsDone: shotsDone, partial: partial), at: clock.now())
+        }
+        clock.advance(seconds: 6)
+        #expect(try RecoverySweep(store: service.store, clock: clock, actor: "w9").run().map(\.status) == [.failed])
+        let task = try #require(try service.store.task(id: t.id))
+        #expect(task.errorClass == .internalError)
+        #expect(task.errorReasons.first?.hasSuffix(" while the task was \(state.rawValue)") == true)
+    }
+
+    @Test func theSweepLeavesALiveLeaseAlone() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try Self.lostTask(service, clock, .executionCompleted)
+        clock.advance(seconds: 4)
+        #expect(try RecoverySweep(store: service.store, clock: clock, actor: "w9").run().isEmpty)
+        #expect(try service.store.task(id: t.id)?.status == .executionCompleted)
+    }
+}

@@ -173,3 +173,103 @@ extension TaskStatus {
         }
     }
 }
+
+/// Lost workers and missing ones, seen from the commands.
+extension TaskServiceTests {
+    @Test func aWaitSettlesATaskWhoseWorkerWasLost() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        var seen: [TaskStatus] = []
+        let outcome = try service.waitUntilTerminal(
+            ids: [t.id], timeout: 60,
+            pause: { seconds in
+                clock.advance(seconds: seconds)
+                return true
+            },
+            onChange: { seen.append($0.status) })
+        guard case .finished(let tasks) = outcome else {
+            Issue.record("expected finished")
+            return
+        }
+        #expect(tasks.map(\.status) == [.failed])
+        #expect(tasks.first?.errorClass == .internalError)
+        #expect(seen == [.payloadProcessing, .failed])
+        #expect(try service.store.events(taskID: t.id).last?.actor == "sweep cli")
+        // Within the lease and one poll (the backoff reaches 1 s).
+        #expect(clock.now().seconds(until: try #require(tasks.first?.endedDate)) <= 0)
+    }
+
+    @Test func getAndListSettleTasksWhoseLeaseExpired() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let a = try service.submit(bellRequest())
+        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        #expect(try service.get(a.id).status == .payloadProcessing)
+        clock.advance(seconds: 6)
+        #expect(try service.get(a.id).status == .failed)
+        let b = try service.submit(bellRequest())
+        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        clock.advance(seconds: 6)
+        var query = TaskQuery()
+        query.statuses = [.failed]
+        #expect(try service.list(query).tasks.map(\.id).sorted() == [a.id, b.id].sorted())
+    }
+
+    @Test func aQueuedTaskWithoutALiveWorkerIsReportedOnce() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        var reported: [String] = []
+        let outcome = try service.waitUntilTerminal(
+            ids: [t.id], timeout: 3,
+            pause: { seconds in
+                clock.advance(seconds: seconds)
+                return true
+            },
+            onChange: { _ in }, onUnattended: { reported.append($0.id) })
+        guard case .timedOut = outcome else {
+            Issue.record("expected a timeout")
+            return
+        }
+        #expect(reported == [t.id])
+        #expect(try !service.workerIsLive())
+        // With a worker registered, nothing is said.
+        try service.store.registerWorker(owner: "w1", pid: 1, at: clock.now(), leaseSeconds: 60)
+        #expect(try service.workerIsLive())
+        reported = []
+        _ = try service.waitUntilTerminal(
+            ids: [t.id], timeout: 3,
+            pause: { seconds in
+                clock.advance(seconds: seconds)
+                return true
+            },
+            onChange: { _ in }, onUnattended: { reported.append($0.id) })
+        #expect(reported.isEmpty)
+    }
+
+    @Test func anInfiniteTimeoutWaitsUntilTheEnd() throws {
+        let clock = ManualClock()
+        let service = try makeService(clock)
+        let t = try service.submit(bellRequest())
+        var pauses = 0
+        let outcome = try service.waitUntilTerminal(
+            ids: [t.id], timeout: .infinity,
+            pause: { seconds in
+                pauses += 1
+                clock.advance(seconds: 3600)
+                if pauses == 50 {
+                    _ = try? service.store.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
+                }
+                return true
+            },
+            onChange: { _ in })
+        guard case .finished(let tasks) = outcome else {
+            Issue.record("expected finished")
+            return
+        }
+        #expect(tasks.map(\.status) == [.cancelled])
+        #expect(pauses == 50)
+    }
+}

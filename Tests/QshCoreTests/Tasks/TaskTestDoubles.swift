@@ -17,7 +17,8 @@ final class ManualClock: WallClock, @unchecked Sendable {
     }
 }
 
-/// A QPU that returns fixed counts and can fail, run shot by shot, or call back mid-run.
+/// A QPU that returns fixed counts and can fail, run shot by shot, or call back mid-run;
+/// it asks the request's stop before each step, as a real QPU does.
 struct FakeQPU: QPU {
     var id = "test:fake"
     var summary = "a scripted QPU for tests"
@@ -36,6 +37,7 @@ struct FakeQPU: QPU {
     func run(_ request: RunRequest, progress: (RunProgress) -> Bool) throws -> RunResult {
         var zeros = 0
         for step in 1...progressSteps {
+            if request.stop.isRequested { throw QPUError.interrupted }
             onShot?(step)
             zeros = request.shots * step / progressSteps
             let partial = [RegisterCounts(name: "c", width: 2, counts: ["00": zeros])]

@@ -1,8 +1,11 @@
 // The worker with a fake compiler and QPU: the happy path with partial counts,
 // compile errors with reasons and diagnostics, QPU refusals, execution errors,
-// and a cancel that lands while the worker holds the task.
+// a cancel that lands while the worker holds the task, a stop request in each phase,
+// and a database file deleted or replaced under it.
+import Foundation
 import QshCore
 import Testing
+import TestSupport
 
 @Suite struct WorkerTests {
     func makeWorker(_ service: TaskService, qpu: FakeQPU = FakeQPU(), owner: String = "w1") -> Worker {
@@ -153,5 +156,99 @@ import Testing
         #expect(try worker.runNext()?.id == next.id)
         #expect(try service.get(next.id).status == .completed)
         #expect(try service.get(lost.id).errorReasons.first?.contains("worker 'dead' was lost") == true)
+    }
+}
+
+/// A stop request, the database file and the sweep of a finished run.
+extension WorkerTests {
+    func stoppingWorker(_ service: TaskService, after: Int, qpu: FakeQPU = FakeQPU()) -> (Worker, StopAfter) {
+        let stop = StopAfter(after)
+        let worker = Worker(
+            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
+            options: WorkerOptions(owner: "w1", leaseSeconds: 10, progressInterval: 0, stop: stop.cancellation))
+        return (worker, stop)
+    }
+
+    /// The worker asks its stop request before claiming (1), after compiling (2), after
+    /// checking against the QPU (3), once Scheduled (4), then the QPU asks per step (5...):
+    /// a stop at each of them ends the task Failed, saying where it was.
+    @Test(arguments: [(2, TaskStatus.payloadProcessing), (3, .payloadProcessing), (4, .scheduled), (5, .executionStarted), (7, .executionStarted)])
+    func aStopEndsTheTaskFailedWhereverItIs(after: Int, state: TaskStatus) throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        let (worker, _) = stoppingWorker(service, after: after)
+        let done = try worker.runNext()
+        #expect(done?.status == .failed)
+        #expect(done?.errorClass == .internalError)
+        #expect(done?.errorReasons == ["worker 'w1' was interrupted (test stop) while the task was \(state.rawValue)"])
+        #expect(done?.leaseOwner == nil)
+        #expect(try service.store.events(taskID: t.id).last?.from == state)
+        // Stopped: it claims nothing more.
+        _ = try service.submit(bellRequest())
+        #expect(try worker.runNext() == nil)
+    }
+
+    @Test func aStopRequestedBeforeTheClaimLeavesTheQueueAlone() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        let (worker, _) = stoppingWorker(service, after: 1)
+        #expect(try worker.runNext() == nil)
+        #expect(try service.get(t.id).status == .created)
+    }
+
+    @Test func aRunThatFinishedBeforeTheStopIsRecorded() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        // Four questions before the run and four during it: the ninth comes after.
+        let (worker, stop) = stoppingWorker(service, after: 9)
+        let done = try worker.runNext()
+        #expect(done?.status == .completed)
+        #expect(try service.results(t.id).1.partial == false)
+        #expect(try worker.runNext() == nil)
+        #expect(stop.questions == 9)
+    }
+
+    @Test func aDeletedDatabaseFileStopsTheWorkerBeforeItClaims() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+        let t = try service.submit(bellRequest())
+        let worker = makeWorker(service)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(throws: DatabaseFileChanged(path: path, replaced: false)) { try worker.runNext() }
+        #expect(throws: DatabaseFileChanged(path: path, replaced: false)) { try worker.sweep() }
+        #expect(try service.store.task(id: t.id)?.status == .created)
+    }
+
+    @Test func aDatabaseFileReplacedDuringARunStopsItAndNamesTheTask() throws {
+        let dir = try TempDirectory()
+        let path = dir.file("tasks.sqlite")
+        let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+        let t = try service.submit(bellRequest())
+        var qpu = FakeQPU()
+        qpu.onShot = { step in
+            if step == 2 {
+                let other = dir.file("other.sqlite")
+                FileManager.default.createFile(atPath: other, contents: Data("x".utf8))
+                _ = rename(other, path)
+            }
+        }
+        let worker = makeWorker(service, qpu: qpu)
+        let error = DatabaseFileChanged(path: path, replaced: true, taskID: t.id)
+        #expect(throws: error) { try worker.runNext() }
+        #expect(error.message.hasPrefix("the task database '\(path)' was replaced by another file while a worker ran task '\(t.id)' on it, and that run is lost; "))
+        // The old file, still open, saw nothing more: the task is where the run left it.
+        #expect(try service.store.task(id: t.id)?.status == .executionStarted)
+    }
+
+    @Test func theTransitionHookSeesEveryStateTheWorkerMovesTo() throws {
+        let service = try makeService()
+        let t = try service.submit(bellRequest())
+        nonisolated(unsafe) var seen: [TaskStatus] = []
+        let worker = Worker(
+            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [FakeQPU()],
+            options: WorkerOptions(owner: "w1", afterTransition: { id, to in if id == t.id { seen.append(to) } }))
+        _ = try worker.runNext()
+        #expect(seen == [.payloadProcessing, .scheduled, .executionStarted, .executionCompleted, .completed])
     }
 }
