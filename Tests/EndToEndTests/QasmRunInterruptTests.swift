@@ -1,5 +1,7 @@
-// End-to-end: Ctrl-C (SIGINT) stops a long `qasm run` between passes over the state;
-// the process ends with status 130, an error on stderr and nothing on stdout.
+// End-to-end: Ctrl-C (SIGINT) stops `qasm run` in every phase — the check of a large
+// program, its compilation, the simulation, the sampling of 10^8 shots, a write to a
+// pipe nobody reads — and `qasm check`, on the command line and in the shell: status
+// 130, an error on stderr, nothing (more) on stdout.
 import Foundation
 import Testing
 import TestSupport
@@ -16,25 +18,136 @@ import TestSupport
         return text + "measure q -> c;\n"
     }
 
+    /// About 40 MB of gate statements: seconds of parsing and checking in the debug build.
+    static func largeProgram() -> String {
+        var lines = ["OPENQASM 2.0;", "include \"qelib1.inc\";", "qreg q[8];", "creg c[8];"]
+        lines.reserveCapacity(2_000_000)
+        for i in 0..<2_000_000 { lines.append("u3(0.1,0.2,0.3) q[\(i % 8)];") }
+        return lines.joined(separator: "\n") + "\nmeasure q -> c;\n"
+    }
+
+    /// 10^7 operations from a few lines: gates of gates, lowered and fused for seconds.
+    static func expandingProgram() -> String {
+        var text = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\ngate g0 a, b { cx a, b; h a; }\n"
+        for level in 1...6 { text += "gate g\(level) a, b { " + String(repeating: "g\(level - 1) a, b; ", count: 10) + "}\n" }
+        return text + "qreg q[4];\ncreg c[4];\ng6 q[0], q[1];\ng6 q[2], q[3];\nmeasure q -> c;\n"
+    }
+
+    static let bell = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\nmeasure q -> c;\n"
+
+    /// The JSON error of a run stopped in `phase`.
+    static func stopped(_ phase: String) -> String {
+        #"{"error": {"code": "interrupted", "message": "interrupted; "# + phase + #""}}"# + "\n"
+    }
+
+    static let anyPhase = ["the check was stopped", "the compilation was stopped", "the simulation was stopped"]
+        .map(stopped)
+
+    /// Starts `qsh arguments...` with SIGINT at its default (env(1): a shell starts
+    /// background jobs with SIGINT ignored, which exec keeps), waits until qsh takes
+    /// Ctrl-C itself (it does once the program is read), presses it once, and collects
+    /// the run. A run that ignored it would still be going when `finish` gives up.
+    static func interrupt(_ arguments: [String], delay: Double = 0) throws -> QshRun {
+        let child = try Subprocess.start("/usr/bin/env", ["--default-signal=INT", Qsh.binary] + arguments)
+        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        #expect(child.process.isRunning, "the program finished before it could be interrupted")
+        child.process.interrupt()
+        return child.finish(timeout: 60)
+    }
+
     @Test func sigintStopsTheSimulationWithStatus130() throws {
         let dir = try TempDirectory()
         let file = try dir.write("long.qasm", Self.longProgram())
-        // A shell starts background jobs with SIGINT ignored, and an ignored signal stays
-        // ignored across exec; env(1) gives the child the default disposition back, so the
-        // test behaves the same however the test runner itself was started.
-        let child = try Subprocess.start(
-            "/usr/bin/env", ["--default-signal=INT", Qsh.binary, "qasm", "run", file, "--json", "--threads", "1"])
-        // Wait until the simulation is under way, then press Ctrl-C once.
-        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
-        Thread.sleep(forTimeInterval: 1.5)
-        #expect(child.process.isRunning, "the program finished before it could be interrupted")
-        child.process.interrupt()
-        let run = child.finish(timeout: 30)
+        // Once the simulation is under way (the program is small: it parses in a moment).
+        let run = try Self.interrupt(["qasm", "run", file, "--json", "--threads", "1"], delay: 1.5)
         #expect(!run.signalled)
         #expect(run.status == 130)
         #expect(run.stdout == "")
-        #expect(
-            run.stderr
-                == #"{"error": {"code": "interrupted", "message": "interrupted; the simulation was stopped"}}"# + "\n")
+        #expect(run.stderr == Self.stopped("the simulation was stopped"))
+    }
+
+    @Test func sigintStopsTheCheckOfALargeProgram() throws {
+        let dir = try TempDirectory()
+        let file = try dir.write("large.qasm", Self.largeProgram())
+        for command in ["run", "check"] {
+            let run = try Self.interrupt(["qasm", command, file, "--json"])
+            #expect(!run.signalled)
+            #expect(run.status == 130)
+            #expect(run.stdout == "")
+            // The check takes seconds; what follows it, for a run, is as long.
+            #expect(command == "check" ? run.stderr == Self.stopped("the check was stopped") : Self.anyPhase.contains(run.stderr), "\(run.stderr)")
+        }
+    }
+
+    @Test func sigintStopsTheCompilationOfAProgramThatExpands() throws {
+        let dir = try TempDirectory()
+        let file = try dir.write("expands.qasm", Self.expandingProgram())
+        let run = try Self.interrupt(["qasm", "run", file, "--json"], delay: 0.5)
+        #expect(!run.signalled)
+        #expect(run.status == 130)
+        #expect(run.stdout == "")
+        #expect(Self.anyPhase.contains(run.stderr), "\(run.stderr)")
+    }
+
+    @Test func sigintStopsTheSamplingOf100MillionShots() throws {
+        let dir = try TempDirectory()
+        let file = try dir.write("bell.qasm", Self.bell)
+        // The program is checked and simulated in a moment; then the sampler draws 10^8 shots.
+        let run = try Self.interrupt(["qasm", "run", file, "--shots", "100000000", "--json"], delay: 1)
+        #expect(!run.signalled)
+        #expect(run.status == 130)
+        #expect(run.stdout == "")
+        #expect(run.stderr == Self.stopped("the simulation was stopped"))
+    }
+
+    @Test func sigintStopsAWriteThatNobodyReads() throws {
+        let dir = try TempDirectory()
+        let file = try dir.write("h16.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[16];\ncreg c[16];\nh q;\nmeasure q -> c;\n")
+        // About 65536 outcomes of 30 bytes each: far more than a pipe holds.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=INT", Qsh.binary, "qasm", "run", file, "--shots", "200000", "--json"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let errors = DataBox()
+        let reading = DispatchGroup()
+        reading.enter()
+        DispatchQueue.global().async {
+            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+            reading.leave()
+        }
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        #expect(BlockedWrite.waitUntilBlocked(pid: process.processIdentifier))
+        process.interrupt()
+        // Now read what it wrote before, so that it can end.
+        let written = out.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130)
+        #expect(written.count >= 65536)
+        #expect(String(decoding: errors.data, as: UTF8.self) == Self.stopped("the output was cut short"))
+    }
+
+    @Test func sigintStopsARunInTheShellWhichGoesOn() throws {
+        let dir = try TempDirectory()
+        try dir.write("bell.qasm", Self.bell)
+        // A script on stdin: the run is interrupted, the script stops there with its status.
+        let script = "qasm run bell.qasm --shots 100000000 -o table\nversion\n"
+        let child = try Subprocess.start(
+            "/usr/bin/env", ["--default-signal=INT", Qsh.binary], stdin: script, directory: dir.path)
+        #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
+        Thread.sleep(forTimeInterval: 1)
+        #expect(child.process.isRunning)
+        child.process.interrupt()
+        let run = child.finish(timeout: 60)
+        #expect(!run.signalled)
+        #expect(run.status == 130)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "qsh: interrupted; the simulation was stopped\n")
     }
 }
