@@ -148,6 +148,6 @@ import TestSupport
         #expect(!run.signalled)
         #expect(run.status == 130)
         #expect(run.stdout == "")
-        #expect(run.stderr == "qsh: interrupted; the simulation was stopped\n")
+        #expect(run.stderr == "qsh: line 1: interrupted; the simulation was stopped\n")
     }
 }

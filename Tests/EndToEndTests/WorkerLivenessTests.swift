@@ -36,7 +36,7 @@ import TestSupport
         // No other command: the wait itself settles the task once the lease has run out.
         let run = try box.run(["tasks", "wait", id, "-o", "json"], timeout: 30)
         #expect(run.status == 3)
-        Self.expectLost(try J.parse(run.stdout), pid: pid, in: "ExecutionStarted")
+        Self.expectLost(try J.parse(run.stdout)[0], pid: pid, in: "ExecutionStarted")
         #expect(try box.run(["tasks", "events", id, "-o", "json"]).stdout.contains(#""actor": "sweep cli""#))
     }
 
@@ -102,7 +102,7 @@ import TestSupport
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = waiting.finish(timeout: 60)
         #expect(run.status == 0)
-        #expect(try J.parse(run.stdout)["task_status"].string == "Completed")
+        #expect(try J.parse(run.stdout)[0]["task_status"].string == "Completed")
         let bad = try box.run(["tasks", "wait", id, "--timeout", "never"])
         #expect(bad.status == 2)
     }
@@ -117,7 +117,7 @@ import TestSupport
         worker.waitUntilExit()
         let run = try box.run(["tasks", "wait", id, "-o", "json"], timeout: 30)
         #expect(run.status == 0)
-        let task = try J.parse(run.stdout)
+        let task = try J.parse(run.stdout)[0]
         #expect(task["task_status"].string == "Completed")
         #expect(task["error_class"].isNull)
         #expect(task["error_reasons"].array.isEmpty)

@@ -149,7 +149,6 @@ enum TaskCLI {
     static let startWorkerAdvice =
         "start one with 'qsh worker' ('tasks submit' starts one unless --no-autostart or QSH_NO_AUTOSTART=1)"
 
-
     /// Follows `ids` until they end, streaming NDJSON status lines for `-o ndjson` and
     /// drawing progress on a terminal; then prints the final state and picks the exit
     /// status (0 Completed, 3 Failed/PayloadProcessingError, 6 Cancelled, 124 timeout,

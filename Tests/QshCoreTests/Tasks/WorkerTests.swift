@@ -169,10 +169,10 @@ extension WorkerTests {
         return (worker, stop)
     }
 
-    /// The worker asks its stop request before claiming (1), after compiling (2), after
-    /// checking against the QPU (3), once Scheduled (4), then the QPU asks per step (5...):
-    /// a stop at each of them ends the task Failed, saying where it was.
-    @Test(arguments: [(2, TaskStatus.payloadProcessing), (3, .payloadProcessing), (4, .scheduled), (5, .executionStarted), (7, .executionStarted)])
+    /// The worker asks its stop request before claiming (1), after compiling and checking
+    /// against the QPU (2), once Scheduled (3), then the QPU asks per step (4...): a stop
+    /// at each of them ends the task Failed, saying where it was.
+    @Test(arguments: [(2, TaskStatus.payloadProcessing), (3, .scheduled), (4, .executionStarted), (6, .executionStarted)])
     func aStopEndsTheTaskFailedWhereverItIs(after: Int, state: TaskStatus) throws {
         let service = try makeService()
         let t = try service.submit(bellRequest())
@@ -199,13 +199,13 @@ extension WorkerTests {
     @Test func aRunThatFinishedBeforeTheStopIsRecorded() throws {
         let service = try makeService()
         let t = try service.submit(bellRequest())
-        // Four questions before the run and four during it: the ninth comes after.
-        let (worker, stop) = stoppingWorker(service, after: 9)
+        // Three questions before the run and four during it: the eighth comes after.
+        let (worker, stop) = stoppingWorker(service, after: 8)
         let done = try worker.runNext()
         #expect(done?.status == .completed)
         #expect(try service.results(t.id).1.partial == false)
         #expect(try worker.runNext() == nil)
-        #expect(stop.questions == 9)
+        #expect(stop.questions == 8)
     }
 
     @Test func aDeletedDatabaseFileStopsTheWorkerBeforeItClaims() throws {
