@@ -151,3 +151,33 @@ import TestSupport
         #expect(run.stderr == "qsh: line 1: interrupted; the simulation was stopped\n")
     }
 }
+
+extension QasmRunInterruptTests {
+    @Test(.enabled(if: TmuxSession.tmux != nil))
+    func ctrlCInTheInteractiveShellStopsTheRunAndThePromptComesBack() throws {
+        let dir = try TempDirectory()
+        try dir.write("bell.qasm", Self.bell)
+        let command = "cd '\(dir.path)' && env -i PATH=/usr/bin:/bin TERM=screen INPUTRC=/dev/null LC_ALL=C "
+            + "HOME='\(dir.path)' XDG_STATE_HOME='\(dir.path)/state' '\(Qsh.binary)'"
+        let tmux = try TmuxSession(command: command)
+        let last: ([String]) -> String = { $0.last ?? "" }
+        tmux.waitFor { last($0) == "qsh>" }
+        try tmux.type("qasm run bell.qasm --shots 100000000")
+        try tmux.keys("Enter")
+        tmux.waitFor { last($0) == "qsh> qasm run bell.qasm --shots 100000000" }
+        // Ctrl-C (again, until the run sees it: a press before the run starts only clears the line).
+        let stopped = "qsh: interrupted; the simulation was stopped"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && !tmux.screen().contains(stopped) {
+            try tmux.keys("C-c")
+            tmux.waitFor(1) { $0.contains(stopped) }
+        }
+        var screen = tmux.waitFor { $0.contains(stopped) && last($0) == "qsh>" }
+        #expect(screen.contains(stopped))
+        #expect(last(screen) == "qsh>")
+        try tmux.type(".status")
+        try tmux.keys("Enter")
+        screen = tmux.waitFor { $0.contains("130  interrupted (Ctrl-C)") && last($0) == "qsh>" }
+        #expect(screen.contains("130  interrupted (Ctrl-C)"))
+    }
+}
