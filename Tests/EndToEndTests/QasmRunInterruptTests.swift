@@ -76,7 +76,8 @@ import TestSupport
             #expect(run.status == 130)
             #expect(run.stdout == "")
             // The check takes seconds; what follows it, for a run, is as long.
-            #expect(command == "check" ? run.stderr == Self.stopped("the check was stopped") : Self.anyPhase.contains(run.stderr), "\(run.stderr)")
+            let expected = command == "check" ? [Self.stopped("the check was stopped")] : Self.anyPhase
+            #expect(expected.contains(run.stderr), "\(run.stderr)")
         }
     }
 

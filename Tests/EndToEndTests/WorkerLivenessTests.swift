@@ -38,6 +38,11 @@ import TestSupport
         #expect(run.status == 3)
         Self.expectLost(try J.parse(run.stdout)[0], pid: pid, in: "ExecutionStarted")
         #expect(try box.run(["tasks", "events", id, "-o", "json"]).stdout.contains(#""actor": "sweep cli""#))
+        // The partial counts its run left are not passed off as its results.
+        let results = try box.run(["tasks", "results", id, "-o", "table"])
+        #expect(results.status == 3)
+        #expect(results.stdout == "")
+        #expect(results.stderr.hasPrefix("qsh: task '\(id)' has no results: it ended Failed (internal_error): worker "))
     }
 
     @Test func getSettlesAKilledWorkersTaskOnceItsLeaseRanOut() throws {

@@ -11,7 +11,8 @@ extension CircuitMetrics {
     /// - Throws: `Interrupted` when `stop` asked to stop.
     public init(circuit: Circuit, fusedGates: Int, stop: Cancellation) throws(Interrupted) {
         var poll = CancellationPoll(stop)
-        try self.init(circuit: circuit, fusedGates: fusedGates, perOperation: { () throws(Interrupted) in try poll.tick() })
+        try self.init(
+            circuit: circuit, fusedGates: fusedGates, perOperation: { () throws(Interrupted) in try poll.tick() })
     }
 
     /// The metrics, calling `perOperation` before each operation (with a closure that

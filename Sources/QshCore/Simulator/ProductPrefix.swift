@@ -45,7 +45,8 @@ struct ProductPrefix {
     /// - Throws: `Interrupted` when `stop` asked to stop.
     init(_ gates: [FusedGate], qubitCount n: Int, maxClusterQubits limit: Int, stop: Cancellation) throws(Interrupted) {
         var poll = CancellationPoll(stop)
-        try self.init(gates, qubitCount: n, maxClusterQubits: limit, perGate: { () throws(Interrupted) in try poll.tick() })
+        try self.init(
+            gates, qubitCount: n, maxClusterQubits: limit, perGate: { () throws(Interrupted) in try poll.tick() })
     }
 
     /// The plan, calling `perGate` before each gate (with a closure that cannot throw,

@@ -11,7 +11,8 @@ enum TasksGetCommand {
         examples: ["qsh tasks get 550e8400", "qsh tasks get 550e8400 --json | jq -r .task_status"],
         options: [
             OptionSpec("--wait", help: "wait until the task ends first"),
-            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
+            OptionSpec(
+                "--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
             CommonOptions.database,
         ] + CommonOptions.output,
         arguments: 1...1,

@@ -35,7 +35,8 @@ enum TasksSubmitCommand {
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
             OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),
             OptionSpec("--wait", help: "follow the task until it ends"),
-            OptionSpec("--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
+            OptionSpec(
+                "--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             OptionSpec("--quiet", short: "q", help: "print only the task id"),
             OptionSpec("--no-autostart", help: "do not start a worker"),

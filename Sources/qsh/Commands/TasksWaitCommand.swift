@@ -29,7 +29,8 @@ enum TasksWaitCommand {
             """,
         examples: ["qsh tasks wait 550e8400 --timeout 10m", "qsh tasks wait 550e8400 -o ndjson"],
         options: [
-            OptionSpec("--timeout", value: "<seconds>", help: "give up after this long (default: 300s; 0 or none: no limit)"),
+            OptionSpec(
+                "--timeout", value: "<seconds>", help: "give up after this long (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             CommonOptions.database,
         ] + CommonOptions.output,

@@ -20,8 +20,9 @@ final class OutputStream {
     private(set) var failure: Int32?
     /// Tests: every write fails with this errno.
     private var injectedFailure: Int32?
-    /// Asked when a blocked write is interrupted by a signal (EINTR): true gives up and
-    /// drops the rest of the output, so Ctrl-C stops a command whose reader does not read.
+    /// Asked before each write(2) and when a blocked one is interrupted by a signal: true
+    /// gives up and drops the rest of the output, so that Ctrl-C stops a command whose
+    /// output is being written, even to a reader that does not read.
     var giveUpOnInterrupt: (() -> Bool)?
     /// Set when a flush gave up that way; output is dropped until `takeInterruption()`.
     private var interrupted = false
@@ -82,13 +83,13 @@ final class OutputStream {
         var offset = 0
         buffer.withUnsafeBytes { raw in
             while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                // A signal during a blocked write ends it early: with EINTR, or with the
-                // bytes written so far (then the next write would block again).
-                if (n < 0 && errno == EINTR) || (n >= 0 && n < raw.count - offset), giveUpOnInterrupt?() == true {
+                // A signal during a blocked write ends it early (EINTR, or the bytes written
+                // so far), and the next write would block again: ask before each one.
+                if giveUpOnInterrupt?() == true {
                     interrupted = true
                     return
                 }
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n >= 0 {
                     offset += n
                     continue
