@@ -75,9 +75,9 @@ import TestSupport
 
     @Test func diagnosticsOfABadProgramAreAnArray() throws {
         let (box, _) = try Self.sandbox()
-        let expected = #"[{"code":"unknown-gate","column":1,"line":3,"message":"'h' is not defined in this scope","#
+        let expected = #"[{"code":"unknown_gate","column":1,"line":3,"message":"'h' is not defined in this scope","#
             + #""notes":["'h' is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line"]},"#
-            + #"{"code":"unknown-gate","column":1,"line":4,"message":"'foo' is not defined in this scope"}]"#
+            + #"{"code":"unknown_gate","column":1,"line":4,"message":"'foo' is not defined in this scope"}]"#
         let run = try box.run(["qasm", "run", "bad.qasm", "-o", "json"])
         #expect(run.status == 1)
         #expect(run.stdout == "")

@@ -129,12 +129,12 @@ import TestSupport
         #expect(bad.stderr == "")
         #expect(bad.stdout == """
             file,line,column,code,message
-            ,3,1,unknown-gate,'h' is not defined in this scope
-            ,4,1,unknown-gate,'foo' is not defined in this scope
+            ,3,1,unknown_gate,'h' is not defined in this scope
+            ,4,1,unknown_gate,'foo' is not defined in this scope
 
             """)
         let tsv = try box.run(["qasm", "check", "bad.qasm", "-o", "tsv"])
-        #expect(tsv.stdout == "\t3\t1\tunknown-gate\t'h' is not defined in this scope\n\t4\t1\tunknown-gate\t'foo' is not defined in this scope\n")
+        #expect(tsv.stdout == "\t3\t1\tunknown_gate\t'h' is not defined in this scope\n\t4\t1\tunknown_gate\t'foo' is not defined in this scope\n")
         let dry = try box.run(["tasks", "submit", "bell.qasm", "--dry-run", "-o", "csv"])
         #expect(dry.status == 0)
         #expect(dry.stdout == """

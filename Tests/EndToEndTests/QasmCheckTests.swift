@@ -56,9 +56,9 @@ private let broken = """
         #expect(run.status == 1)
         #expect(
             run.stdout == """
-                {"ok": false, "errors": [{"line": 4, "column": 3, "code": "index-out-of-range", "message": "index 2 is out of range for register 'q' of size 2"}, \
-                {"line": 5, "column": 1, "code": "duplicate-qubit", "message": "duplicate qubit q[0] in the arguments of 'cx'"}, \
-                {"line": 6, "column": 7, "code": "syntax-error", "message": "needed ',' or ')', but instead saw 'pi'"}]}
+                {"ok": false, "errors": [{"line": 4, "column": 3, "code": "index_out_of_range", "message": "index 2 is out of range for register 'q' of size 2"}, \
+                {"line": 5, "column": 1, "code": "duplicate_qubit", "message": "duplicate qubit q[0] in the arguments of 'cx'"}, \
+                {"line": 6, "column": 7, "code": "syntax_error", "message": "needed ',' or ')', but instead saw 'pi'"}]}
 
                 """)
         #expect(run.stderr == "")
@@ -97,7 +97,7 @@ private let broken = """
         #expect(empty.status == 1)
         #expect(
             empty.stdout
-                == "{\"ok\": false, \"errors\": [{\"line\": 1, \"column\": 1, \"code\": \"empty-program\", \"message\": \"unexpected end-of-file when expecting to see 'OPENQASM 2.0;'\"}]}\n"
+                == "{\"ok\": false, \"errors\": [{\"line\": 1, \"column\": 1, \"code\": \"empty_program\", \"message\": \"unexpected end-of-file when expecting to see 'OPENQASM 2.0;'\"}]}\n"
         )
     }
 
@@ -127,7 +127,7 @@ private let broken = """
         #expect(run.status == 1)
         #expect(
             run.stdout
-                == "{\"ok\": false, \"errors\": [{\"line\": 2, \"column\": 1, \"code\": \"include-error\", \"message\": \"unable to read 'link.inc': it resolves to a file outside the program's directory\"}]}\n"
+                == "{\"ok\": false, \"errors\": [{\"line\": 2, \"column\": 1, \"code\": \"include_error\", \"message\": \"unable to read 'link.inc': it resolves to a file outside the program's directory\"}]}\n"
         )
     }
 
@@ -139,7 +139,7 @@ private let broken = """
         #expect(run.status == 1)
         #expect(
             run.stdout
-                == "{\"ok\": false, \"errors\": [{\"file\": \"defs.inc\", \"line\": 1, \"column\": 14, \"code\": \"gate-body-undeclared-qubit\", \"message\": \"'b' is not a qubit argument of 'g'\", \"notes\": [\"in a file included from main.qasm:3:1\"]}]}\n"
+                == "{\"ok\": false, \"errors\": [{\"file\": \"defs.inc\", \"line\": 1, \"column\": 14, \"code\": \"gate_body_undeclared_qubit\", \"message\": \"'b' is not a qubit argument of 'g'\", \"notes\": [\"in a file included from main.qasm:3:1\"]}]}\n"
         )
     }
 
@@ -230,7 +230,7 @@ private let broken = """
         #expect(run.status == 1)
         #expect(
             run.stdout
-                == "{\"ok\": false, \"errors\": [{\"line\": 1, \"column\": 1, \"code\": \"file-too-large\", \"message\": \"the file is larger than the limit of 268435456 bytes (256 MiB)\"}]}\n"
+                == "{\"ok\": false, \"errors\": [{\"line\": 1, \"column\": 1, \"code\": \"file_too_large\", \"message\": \"the file is larger than the limit of 268435456 bytes (256 MiB)\"}]}\n"
         )
     }
 

@@ -42,7 +42,7 @@ import TestSupport
         #expect(
             json.stderr
                 == "{\"error\": {\"code\": \"resource_limit\", \"message\": \"1 error in 'big.qasm'; the task was not submitted\", "
-                + "\"diagnostics\": [{\"line\": 1, \"column\": 1, \"code\": \"file-too-large\", \"message\": \"\(Self.sizeError)\"}]}}\n")
+                + "\"diagnostics\": [{\"line\": 1, \"column\": 1, \"code\": \"file_too_large\", \"message\": \"\(Self.sizeError)\"}]}}\n")
         #expect(!FileManager.default.fileExists(atPath: box.db))
     }
 

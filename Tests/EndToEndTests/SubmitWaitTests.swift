@@ -226,7 +226,7 @@ import TestSupport
         #expect(error["code"].string == "invalid_program")
         #expect(error["message"].string == "1 error in 'bad.qasm'")
         #expect(error["diagnostics"].text
-            == #"[{"code":"wrong-qubit-count","column":1,"line":4,"message":"'cx' takes 2 quantum arguments, but got 1"}]"#)
+            == #"[{"code":"wrong_qubit_count","column":1,"line":4,"message":"'cx' takes 2 quantum arguments, but got 1"}]"#)
         let text = try box.run(["tasks", "submit", "--dry-run", "bad.qasm", "-o", "table"])
         #expect(text.status == 1)
         #expect(text.stdout == "")

@@ -344,14 +344,14 @@ struct Checker {
                 let included = program.files.contains { $0.name == "qelib1.inc" && $0.includedAt != nil }
                 notes.append(QASMMessages.definedInQElib1(gate, includedLater: included))
             }
-            report(statement.position, QASMMessages.notDefined(gate, code: "unknown-gate"), notes: notes)
+            report(statement.position, QASMMessages.notDefined(gate, code: "unknown_gate"), notes: notes)
             return nil
         case .poisoned:
             return nil
         case .qreg, .creg:
             report(
                 statement.position,
-                QASMMessages.wrongKind(name(statement.name), is: describe(entry), not: "a gate", code: "unknown-gate"))
+                QASMMessages.wrongKind(name(statement.name), is: describe(entry), not: "a gate", code: "unknown_gate"))
             return nil
         case .gate:
             let gate = gates[Int(entry.index)]
@@ -397,7 +397,7 @@ struct Checker {
             } else {
                 let entry = symbols[Int(node.left)]
                 if entry.kind == .none {
-                    report(node.position, QASMMessages.notDefined(name(node.left), code: "undeclared-identifier"))
+                    report(node.position, QASMMessages.notDefined(name(node.left), code: "undeclared_identifier"))
                 } else if entry.kind != .poisoned {
                     report(node.position, QASMMessages.notANumber(name(node.left), is: describe(entry)))
                 }
@@ -428,7 +428,7 @@ struct Checker {
                     report(
                         operand.position,
                         QASMMessages.wrongKind(
-                            name(operand.name), is: "a parameter", not: "a qubit", code: "gate-body-undeclared-qubit"))
+                            name(operand.name), is: "a parameter", not: "a qubit", code: "gate_body_undeclared_qubit"))
                 } else {
                     report(
                         operand.position,
@@ -473,7 +473,7 @@ struct Checker {
         guard entry.kind == kind else {
             switch entry.kind {
             case .none:
-                report(operand.position, QASMMessages.notDefined(name(operand.name), code: "undeclared-register"))
+                report(operand.position, QASMMessages.notDefined(name(operand.name), code: "undeclared_register"))
             case .poisoned:
                 break
             default:
@@ -505,13 +505,13 @@ struct Checker {
         case .creg, .poisoned:
             break
         case .none:
-            report(condition.position, QASMMessages.notDefined(name(condition.register), code: "if-undeclared-creg"))
+            report(condition.position, QASMMessages.notDefined(name(condition.register), code: "if_undeclared_creg"))
         default:
             report(
                 condition.position,
                 QASMMessages.wrongKind(
                     name(condition.register), is: describe(entry), not: "a classical register",
-                    code: "if-invalid-condition"))
+                    code: "if_invalid_condition"))
         }
     }
 
@@ -541,7 +541,7 @@ struct Checker {
         resolved.removeAll(keepingCapacity: true)
         var operandsOK = true
         for operand in program.operands(of: statement) {
-            if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
+            if let r = resolve(operand, as: .qreg, code: "type_mismatch") {
                 resolved.append(r)
             } else {
                 operandsOK = false
@@ -677,8 +677,8 @@ struct Checker {
         checkCondition(statement)
         let operands = program.operands(of: statement)
         guard operands.count == 2 else { return }
-        let q = resolve(operands[operands.startIndex], as: .qreg, code: "type-mismatch")
-        let c = resolve(operands[operands.startIndex + 1], as: .creg, code: "type-mismatch")
+        let q = resolve(operands[operands.startIndex], as: .qreg, code: "type_mismatch")
+        let c = resolve(operands[operands.startIndex + 1], as: .creg, code: "type_mismatch")
         guard let q, let c else { return }
         let qubits = q.whole ? qregs[q.register].size : 1
         let bits = c.whole ? cregs[c.register].size : 1
@@ -692,7 +692,7 @@ struct Checker {
     mutating func checkReset(_ statement: Statement) {
         checkCondition(statement)
         for operand in program.operands(of: statement) {
-            if let r = resolve(operand, as: .qreg, code: "type-mismatch") {
+            if let r = resolve(operand, as: .qreg, code: "type_mismatch") {
                 count(operations: r.whole ? qregs[r.register].size : 1, at: statement.position)
             }
         }
@@ -715,7 +715,7 @@ struct Checker {
 
     mutating func checkBarrier(_ statement: Statement) {
         for operand in program.operands(of: statement) {
-            _ = resolve(operand, as: .qreg, code: "type-mismatch")
+            _ = resolve(operand, as: .qreg, code: "type_mismatch")
         }
         count(operations: 1, at: statement.position)
     }

@@ -10,7 +10,7 @@ public enum Severity: String, Sendable, Hashable {
 /// One finding about a program: where, how bad, a stable code and a message.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var severity: Severity
-    /// A stable kebab-case code naming the rule, e.g. `missing-semicolon`.
+    /// A stable snake_case code naming the rule, e.g. `missing_semicolon`.
     public var code: String
     /// The message in qsh's voice (Qiskit's wording where it has one).
     public var message: String

@@ -77,10 +77,10 @@ enum Backends {
     static func errorClass(of diagnostics: [Diagnostic]) -> ErrorClass {
         let codes = diagnostics.filter { $0.severity == .error }.map(\.code)
         let limits: Set<String> = [
-            "file-too-large", "program-too-large", "register-too-large", "expression-too-deep", "gate-too-deep",
-            "include-too-deep",
+            "file_too_large", "program_too_large", "register_too_large", "expression_too_deep", "gate_too_deep",
+            "include_too_deep",
         ]
-        let unsupported: Set<String> = ["opaque-gate-application", "unsupported-version"]
+        let unsupported: Set<String> = ["opaque_gate_application", "unsupported_version"]
         guard let first = codes.first else { return .invalidProgram }
         if limits.contains(first) { return .resourceLimit }
         if unsupported.contains(first) { return .unsupportedFeature }

@@ -162,11 +162,11 @@ import Testing
     }
 
     @Test func codesAreStable() {
-        #expect(codes(header + "qreg q[1];\nfoo q[0];\n") == ["unknown-gate"])
-        #expect(codes(header + "qreg q[2];\ncx q, q;\n") == ["duplicate-qubit"])
-        #expect(codes(header + "qreg q[1000];\n") == ["register-too-large"])
-        #expect(codes(header + "qreg q[2];\nx q[2];\n") == ["index-out-of-range"])
-        #expect(codes(header + "opaque o a;\nqreg q[1];\no q[0];\n") == ["opaque-gate-application"])
+        #expect(codes(header + "qreg q[1];\nfoo q[0];\n") == ["unknown_gate"])
+        #expect(codes(header + "qreg q[2];\ncx q, q;\n") == ["duplicate_qubit"])
+        #expect(codes(header + "qreg q[1000];\n") == ["register_too_large"])
+        #expect(codes(header + "qreg q[2];\nx q[2];\n") == ["index_out_of_range"])
+        #expect(codes(header + "opaque o a;\nqreg q[1];\no q[0];\n") == ["opaque_gate_application"])
     }
 
     @Test func everyErrorIsReportedInOrder() {
@@ -190,7 +190,7 @@ import Testing
             #expect(diagnostics(header + definition + "\nqreg q[2];\n").isEmpty, "\(definition)")
         }
         #expect(diagnostics(header + "qreg p[1];\ncreg swap[1];\nmeasure p[0] -> swap[0];\n").isEmpty)
-        #expect(codes(header + "qreg p[1];\np(0.5) p[0];\n") == ["unknown-gate"])
+        #expect(codes(header + "qreg p[1];\np(0.5) p[0];\n") == ["unknown_gate"])
         let result = check(header + "gate swap a, b { cx a, b; }\nqreg q[2];\nswap q[0], q[1];\n")
         #expect(result.diagnostics.isEmpty)
         let program = try #require(result.program)
@@ -205,7 +205,7 @@ import Testing
         for bad in ["00", "01", "1e3", "2E+1"] {
             #expect(diagnostics(header + "qreg q[1];\nrx(\(bad)) q[0];\n").count == 1, "\(bad)")
         }
-        #expect(codes(header + "qreg q[02];\n") == ["syntax-error"])
+        #expect(codes(header + "qreg q[02];\n") == ["syntax_error"])
     }
 
     @Test func aDuplicateGateIsStillChecked() {
@@ -237,7 +237,7 @@ import Testing
         #expect(diagnostics(header + "qreg q[1];\ncreg c[1];\nif (c == 1) measure q[0] -> c[0];\n").isEmpty)
         #expect(diagnostics(header + "qreg a[2];\nqreg b[2];\ncx a[0], b;\nccx a, b, a[0];\n").count == 1)
         #expect(diagnostics(header + "qreg q[40];\n").isEmpty)
-        #expect(codes(header + "qreg q[41];\n") == ["register-too-large"])
+        #expect(codes(header + "qreg q[41];\n") == ["register_too_large"])
     }
 
     @Test func wideGatesAndLongOperandLists() {
@@ -276,7 +276,7 @@ import Testing
         var text = header + "gate g0(t) a { rx(t*2) a; }\n"
         for level in 1...40 { text += "gate g\(level)(t) a { g\(level - 1)(t) a; g\(level - 1)(t) a; }\n" }
         text += "qreg q[1];\ng40(1) q[0];\n"
-        #expect(codes(text) == ["program-too-large"])
+        #expect(codes(text) == ["program_too_large"])
     }
 
     @Test func everyCallIsCheckedWithItsOwnValues() {
@@ -302,7 +302,7 @@ import Testing
         let result = check("OPENQASM 2.0;\nqreg q[3];\n" + statement + "\n")
         let diagnostic = try #require(result.diagnostics.first)
         let gate = String(statement.prefix { $0.isLetter })
-        #expect(diagnostic.code == "unknown-gate")
+        #expect(diagnostic.code == "unknown_gate")
         #expect(diagnostic.message == "'\(gate)' is not defined in this scope")
         #expect(diagnostic.notes == ["'\(gate)' is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line"])
     }

@@ -99,14 +99,14 @@ private func errors(_ expression: String) -> [Expected] {
             #expect(found.count == 1)
             #expect(found.first?.message == "expression is nested more deeply than the limit of 1000")
             let unclosed = String(repeating: "(", count: open)
-            #expect(codes(header + "qreg q[1];\nrx(\(unclosed) q[0];\n") == ["expression-too-deep"])
+            #expect(codes(header + "qreg q[1];\nrx(\(unclosed) q[0];\n") == ["expression_too_deep"])
         }
     }
 
     @Test func tallTreesInGateBodiesAreLimited() {
         let chain = "t" + String(repeating: "+t", count: 1000)
         let text = header + "gate g(t) a { rx(\(chain)) a; }\n"
-        #expect(codes(text) == ["expression-too-deep"])
+        #expect(codes(text) == ["expression_too_deep"])
         let fine = header + "gate g(t) a { rx(t" + String(repeating: "+t", count: 900) + ") a; }\nqreg q[1];\ng(1) q[0];\n"
         #expect(check(fine).diagnostics.isEmpty)
     }

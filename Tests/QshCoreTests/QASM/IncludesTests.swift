@@ -82,7 +82,7 @@ import Testing
         // An include is textual, so its header would be the program's second (Qiskit agrees).
         let files = ["defs.inc": "OPENQASM 2.0;\ngate bell a, b { h a; cx a, b; }\n"]
         let result = check(header + "include \"defs.inc\";\n", files: files)
-        #expect(result.diagnostics.map(\.code) == ["duplicate-header"])
+        #expect(result.diagnostics.map(\.code) == ["duplicate_header"])
         #expect(result.diagnostics.first?.location.line == 1)
     }
 

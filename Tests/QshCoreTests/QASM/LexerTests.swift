@@ -86,10 +86,10 @@ import Testing
     @Test func blockCommentsAreErrors() {
         let closed = lex("a /* x */ b")
         #expect(closed.tokens.map(\.kind) == [.identifier, .identifier, .eof])
-        #expect(closed.diagnostics.map(\.code) == ["block-comment"])
+        #expect(closed.diagnostics.map(\.code) == ["block_comment"])
         let open = lex("a\n/* x\ny")
         #expect(open.tokens.map(\.kind) == [.identifier, .eof])
-        #expect(open.diagnostics.map(\.code) == ["unterminated-comment"])
+        #expect(open.diagnostics.map(\.code) == ["unterminated_comment"])
         #expect(open.diagnostics.map(\.line) == [2])
     }
 
@@ -99,7 +99,7 @@ import Testing
         #expect(good.tokens[1].length == 9)
         let bad = lex("include \"a.inc;\nqreg")
         #expect(bad.tokens.map(\.kind) == [.include, .error, .qreg, .eof])
-        #expect(bad.diagnostics.map(\.code) == ["unterminated-string"])
+        #expect(bad.diagnostics.map(\.code) == ["unterminated_string"])
     }
 
     @Test func badCharactersOneReportPerLine() {
@@ -117,7 +117,7 @@ import Testing
         let bytes: [UInt8] = Array("r".utf8) + [0xE9] + Array("[1]".utf8)
         let invalid = lex(String(decoding: bytes, as: UTF8.self))
         #expect(invalid.diagnostics.count == 1)
-        #expect(invalid.diagnostics.first?.code == "non-ascii")
+        #expect(invalid.diagnostics.first?.code == "non_ascii")
         #expect(lex("// caf\u{E9} is fine in a comment").diagnostics.isEmpty)
     }
 
