@@ -1,5 +1,6 @@
 // The command table's entry: one value drives dispatch, help, "did you mean",
 // REPL completion and the shell completion scripts (git's commands[] pattern).
+import QshCore
 
 /// What a command's run function receives.
 struct Invocation {

@@ -1,5 +1,6 @@
 // Everything a command needs from the outside world, passed explicitly: the
-// environment, the streams, the terminal, session defaults (the REPL sets them).
+// environment, the streams, the terminal, session defaults (the REPL sets them), and
+// the task client the task commands talk to.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,6 +28,12 @@ final class CommandContext {
     var errorsAsJSON = false
     /// The line of the script on stdin being run, which the command's errors name.
     var scriptLine: Int?
+    /// The line typed in the interactive shell that is running, with where each of its words
+    /// starts (UTF-8 offsets), so that a usage error can put a caret under the word it names.
+    var typedLine: (text: String, wordOffsets: [Int])?
+    /// Makes the client a task command talks to (Client/): the local task database by
+    /// default; command tests put a double here.
+    var makeTaskClient: (Invocation) -> any TaskClient = { LocalTaskClient(invocation: $0) }
     /// Where Ctrl-C is read from (REPL/InterruptCounter.swift); tests inject their own.
     var interrupts = InterruptSource.process
     /// True once Ctrl-C was pressed during the current command. A long-running command
@@ -74,6 +81,13 @@ final class CommandContext {
     /// How to name a qsh command in a message: `qsh help` on the command line, `help`
     /// inside the shell, where commands are typed without the `qsh`.
     func commandText(_ words: String) -> String { inShell ? words : "qsh " + words }
+
+    /// `  <line>` and `  ^` under word `index` of the line typed in the interactive shell
+    /// (sqlite3's dotCmdError); empty elsewhere: argv and scripts keep their messages as they are.
+    func caret(underWord index: Int) -> String {
+        guard interactive, let typedLine, index >= 0, index < typedLine.wordOffsets.count else { return "" }
+        return WordSplitter.caret(atByte: typedLine.wordOffsets[index], in: typedLine.text)
+    }
 
     /// The current working directory.
     var currentDirectory: String {

@@ -1,5 +1,6 @@
 // The command table: every top-level command, in the order `qsh help` lists them.
 // Each group's entries live next to their code in Commands/.
+import QshCore
 
 enum CommandTable {
     /// The top-level commands.

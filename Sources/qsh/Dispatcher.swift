@@ -1,6 +1,6 @@
 // Dispatch: finds the command for a list of words (argv or a REPL line), parses
 // its options, runs it and turns any error, and any failed write to stdout, into a
-// message and an exit status.
+// message and an exit status (the error's, from ErrorCode's table).
 import QshCore
 
 /// Runs command lines against the command table.
@@ -8,6 +8,7 @@ enum Dispatcher {
     /// Runs one command line and returns its exit status; never exits the process. The
     /// command's output is flushed before it returns: a write that failed (other than
     /// on a closed pipe) is reported as an `io_error` and the status becomes 1.
+    /// Usage errors name the index of the offending word in `words`.
     static func run(_ words: [String], context: CommandContext) -> ExitStatus {
         let saved = context.errorsAsJSON
         defer { context.errorsAsJSON = saved }
@@ -24,9 +25,11 @@ enum Dispatcher {
         return .failure
     }
 
-    private static func dispatch(_ words: [String], context: CommandContext) -> ExitStatus {
-        var words = words
+    private static func dispatch(_ line: [String], context: CommandContext) -> ExitStatus {
+        var words = line
         var globals = ParsedArguments()
+        /// The index in the line of `words[0]`.
+        var position: Int { line.count - words.count }
         do {
             // Options before the command name: qsh --db x -o json tasks list.
             while let first = words.first, first.hasPrefix("-"), first != "-" {
@@ -45,8 +48,10 @@ enum Dispatcher {
                     consumed = 2
                 }
                 let slice = Array(words.prefix(consumed))
-                let parsed = try ArgumentCursor(specs: CommonOptions.global).parse(slice)
-                for (key, values) in parsed.valuesByOption { for v in values { globals.add(key, v) } }
+                let parsed = try ArgumentCursor(specs: CommonOptions.global).parse(slice, firstIndex: position)
+                for (key, values, places) in parsed.valuesByOption {
+                    for (value, place) in zip(values, places) { globals.add(key, value, word: place) }
+                }
                 words.removeFirst(min(consumed, words.count))
             }
         } catch let error as UsageError {
@@ -62,7 +67,7 @@ enum Dispatcher {
         guard var command = CommandTable.root.first(where: { $0.name == name }) else {
             let guess = closestMatch(name, in: CommandTable.root.map(\.name))
             let shown = name.abbreviated()
-            var report = ErrorReport(code: "usage", message: "'\(shown)' is not a qsh command. See '\(help)'.")
+            var report = ErrorReport(code: .usage, message: "'\(shown)' is not a qsh command. See '\(help)'.")
             if context.errorsAsJSON {
                 report.message = "'\(shown)' is not a qsh command"
                     + (guess.map { " (did you mean '\($0)'?)" } ?? "") + "; see '\(help)'"
@@ -71,6 +76,7 @@ enum Dispatcher {
                     + "\n\nThe most similar command is\n\t\(guess)"
                 report.multiline = true
             }
+            report.after = context.caret(underWord: position)
             report.write(to: context)
             return .usage
         }
@@ -102,29 +108,29 @@ enum Dispatcher {
                 if let guess = closestMatch(next, in: command.subcommands.map(\.name)) {
                     message += " (did you mean '\(guess)'?)"
                 }
-                ErrorReport.usage(
-                    message, synopsis: HelpCommand.synopsis(for: command, path: path),
-                    usageText: HelpCommand.usageLines(for: command, path: path)
-                ).write(to: context)
-                return .usage
+                return reportUsage(
+                    UsageError(message, argument: line.count - rest.count), path: path, context: context)
             }
             command = sub
             path.append(next)
             rest.removeFirst()
         }
-        return execute(command, path: path, words: rest, globals: globals, context: context)
+        return execute(
+            command, path: path, words: rest, firstIndex: line.count - rest.count, globals: globals, context: context)
     }
 
-    /// Parses the leaf's options and runs it.
+    /// Parses the leaf's options and runs it. `firstIndex` is the index in the line of
+    /// `words[0]`, for the positions of usage errors.
     static func execute(
-        _ command: Command, path: [String], words: [String], globals: ParsedArguments, context: CommandContext
+        _ command: Command, path: [String], words: [String], firstIndex: Int = 0, globals: ParsedArguments,
+        context: CommandContext
     ) -> ExitStatus {
         // Errors follow the format asked for after the command name, else before it.
         let named = OutputFormat.named(in: words, specs: command.allOptions)
             ?? (globals.has("--json") ? .json : globals.value("--output").flatMap(OutputFormat.init(rawValue:)))
         context.errorsAsJSON = OutputFormat.requested(named: named, context: context)?.isJSON ?? false
         do {
-            var arguments = try ArgumentCursor(specs: command.allOptions).parse(words)
+            var arguments = try ArgumentCursor(specs: command.allOptions).parse(words, firstIndex: firstIndex)
             if arguments.has("--help") {
                 context.stdout.write(HelpCommand.help(for: command, path: path))
                 return .ok
@@ -133,12 +139,14 @@ enum Dispatcher {
                 VersionCommand.print(context)
                 return .ok
             }
-            for (key, values) in globals.valuesByOption {
+            for (key, values, places) in globals.valuesByOption {
                 guard command.allOptions.contains(where: { $0.long == key }) else {
                     let name = context.commandText(path.joined(separator: " "))
-                    throw UsageError("option '\(key)' does not apply to '\(name)'")
+                    throw UsageError("option '\(key)' does not apply to '\(name)'", argument: places.last ?? nil)
                 }
-                if !arguments.has(key) { for v in values { arguments.add(key, v) } }
+                if !arguments.has(key) {
+                    for (value, place) in zip(values, places) { arguments.add(key, value, word: place) }
+                }
             }
             if arguments.has("--no-color") {
                 context.terminal.colorStdout = false
@@ -150,7 +158,9 @@ enum Dispatcher {
                     throw UsageError("'\(context.commandText(path.joined(separator: " ")))' needs more arguments")
                 }
                 let extra = arguments.positionals[command.arguments.upperBound]
-                throw UsageError("unexpected argument '\(extra.abbreviated())'")
+                throw UsageError(
+                    "unexpected argument '\(extra.abbreviated())'",
+                    argument: arguments.word(ofPositional: command.arguments.upperBound))
             }
             let invocation = Invocation(context: context, arguments: arguments, path: path)
             if command.allOptions.contains(where: { $0.long == "--output" }) {
@@ -168,7 +178,8 @@ enum Dispatcher {
         }
     }
 
-    /// `qsh: reason` and the synopsis (or one JSON document), exit status 2.
+    /// `qsh: reason` and the synopsis (or one JSON document), exit status 2. In the
+    /// interactive shell a caret under the offending word comes between them.
     static func reportUsage(_ error: UsageError, path: [String], context: CommandContext) -> ExitStatus {
         var report = ErrorReport.usage(error.message)
         if let command = CommandTable.find(path) {
@@ -176,36 +187,24 @@ enum Dispatcher {
                 error.message, synopsis: HelpCommand.synopsis(for: command, path: path),
                 usageText: HelpCommand.usageLines(for: command, path: path))
         }
+        if let word = error.argument { report.after = context.caret(underWord: word) + report.after }
         report.write(to: context)
-        return .usage
+        return error.exitStatus
     }
 
     /// Writes an error to stderr (one JSON document when JSON output was asked for) and
-    /// picks its exit status.
+    /// returns its exit status (the error's: ErrorCode's table decides).
     @discardableResult
     static func report(_ error: Error, context: CommandContext) -> ExitStatus {
-        let report = ErrorReport.from(error)
-        report.write(to: context)
-        if let failure = error as? CommandFailure { return failure.status }
-        return exitStatus(forCode: report.code)
-    }
-
-    /// The exit status for a core error code.
-    static func exitStatus(forCode code: String) -> ExitStatus {
-        switch code {
-        case "not_found": return .notFound
-        case "usage": return .usage
-        case "timeout": return .timedOut
-        case "interrupted": return .interrupted
-        default: return .failure
-        }
+        ErrorReport.from(error).write(to: context)
+        return (error as? QshError)?.exitStatus ?? .failure
     }
 }
 
-/// An error raised by a command with an explicit exit status.
-struct CommandFailure: Error {
-    var status: ExitStatus
-    var code: String
+/// An error a command raises itself (a file it cannot read, a wait that timed out), with
+/// what its report shows besides the code and the message.
+struct CommandFailure: QshError {
+    var code: ErrorCode
     var message: String
     /// Extra members for the JSON error object (e.g. `task_id`, `diagnostics`).
     var details: [(String, JSONValue)] = []
@@ -214,8 +213,12 @@ struct CommandFailure: Error {
 }
 
 extension ParsedArguments {
-    /// The options as (long name, values) pairs.
-    var valuesByOption: [(String, [String])] {
-        values.keys.sorted().map { ($0, values[$0]!) }
+    /// The options as (long name, values, the line index of each value's word) triples.
+    var valuesByOption: [(String, [String], [Int?])] {
+        values.keys.sorted().map { key in
+            let values = values[key]!
+            let places = valueWords[key] ?? []
+            return (key, values, values.indices.map { $0 < places.count ? places[$0] : nil })
+        }
     }
 }

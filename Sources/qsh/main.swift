@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import QshCore
 
 // A binary built for AVX2 or AVX-512 says so on a CPU without them, before any of it runs.
 if let problem = CPUCheck.problem() {

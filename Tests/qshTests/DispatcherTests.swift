@@ -45,7 +45,7 @@ import Testing
         let context = CommandContext.capturing()
         context.errorsAsJSON = true
         let status = Dispatcher.report(
-            CommandFailure(status: .notFound, code: "not_found", message: "no task 'abcd'",
+            CommandFailure(code: .notFound, message: "no task 'abcd'",
                            details: [("task_id", "abcd")]),
             context: context)
         #expect(status == .notFound)

@@ -1,5 +1,6 @@
 // Tests for the shell loop and its meta-commands: session settings, .status, .history,
 // .timer, errors with did-you-mean, and batch mode stopping at the first failure.
+import QshCore
 import Testing
 @testable import qsh
 
@@ -7,7 +8,7 @@ import Testing
     /// A session over scripted lines; commands go to `dispatch` (by default: `fail N` exits N).
     func session(
         _ lines: [String], mode: Repl.Mode = .batch, keepGoing: Bool = false,
-        dispatch: (([String], CommandContext) -> qsh.ExitStatus)? = nil
+        dispatch: (([String], CommandContext) -> QshCore.ExitStatus)? = nil
     ) -> (Repl, CommandContext) {
         let context = CommandContext.capturing()
         var repl = Repl(
@@ -15,7 +16,7 @@ import Testing
             history: History(path: nil))
         repl.dispatch = dispatch ?? { words, context in
             if words.first == "fail", let code = words.dropFirst().first.flatMap({ Int32($0) }) {
-                return qsh.ExitStatus(rawValue: code)
+                return QshCore.ExitStatus(rawValue: code)
             }
             context.stdout.line("ran " + words.joined(separator: " "))
             return .ok

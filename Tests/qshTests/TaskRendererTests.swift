@@ -107,13 +107,13 @@ import Testing
         let context = CommandContext.capturing(environment: env)
         let arguments = try ArgumentCursor(specs: [CommonOptions.database]).parse(flags)
         let invocation = Invocation(context: context, arguments: arguments, path: ["tasks", "list"])
-        #expect(try TaskCLI.databasePath(invocation) == expected)
+        #expect(try LocalDatabase(invocation).path() == expected)
     }
 
     @Test func anEmptyDbOptionIsAUsageErrorNotTheDefault() throws {
         let context = CommandContext.capturing(environment: ["HOME": "/home/u", "QSH_DB": "/q.db"])
         let arguments = try ArgumentCursor(specs: [CommonOptions.database]).parse(["--db", ""])
         let invocation = Invocation(context: context, arguments: arguments, path: ["tasks", "list"])
-        #expect(throws: UsageError.self) { try TaskCLI.databasePath(invocation) }
+        #expect(throws: UsageError.self) { try LocalDatabase(invocation).path() }
     }
 }

@@ -4,11 +4,11 @@
 
 /// Why a checked program could not be lowered.
 public struct LoweringError: QshError {
-    public var code: String
+    public var code: ErrorCode
     public var message: String
 
     /// Lowering stopped because its `Cancellation` asked it to.
-    public static let interrupted = LoweringError(code: "interrupted", message: "interrupted")
+    public static let interrupted = LoweringError(code: .interrupted, message: "interrupted")
 
     /// True for the error of a lowering that was asked to stop.
     public var isInterruption: Bool { code == Self.interrupted.code }
@@ -29,7 +29,7 @@ public enum Lowering {
     ) throws(LoweringError) -> Circuit {
         guard checked.operationCount <= limits.maximumOperations else {
             throw LoweringError(
-                code: "program_too_large",
+                code: .programTooLarge,
                 message: "the program expands to more than the limit of \(limits.maximumOperations) operations")
         }
         var lowerer = Lowerer(checked: checked, maximumDepth: limits.maximumGateDepth)
@@ -60,7 +60,7 @@ private struct Lowerer {
     }
 
     func internalError(_ what: String) -> LoweringError {
-        LoweringError(code: "internal_error", message: "cannot lower a program that did not check: \(what)")
+        LoweringError(code: .internalError, message: "cannot lower a program that did not check: \(what)")
     }
 
     /// A top-level operand: its first global bit and, for a whole register, its size.
@@ -184,7 +184,7 @@ private struct Lowerer {
                 // The checker proves this for every call it could afford to evaluate.
                 guard value.isFinite else {
                     throw LoweringError(
-                        code: "non_finite_parameter",
+                        code: .nonFiniteParameter,
                         message: "a gate parameter is not a finite number at \(program.describe(operation.position))")
                 }
                 arguments.append(value)

@@ -142,7 +142,7 @@ public struct RunProgress: Sendable {
 public struct QPUError: QshError {
     public var errorClass: ErrorClass
     public var message: String
-    public var code: String { errorClass.rawValue }
+    public var code: ErrorCode { errorClass.code }
 
     public init(_ errorClass: ErrorClass, _ message: String) {
         self.errorClass = errorClass

@@ -55,7 +55,7 @@ public struct DatabaseFileChanged: QshError, Equatable {
         self.taskID = taskID
     }
 
-    public var code: String { "database_error" }
+    public var code: ErrorCode { .databaseError }
     public var message: String {
         var text = "the task database '\(path)' \(replaced ? "was replaced by another file" : "was deleted")"
         if let taskID {

@@ -44,13 +44,13 @@ public enum StoreError: QshError, Equatable {
     /// A stored value does not decode: `what` says which row and column, `reason` why.
     case corrupt(path: String, taskID: String?, what: String, reason: String)
 
-    public var code: String {
+    public var code: ErrorCode {
         switch self {
-        case .foreignFile: return "foreign_database"
-        case .newerSchema: return "newer_database"
-        case .missing: return "no_database"
+        case .foreignFile: return .foreignDatabase
+        case .newerSchema: return .newerDatabase
+        case .missing: return .noDatabase
         case .cannotCreate, .notAFile, .unversioned, .readOnlyOldSchema, .unreadableWAL, .migrationFailed, .corrupt:
-            return "database_error"
+            return .databaseError
         }
     }
 
@@ -127,7 +127,7 @@ public struct Migrator: Sendable {
                 (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)
                 """
             ).first([]) { ($0.int64(0), $0.int64(1), $0.int64(2)) } ?? (0, 0, 0)
-        } catch let error as SQLiteError where error.code == "not_a_database" {
+        } catch let error as SQLiteError where error.code == .notADatabase {
             throw StoreError.foreignFile(path: db.path, applicationID: 0)
         }
         let appID = header.appID

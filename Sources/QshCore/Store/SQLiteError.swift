@@ -41,11 +41,11 @@ public struct SQLiteError: QshError, CustomStringConvertible {
     }
 
     /// `database_busy` for lock timeouts, `database_error` otherwise.
-    public var code: String {
+    public var code: ErrorCode {
         switch resultCode {
-        case SQLITE_BUSY, SQLITE_LOCKED: return "database_busy"
-        case SQLITE_NOTADB: return "not_a_database"
-        default: return "database_error"
+        case SQLITE_BUSY, SQLITE_LOCKED: return .databaseBusy
+        case SQLITE_NOTADB: return .notADatabase
+        default: return .databaseError
         }
     }
 

@@ -75,6 +75,13 @@ public struct TaskPage: Sendable {
     public var size: Int
     public var total: Int
 
+    public init(tasks: [QuantumTask], page: Int, size: Int, total: Int) {
+        self.tasks = tasks
+        self.page = page
+        self.size = size
+        self.total = total
+    }
+
     /// `{"elements": [...], "page": 0, "size": N, "total": T}`.
     public var wireJSON: JSONValue {
         .object([

@@ -39,7 +39,7 @@ public struct Interrupted: QshError, Equatable {
         self.reason = reason
     }
 
-    public var code: String { "interrupted" }
+    public var code: ErrorCode { .interrupted }
     public var message: String { "interrupted" }
 }
 

@@ -4,7 +4,7 @@
 public struct JSONParseError: QshError {
     public var offset: Int
     public var reason: String
-    public var code: String { "invalid_json" }
+    public var code: ErrorCode { .invalidJSON }
     public var message: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 

@@ -1,12 +1,19 @@
-// The error protocol every QshCore error conforms to: a stable machine code and a
-// human message. Exit statuses are decided by the executable, not here.
+// The error protocol every qsh error conforms to: a stable machine code from the one
+// table (ErrorCode.swift), which gives its exit and HTTP statuses, and a human message.
 
 /// An error with a stable machine-readable code and a message for people.
 public protocol QshError: Error, Sendable {
-    /// A stable snake_case code, e.g. `not_found` or `invalid_program`.
-    var code: String { get }
+    /// The stable snake_case code, e.g. `not_found` or `invalid_program`.
+    var code: ErrorCode { get }
     /// One line in qsh's voice: lower case, no trailing full stop.
     var message: String { get }
+    /// The exit status of a command that fails with this error: its code's, unless the
+    /// error knows better (a task with no results because it failed gives 3).
+    var exitStatus: ExitStatus { get }
+}
+
+extension QshError {
+    public var exitStatus: ExitStatus { code.exitStatus }
 }
 
 /// The coarse class of a task failure, as stored with the task and emitted as `error_class`.
@@ -26,6 +33,9 @@ public struct ErrorClass: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let internalError = ErrorClass(rawValue: "internal_error")
 
     public var description: String { rawValue }
+
+    /// The error code of the same spelling: a failure of this class reported as an error.
+    public var code: ErrorCode { ErrorCode(rawValue: rawValue) }
 
     public static func ~= (pattern: ErrorClass, value: ErrorClass) -> Bool { pattern == value }
 }

@@ -1,5 +1,5 @@
-// Typed errors of the task layer. Codes are stable (the CLI maps `not_found` to
-// exit status 5 and `ambiguous_id` to 2); messages follow the house voice.
+// Typed errors of the task layer. Codes are stable and give the exit status (ErrorCode's
+// table: `not_found` is 5, `ambiguous_id` 2); messages follow the house voice.
 
 /// Why a task operation failed.
 public enum TaskError: QshError, Equatable {
@@ -20,17 +20,26 @@ public enum TaskError: QshError, Equatable {
     /// A submit request that cannot be stored (shots, tags...).
     case invalidRequest(reason: String)
 
-    public var code: String {
+    public var code: ErrorCode {
         switch self {
-        case .notFound: return "not_found"
-        case .ambiguousPrefix: return "ambiguous_id"
-        case .invalidID: return "invalid_id"
-        case .illegalTransition: return "illegal_transition"
-        case .cancelRefused: return "conflict"
-        case .noResults: return "no_results"
-        case .unknownQPU: return "not_found"
-        case .invalidRequest: return "invalid_argument"
+        case .notFound: return .notFound
+        case .ambiguousPrefix: return .ambiguousID
+        case .invalidID: return .invalidID
+        case .illegalTransition: return .illegalTransition
+        case .cancelRefused: return .conflict
+        case .noResults: return .noResults
+        case .unknownQPU: return .notFound
+        case .invalidRequest: return .invalidArgument
         }
+    }
+
+    /// The code's exit status, except for a task with no results because it ended Failed,
+    /// PayloadProcessingError (3) or Cancelled (6): the status a wait for it gives.
+    public var exitStatus: ExitStatus {
+        if case .noResults(_, let status, _, _) = self, status.isUnsuccessful || status == .cancelled {
+            return ExitStatus(endOf: [status])
+        }
+        return code.exitStatus
     }
 
     public var message: String {

@@ -65,7 +65,7 @@ enum Backends {
                     CompileFailure(
                         errorClass: .resourceLimit,
                         diagnostics: [
-                            Diagnostic(code: error.code, message: error.message, at: SourceLocation(file: file, line: 1, column: 1))
+                            Diagnostic(code: error.code.rawValue, message: error.message, at: SourceLocation(file: file, line: 1, column: 1))
                         ]))
             }
         }

@@ -37,12 +37,12 @@ enum CompletionCommand {
                 return .ok
             }
             if invocation.arguments.has("--word-breaks") {
-                throw UsageError("option '--word-breaks' needs '--complete'")
+                throw invocation.arguments.error("option '--word-breaks' needs '--complete'", option: "--word-breaks")
             }
             guard let text = script(for: argument) else {
                 var message = "no completion script for '\(argument)'; use one of: " + shells.joined(separator: ", ")
                 if let guess = closestMatch(argument, in: shells) { message += " (did you mean '\(guess)'?)" }
-                throw UsageError(message)
+                throw UsageError(message, argument: invocation.arguments.word(ofPositional: 0))
             }
             invocation.stdout.write(text)
             return .ok

@@ -1,12 +1,16 @@
 // `qsh help [<command>...]`, `qsh help exit-codes`, and the help screens that
 // `--help` prints; all generated from the command table.
+import QshCore
 
 enum HelpCommand {
     static let command = Command(
         name: "help",
         summary: "Show help for qsh or one of its commands",
         synopsis: ["help [<command> [<subcommand>]]", "help exit-codes"],
-        details: "With no argument, lists the commands. 'qsh help exit-codes' prints the exit statuses.",
+        details: """
+            With no argument, lists the commands. 'qsh help exit-codes' prints the error codes with
+            the exit status each gives, and the exit statuses.
+            """,
         examples: ["qsh help tasks submit", "qsh help exit-codes"],
         arguments: 0...3,
         argumentKind: "command",
@@ -24,7 +28,7 @@ enum HelpCommand {
                 var message = "no help for '\(words.joined(separator: " "))'"
                 let names = CommandTable.root.map(\.name) + ["exit-codes"]
                 if let guess = closestMatch(words[0], in: names) { message += " (did you mean '\(guess)'?)" }
-                throw UsageError(message)
+                throw UsageError(message, argument: invocation.arguments.word(ofPositional: 0))
             }
             invocation.stdout.write(help(for: command, path: words))
             return .ok
@@ -106,13 +110,22 @@ enum HelpCommand {
         return out
     }
 
-    /// The exit status table.
+    /// Every error code with the exit status it gives (ErrorCode's table), then the exit
+    /// statuses themselves, last, where a terminal keeps them in view.
     static func exitCodes() -> String {
-        var out = "Exit statuses of qsh (the same in the interactive shell's .status):\n\n"
-        for (status, meaning) in ExitStatus.documented {
-            let code = String(status.rawValue)
-            out += "  " + String(repeating: " ", count: 3 - code.count) + code + "  " + meaning + "\n"
+        var out = "Exit statuses of qsh, by error code (\"code\" in JSON errors), then by meaning\n"
+        out += "(the same in the interactive shell's .status):\n\n"
+        func status(_ status: ExitStatus) -> String {
+            let text = String(status.rawValue)
+            return String(repeating: " ", count: max(0, 3 - text.count)) + text
         }
+        let width = ErrorCode.all.map(\.rawValue.count).max() ?? 0
+        for code in ErrorCode.all {
+            out += "  " + code.rawValue + String(repeating: " ", count: width - code.rawValue.count + 1)
+                + status(code.exitStatus) + "  " + code.meaning + "\n"
+        }
+        out += "\n"
+        for (exit, meaning) in ExitStatus.documented { out += "  " + status(exit) + "  " + meaning + "\n" }
         return out
     }
 

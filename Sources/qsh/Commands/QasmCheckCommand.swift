@@ -60,7 +60,7 @@ enum QasmCheckCommand {
                 showSource: invocation.context.terminal.stderrIsTTY)
             let lineStarts = printer.showSource ? input.source.lineStarts() : nil
             let rendered = result.diagnostics.map { printer.render($0, source: input.source, lineStarts: lineStarts) }
-            ErrorReport(code: "invalid_program", message: errorSummary(result, file: input.source.name),
+            ErrorReport(code: .invalidProgram, message: errorSummary(result, file: input.source.name),
                         before: rendered.joined()).write(to: invocation.context)
         } else if let summary = result.summary {
             invocation.stdout.line(humanSummary(summary, file: input.source.name.terminalSafe()))

@@ -142,7 +142,7 @@ struct QasmInput {
         if kind.contains("pipe") || kind.contains("socket") {
             message += "; to read from a pipe, give '-' and redirect the pipe to standard input"
         }
-        return CommandFailure(status: .failure, code: "io_error", message: message)
+        return CommandFailure(code: .ioError, message: message)
     }
 
     /// The include loader: paths are already normalised and relative to `directory`. The
@@ -218,6 +218,6 @@ struct QasmInput {
             // file whose name has them exists but cannot be named. Say so rather than just "missing".
             message += " (the name is not valid UTF-8, which qsh cannot open; rename the file or pipe it in with '-')"
         }
-        return CommandFailure(status: .failure, code: code == ENOENT ? "file_not_found" : "io_error", message: message)
+        return CommandFailure(code: code == ENOENT ? .fileNotFound : .ioError, message: message)
     }
 }

@@ -184,7 +184,7 @@ enum QasmRunCommand {
         ]
         if checked.truncated { details.append(("truncated", .bool(true))) }
         return CommandFailure(
-            status: .failure, code: "invalid_program",
+            code: .invalidProgram,
             message: QasmCheckCommand.errorSummary(checked, file: source.name), details: details,
             before: context.errorsAsJSON ? "" : checked.diagnostics.map { printer.render($0, source: source) }.joined())
     }
@@ -296,7 +296,7 @@ enum QasmRunCommand {
     /// The failure of a run stopped by Ctrl-C (status 130): "interrupted; WHAT".
     static func interrupted(_ invocation: Invocation, _ what: String) -> CommandFailure {
         if invocation.context.terminal.stderrIsTTY { invocation.stderr.write("\r\u{1B}[K") }
-        return CommandFailure(status: .interrupted, code: "interrupted", message: "interrupted; \(what)")
+        return CommandFailure(code: .interrupted, message: "interrupted; \(what)")
     }
 }
 

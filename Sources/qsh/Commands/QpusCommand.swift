@@ -1,4 +1,4 @@
-// `qsh qpus list` and `qsh qpus get`: the QPUs this qsh can run tasks on and
+// `qsh qpus list` and `qsh qpus get`: the QPUs the task client can run tasks on and
 // their capabilities.
 import QshCore
 
@@ -18,7 +18,7 @@ enum QpusCommand {
                 options: CommonOptions.output,
                 run: { invocation in
                     let format = try OutputFormat.resolve(invocation)
-                    let qpus = Backends.qpus(invocation.context.environment)
+                    let qpus = try invocation.taskClient().qpus()
                     invocation.stdout.write(render(qpus, format: format, color: invocation.context.terminal.colorStdout))
                     return .ok
                 }),
@@ -30,8 +30,8 @@ enum QpusCommand {
                 run: { invocation in
                     let format = try OutputFormat.resolve(invocation)
                     let id = invocation.positionals[0]
-                    guard let qpu = Backends.qpus(invocation.context.environment).first(where: { $0.id == id }) else {
-                        throw TaskCLI.failure(.unknownQPU(id: id))
+                    guard let qpu = try invocation.taskClient().qpus().first(where: { $0.id == id }) else {
+                        throw TaskError.unknownQPU(id: id)
                     }
                     switch format {
                     case .json: invocation.stdout.line(json(qpu).prettySerialized())
@@ -44,7 +44,7 @@ enum QpusCommand {
                 }),
         ])
 
-    static func json(_ qpu: any QPU) -> JSONValue {
+    static func json(_ qpu: QPUInfo) -> JSONValue {
         let c = qpu.capabilities
         return .object([
             ("id", .string(qpu.id)),
@@ -62,13 +62,13 @@ enum QpusCommand {
     static let delimitedKeys = ["id", "max_qubits", "max_shots", "memory_limit", "mid_circuit_measurement", "summary"]
 
     /// A QPU's csv and tsv cells: the values of its JSON object (memory in bytes), as text.
-    static func delimitedRow(_ q: any QPU) -> [String] {
+    static func delimitedRow(_ q: QPUInfo) -> [String] {
         let c = q.capabilities
         return [q.id, String(c.maxQubits), String(c.maxShots), String(c.memoryLimit),
                 String(c.supportsMidCircuitMeasurement), q.summary]
     }
 
-    static func render(_ qpus: [any QPU], format: OutputFormat, color: Bool) -> String {
+    static func render(_ qpus: [QPUInfo], format: OutputFormat, color: Bool) -> String {
         switch format {
         case .json:
             return JSONValue.object([

@@ -72,25 +72,26 @@ enum ReplCommand {
 }
 
 extension CompletionSources {
-    /// The sources of a real session: the QPUs this qsh can run on, the current folder,
-    /// and task ids from the task database.
+    /// The sources of a real session, from its task client: the QPUs it can run on, task
+    /// ids; and the current folder.
     static func live(context: CommandContext) -> CompletionSources {
-        let environment = context.environment
-        return CompletionSources(
+        CompletionSources(
             taskIDs: { prefix in liveTaskIDs(context, prefix) },
-            qpuIDs: { Backends.qpus(environment).map(\.id) }, listDirectory: readDirectory, home: context.home)
+            qpuIDs: { ((try? sessionClient(context).qpus()) ?? []).map(\.id) }, listDirectory: readDirectory,
+            home: context.home)
     }
 
-    /// Task ids from the task database that start with `prefix`, newest first (the 500
-    /// newest tasks are looked at). A database that does not exist yet is not created.
+    /// The task client of the session as it is now (its --db, its environment).
+    static func sessionClient(_ context: CommandContext) -> any TaskClient {
+        context.makeTaskClient(Invocation(context: context, arguments: ParsedArguments(), path: []))
+    }
+
+    /// Task ids that start with `prefix`, newest first (the 500 newest tasks are looked at).
+    /// A database that does not exist yet is not created.
     static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] {
-        let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
-        guard let path = try? TaskCLI.databasePath(invocation),
-            let store = try? TaskStore.open(path: path, access: .read)
-        else { return [] }
         var query = TaskQuery()
         query.limit = 500
-        guard let page = try? store.list(query) else { return [] }
+        guard let page = try? sessionClient(context).list(query) else { return [] }
         let wanted = prefix.lowercased()
         return page.tasks.map(\.id).filter { $0.hasPrefix(wanted) }
     }

@@ -1,11 +1,5 @@
-// `qsh tasks ...`: the group entry and what its subcommands share — finding and
-// opening the database, mapping task errors to exit statuses, reading programs,
-// and following tasks until they end (wait, get --wait, submit --wait).
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+// `qsh tasks ...`: the group entry and what its subcommands share — their task client,
+// reading programs, the wait options, tags and ids. Following tasks is TasksFollow.swift.
 import QshCore
 
 enum TasksCommand {
@@ -31,82 +25,6 @@ enum TasksCommand {
 
 /// Helpers shared by the task commands.
 enum TaskCLI {
-    /// `--db`, else $QSH_DB, else $XDG_DATA_HOME/qsh/tasks.sqlite, else ~/.local/share/qsh/tasks.sqlite.
-    /// An empty QSH_DB counts as unset (as an empty XDG_DATA_HOME does).
-    /// - Throws: `UsageError` for `--db ""`: an empty path is a mistake, not the default.
-    static func databasePath(_ invocation: Invocation) throws -> String {
-        let env = invocation.context.environment
-        if let db = invocation.arguments.value("--db") {
-            guard !db.isEmpty else {
-                throw UsageError("option '--db' needs a path; leave it out to use $QSH_DB or the default database")
-            }
-            return db
-        }
-        if let db = env["QSH_DB"], !db.isEmpty { return db }
-        if let data = env["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/qsh/tasks.sqlite" }
-        return invocation.context.home + "/.local/share/qsh/tasks.sqlite"
-    }
-
-    /// The database path made absolute (for a worker started elsewhere).
-    static func absoluteDatabasePath(_ invocation: Invocation) throws -> String {
-        let path = try databasePath(invocation)
-        return path.hasPrefix("/") ? path : invocation.context.currentDirectory + "/" + path
-    }
-
-    /// Opens the store for `access` and a service over it with the system clock. Reading
-    /// and cancelling need an existing database: they never create one.
-    /// - Throws: `CommandFailure` (exit status 1) when there is no database at the path.
-    static func service(_ invocation: Invocation, access: StoreAccess) throws -> TaskService {
-        let path = try databasePath(invocation)
-        do {
-            return TaskService(store: try TaskStore.open(path: path, access: access), clock: SystemClock())
-        } catch StoreError.missing(let missing) {
-            throw CommandFailure(
-                status: .failure, code: StoreError.missing(path: missing).code,
-                message: "no task database at '\(missing)'; 'qsh tasks submit' creates one, or check --db/QSH_DB")
-        }
-    }
-
-    /// Who submits: $USER, else $LOGNAME, else the uid.
-    static func userName(_ context: CommandContext) -> String {
-        if let user = context.environment["USER"], !user.isEmpty { return user }
-        if let user = context.environment["LOGNAME"], !user.isEmpty { return user }
-        return "uid \(getuid())"
-    }
-
-    /// Runs `body`, turning task errors into failures with the documented exit statuses.
-    static func mapErrors(_ body: () throws -> ExitStatus) throws -> ExitStatus {
-        do {
-            return try body()
-        } catch let error as TaskError {
-            throw failure(error)
-        }
-    }
-
-    /// The exit status and JSON details of a task error.
-    static func failure(_ error: TaskError) -> CommandFailure {
-        let status: ExitStatus
-        switch error {
-        case .notFound, .unknownQPU: status = .notFound
-        case .ambiguousPrefix, .invalidID, .invalidRequest: status = .usage
-        case .noResults(_, let s, _, _) where s.isUnsuccessful: status = .taskFailed
-        case .noResults(_, .cancelled, _, _): status = .cancelled
-        default: status = .failure
-        }
-        var details: [(String, JSONValue)] = []
-        if let id = error.taskID { details.append(("task_id", .string(id))) }
-        if case .ambiguousPrefix(_, let candidates) = error {
-            details.append(("candidates", .array(candidates.map { .string($0) })))
-        }
-        if case .noResults(_, let taskStatus, let errorClass, let reasons) = error, taskStatus.isUnsuccessful {
-            details += [
-                ("task_status", .string(taskStatus.rawValue)), ("error_class", .string(errorClass?.rawValue)),
-                ("error_reasons", .array(reasons.map { .string($0) })),
-            ]
-        }
-        return CommandFailure(status: status, code: error.code, message: error.message, details: details)
-    }
-
     /// Reads a program from a file, or from stdin for `-`, with the rules and limits of
     /// `qsh qasm check`, and every file it includes: what a task stores and runs.
     /// - Throws: `CommandFailure` (exit status 1) for a file that cannot be read, and for
@@ -122,13 +40,13 @@ enum TaskCLI {
             + "; the task was not submitted"
         if format.isJSON {
             throw CommandFailure(
-                status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message,
+                code: ErrorClass.resourceLimit.code, message: message,
                 details: [("diagnostics", .array(DiagnosticPrinter.json(refused, mainFile: input.source.name)))])
         }
         let printer = DiagnosticPrinter(
             color: invocation.context.terminal.colorStderr, showSource: invocation.context.terminal.stderrIsTTY)
         for diagnostic in refused { invocation.stderr.write(printer.render(diagnostic, source: input.source)) }
-        throw CommandFailure(status: .failure, code: ErrorClass.resourceLimit.rawValue, message: message)
+        throw CommandFailure(code: ErrorClass.resourceLimit.code, message: message)
     }
 
     /// `--timeout` in seconds: 300 s by default; `0` or `none` waits without a limit
@@ -149,143 +67,29 @@ enum TaskCLI {
     static let startWorkerAdvice =
         "start one with 'qsh worker' ('tasks submit' starts one unless --no-autostart or QSH_NO_AUTOSTART=1)"
 
-    /// Follows `ids` until they end, streaming NDJSON status lines for `-o ndjson` and
-    /// drawing progress on a terminal; then prints the final state and picks the exit
-    /// status (0 Completed, 3 Failed/PayloadProcessingError, 6 Cancelled, 124 timeout,
-    /// 130 Ctrl-C). `list`: the command takes a list of ids (`tasks wait`), so its JSON is
-    /// an array however many were given; otherwise (`get --wait`, `submit --wait`) an object.
-    /// A stream that cannot be written any more (a closed pipe, a full disk) stops at once.
-    static func follow(
-        _ ids: [String], service: TaskService, invocation: Invocation, format: OutputFormat, quiet: Bool = false,
-        showResults: Bool = false, list: Bool = false
-    ) throws -> ExitStatus {
-        let context = invocation.context
-        let timeout = try timeout(invocation)
-        let progress = Progress(stream: context.stderr, enabled: context.terminal.stderrIsTTY && !quiet)
-        let watch = SignalWatch([SIGINT])
-        defer { watch.restore() }
-        var lastStatus: [String: TaskStatus] = [:]
-        let outcome = try service.waitUntilTerminal(
-            ids: ids, timeout: timeout,
-            pause: { seconds in !context.stdout.isDead && watch.sleep(seconds) == nil },
-            onChange: { task in
-                if format == .ndjson && !quiet && !context.stdout.isDead {
-                    // A new state is a "status" event; more shots done in the same state, "progress".
-                    let kind = lastStatus[task.id] == task.status ? "progress" : "status"
-                    lastStatus[task.id] = task.status
-                    context.stdout.write(TaskRenderer.streamEvent(task, kind: kind, observed: SystemClock().now()))
-                    context.stdout.flush()
-                }
-                if ids.count == 1 { progress.update(task) }
-            },
-            onUnattended: { task in
-                // Once, on a terminal; a pipe gets it in the timeout message.
-                guard context.terminal.stderrIsTTY else { return }
-                progress.clear()
-                context.stderr.line("qsh: " + unattendedNote(task))
-                context.stderr.flush()
-                if ids.count == 1 { progress.update(task) }
-            })
-        progress.clear()
-        // Nobody can read the rest: the dispatcher reports a failed write (status 1); a
-        // closed pipe ends quietly.
-        if context.stdout.isDead { return .ok }
-        let tasks = outcome.tasks
-        switch outcome {
-        case .interrupted where invocation.arguments.has("--cancel-on-interrupt"):
-            watch.restore()
-            var notes: [String] = []
-            for task in tasks where !task.status.isTerminal {
-                do {
-                    let outcome = try service.cancel(task.id, actor: "cli \(userName(context))")
-                    notes.append("\(TaskRenderer.shortID(task.id)) is \(outcome.task.status.rawValue)")
-                } catch let error as TaskError {
-                    notes.append(error.message)
-                }
-            }
-            throw CommandFailure(
-                status: .interrupted, code: "interrupted",
-                message: "stopped waiting and asked to cancel: " + notes.joined(separator: "; "),
-                details: [("task_id", .string(ids.first ?? ""))])
-        case .interrupted:
-            watch.restore()
-            let follow = ids.map { context.commandText("tasks wait \(TaskRenderer.shortID($0))") }
-                .joined(separator: "; ")
-            let states = tasks.map { "\(TaskRenderer.shortID($0.id)) is \($0.status.rawValue)" }.joined(separator: ", ")
-            throw CommandFailure(
-                status: .interrupted, code: "interrupted",
-                message: "stopped waiting (\(states)); the task keeps running. Follow it with: \(follow)",
-                details: [("task_id", .string(ids.first ?? ""))])
-        case .timedOut:
-            let pending = tasks.filter { !$0.status.isTerminal }
-            var what = pending.map { "task '\($0.id)' is still \($0.status.rawValue)" }.joined(separator: "; ")
-            if pending.contains(where: { $0.status == .created }), (try? service.workerIsLive()) == false {
-                what += ", and no worker is running: " + startWorkerAdvice
-            }
-            throw CommandFailure(
-                status: .timedOut, code: "timeout",
-                message: "timed out after \(TaskRenderer.formatSeconds(timeout)): \(what)",
-                details: [("task_id", .string(pending.first?.id ?? ""))])
-        case .finished:
-            break
-        }
-        if !quiet {
-            switch format {
-            case .ndjson:
-                for task in tasks { context.stdout.write(task.wireJSON.serialized() + "\n") }
-                if showResults, let task = tasks.first, task.status == .completed,
-                    let result = try service.store.result(taskID: task.id)
-                {
-                    context.stdout.write(result.wireJSON.serialized() + "\n")
-                }
-            case .json where !list:
-                var object = tasks[0].wireJSON
-                if showResults, tasks[0].status == .completed, let result = try service.store.result(taskID: ids[0]),
-                    case .object(var members) = object
-                {
-                    members.append(("results", result.wireJSON))
-                    object = .object(members)
-                }
-                context.stdout.write(object.prettySerialized() + "\n")
-            case .table, .wide:
-                if tasks.count == 1 {
-                    context.stdout.write(TaskRenderer.task(tasks[0], format: format, color: context.terminal.colorStdout))
-                    if showResults, tasks[0].status == .completed,
-                        let result = try service.store.result(taskID: ids[0])
-                    {
-                        context.stdout.write("\n")
-                        context.stdout.write(
-                            TaskRenderer.result(result, format: format, color: context.terminal.colorStdout))
-                    }
-                } else {
-                    context.stdout.write(
-                        TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
-                }
-            default:
-                context.stdout.write(
-                    TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
-            }
-        }
-        return exitStatus(for: tasks)
-    }
-
-    /// 3 if any task failed, else 6 if any was cancelled, else 0.
-    static func exitStatus(for tasks: [QuantumTask]) -> ExitStatus {
-        if tasks.contains(where: { $0.status.isUnsuccessful }) { return .taskFailed }
-        if tasks.contains(where: { $0.status == .cancelled }) { return .cancelled }
-        return .ok
-    }
-
-    /// A `KEY=VALUE` tag.
-    static func parseTag(_ text: String) throws -> (String, String) {
+    /// A `KEY=VALUE` tag: value `index` of the repeatable option `option` (`--tag`).
+    static func parseTag(_ text: String, _ arguments: ParsedArguments, option: String = "--tag", index: Int)
+        throws -> (String, String)
+    {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
-            throw UsageError("option '--tag' expects KEY=VALUE, got '\(text)'")
+            throw arguments.error("option '--tag' expects KEY=VALUE, got '\(text)'", option: option, index: index)
         }
         return (String(text[..<eq]), String(text[text.index(after: eq)...]))
     }
 
-    /// Checks an id argument before touching the database.
-    static func checkID(_ text: String) throws {
-        if TaskID.normalizedPrefix(text) == nil { throw failure(.invalidID(text: text)) }
+    /// The `--tag` options of `arguments` as (key, value) pairs, in order.
+    static func tags(_ arguments: ParsedArguments) throws -> [(String, String)] {
+        try arguments.all("--tag").enumerated().map { try parseTag($0.element, arguments, index: $0.offset) }
     }
+
+    /// Checks an id argument before touching the database.
+    /// - Throws: `TaskError.invalidID` (exit status 2).
+    static func checkID(_ text: String) throws {
+        if TaskID.normalizedPrefix(text) == nil { throw TaskError.invalidID(text: text) }
+    }
+}
+
+extension Invocation {
+    /// The task client of this command (a new one per command: its `--db` may differ).
+    func taskClient() -> any TaskClient { context.makeTaskClient(self) }
 }

@@ -1,5 +1,5 @@
-// `qsh tasks get`, `tasks list`, `tasks results`, `tasks events`: reading tasks.
-// Filtering, sorting and paging happen in SQL; output follows -o/--json.
+// `qsh tasks get`, `tasks list`, `tasks results`, `tasks events`: reading tasks through
+// the task client. Filtering, sorting and paging happen in the store; output follows -o/--json.
 import QshCore
 
 enum TasksGetCommand {
@@ -18,19 +18,17 @@ enum TasksGetCommand {
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                let id = invocation.positionals[0]
-                try TaskCLI.checkID(id)
-                let service = try TaskCLI.service(invocation, access: .read)
-                let task = try service.get(id)
-                if invocation.arguments.has("--wait") {
-                    return try TaskCLI.follow([task.id], service: service, invocation: invocation, format: format)
-                }
-                invocation.stdout.write(
-                    TaskRenderer.task(task, format: format, color: invocation.context.terminal.colorStdout))
-                return .ok
+            let format = try OutputFormat.resolve(invocation)
+            let id = invocation.positionals[0]
+            try TaskCLI.checkID(id)
+            let client = invocation.taskClient()
+            let task = try client.get(id)
+            if invocation.arguments.has("--wait") {
+                return try TaskFollow.run([task.id], client: client, invocation: invocation, format: format)
             }
+            invocation.stdout.write(
+                TaskRenderer.task(task, format: format, color: invocation.context.terminal.colorStdout))
+            return .ok
         })
 }
 
@@ -68,36 +66,35 @@ enum TasksListCommand {
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                let query = try query(invocation)
-                let page = try TaskCLI.service(invocation, access: .read).list(query)
-                invocation.stdout.write(
-                    TaskRenderer.tasks(
-                        page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
-                return .ok
-            }
+            let format = try OutputFormat.resolve(invocation)
+            let query = try query(invocation)
+            let page = try invocation.taskClient().list(query)
+            invocation.stdout.write(
+                TaskRenderer.tasks(
+                    page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
+            return .ok
         })
 
     /// The query the options describe.
     static func query(_ invocation: Invocation) throws -> TaskQuery {
         let args = invocation.arguments
         var query = TaskQuery()
-        for text in args.all("--status") {
+        for (index, text) in args.all("--status").enumerated() {
             for name in text.split(separator: ",") {
                 guard let status = TaskStatus(wireName: String(name)) else {
-                    throw UsageError(
+                    throw args.error(
                         "option '--status' does not accept '\(name)'; use one of: "
-                            + TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                            + TaskStatus.allCases.map(\.rawValue).joined(separator: ", "),
+                        option: "--status", index: index)
                 }
                 query.statuses.append(status)
             }
         }
         query.qpuID = args.value("--qpu")
-        query.tags = try args.all("--tag").map(TaskCLI.parseTag)
+        query.tags = try TaskCLI.tags(args)
         let now = SystemClock().now()
-        query.since = try time(args.value("--since"), option: "--since", now: now)
-        query.until = try time(args.value("--until"), option: "--until", now: now)
+        query.since = try time(args.value("--since"), option: "--since", now: now, args)
+        query.until = try time(args.value("--until"), option: "--until", now: now, args)
         query.limit = try args.int("--limit", in: 1...10_000) ?? 20
         query.page = try args.int("--page", in: 0...1_000_000_000) ?? 0
         if let sort = args.value("--sort") {
@@ -106,11 +103,11 @@ enum TasksListCommand {
                 var message = "option '--sort' does not accept '\(parts[0])'; use one of: "
                     + sortFields.joined(separator: ", ")
                 if let guess = closestMatch(parts[0], in: sortFields) { message += " (did you mean '\(guess)'?)" }
-                throw UsageError(message)
+                throw args.error(message, option: "--sort")
             }
             query.sort = field
             if parts.count > 2 || (parts.count == 2 && parts[1] != "asc" && parts[1] != "desc") {
-                throw UsageError("option '--sort' expects <field>[,asc|desc], got '\(sort)'")
+                throw args.error("option '--sort' expects <field>[,asc|desc], got '\(sort)'", option: "--sort")
             }
             query.descending = parts.count == 2 ? parts[1] == "desc" : (field == .createdDate || field == .updatedDate)
         }
@@ -118,13 +115,17 @@ enum TasksListCommand {
     }
 
     /// An RFC 3339 time, a date, or an age (`2h` means two hours ago).
-    static func time(_ text: String?, option: String, now: Timestamp) throws -> Timestamp? {
+    static func time(_ text: String?, option: String, now: Timestamp, _ arguments: ParsedArguments = ParsedArguments())
+        throws -> Timestamp?
+    {
         guard let text else { return nil }
         if let t = Timestamp(rfc3339: text) { return t }
         if let seconds = parseDuration(text), seconds >= 0, text.last.map({ !$0.isNumber }) ?? false {
             return now.adding(seconds: -seconds)
         }
-        throw UsageError("option '\(option)' expects a time such as 2026-11-21T10:00:00Z, 2026-11-21 or 2h, got '\(text)'")
+        throw arguments.error(
+            "option '\(option)' expects a time such as 2026-11-21T10:00:00Z, 2026-11-21 or 2h, got '\(text)'",
+            option: option)
     }
 }
 
@@ -144,14 +145,12 @@ enum TasksResultsCommand {
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                try TaskCLI.checkID(invocation.positionals[0])
-                let (_, result) = try TaskCLI.service(invocation, access: .read).results(invocation.positionals[0])
-                invocation.stdout.write(
-                    TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
-                return .ok
-            }
+            let format = try OutputFormat.resolve(invocation)
+            try TaskCLI.checkID(invocation.positionals[0])
+            let result = try invocation.taskClient().results(invocation.positionals[0]).result
+            invocation.stdout.write(
+                TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
+            return .ok
         })
 }
 
@@ -166,13 +165,11 @@ enum TasksEventsCommand {
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                try TaskCLI.checkID(invocation.positionals[0])
-                let (_, events) = try TaskCLI.service(invocation, access: .read).events(invocation.positionals[0])
-                invocation.stdout.write(
-                    TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
-                return .ok
-            }
+            let format = try OutputFormat.resolve(invocation)
+            try TaskCLI.checkID(invocation.positionals[0])
+            let events = try invocation.taskClient().events(invocation.positionals[0]).events
+            invocation.stdout.write(
+                TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
+            return .ok
         })
 }

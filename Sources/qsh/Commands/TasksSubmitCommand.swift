@@ -1,6 +1,6 @@
-// `qsh tasks submit`: stores a program as a Created task and returns its id at
-// once, makes sure a worker will run it, and optionally follows it to its end.
-// `--dry-run` compiles and checks against the QPU without storing anything.
+// `qsh tasks submit`: stores a program as a Created task through the task client, which
+// returns it at once and makes sure a worker will run it; optionally follows it to its end.
+// `--dry-run` asks the client for the verdict without storing anything.
 import QshCore
 
 enum TasksSubmitCommand {
@@ -44,7 +44,7 @@ enum TasksSubmitCommand {
         ] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "file",
-        run: { invocation in try TaskCLI.mapErrors { try run(invocation) } })
+        run: { invocation in try run(invocation) })
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let args = invocation.arguments
@@ -53,34 +53,36 @@ enum TasksSubmitCommand {
         let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
         let seed = try args.seed()
         let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
-        if args.has("--timeout") && !args.has("--wait") { throw UsageError("option '--timeout' needs '--wait'") }
+        if args.has("--timeout") && !args.has("--wait") {
+            throw args.error("option '--timeout' needs '--wait'", option: "--timeout")
+        }
         _ = try TaskCLI.timeout(invocation)
         var tags: [String: String] = [:]
-        for text in args.all("--tag") {
-            let (key, value) = try TaskCLI.parseTag(text)
-            tags[key] = value
-        }
-        let qpus = Backends.qpus(context.environment)
-        let known = Set(qpus.map(\.id))
+        for (key, value) in try TaskCLI.tags(args) { tags[key] = value }
+        let client = invocation.taskClient()
+        let known = try client.qpus().map(\.id)
         guard known.contains(qpuID) else {
             var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
-            throw UsageError(message)
+            throw args.error(message, option: "--qpu")
         }
         let program = try TaskCLI.readProgram(invocation.positionals[0], invocation: invocation, format: format)
+        let submission = TaskSubmission(
+            program: program, qpuID: qpuID, shots: shots, seed: seed, name: args.value("--name"), tags: tags)
 
         if args.has("--dry-run") {
-            return try dryRun(program, qpus: qpus, qpuID: qpuID, shots: shots, seed: seed, invocation: invocation,
-                              format: format)
+            let stop = QasmRunCommand.interruption(invocation)
+            let verdict: DryRunVerdict
+            do {
+                verdict = try client.dryRun(submission, stop: stop)
+            } catch is Interrupted {
+                throw QasmRunCommand.interrupted(invocation, "the check was stopped")
+            }
+            return showDryRun(verdict, program: program, context: context, format: format)
         }
 
-        let service = try TaskCLI.service(invocation, access: .create)
-        // Tasks of a lost worker are settled before a worker is looked for.
-        service.recoverLostTasks()
-        let task = try service.submit(
-            SubmitRequest(
-                program: program, qpuID: qpuID, shots: shots, seed: seed, name: args.value("--name"), tags: tags,
-                createdBy: TaskCLI.userName(context)))
+        let receipt = try client.submit(submission)
+        let task = receipt.task
         let quiet = args.has("--quiet")
         if quiet {
             context.stdout.line(task.id)
@@ -91,51 +93,30 @@ enum TasksSubmitCommand {
                 context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
             }
         }
-        if !args.has("--no-autostart") && context.environment["QSH_NO_AUTOSTART"] != "1" {
-            WorkerLauncher.ensureWorker(
-                store: service.store, executable: context.executablePath,
-                database: try TaskCLI.absoluteDatabasePath(invocation), stderr: context.stderr)
-        }
+        for warning in receipt.warnings { context.stderr.line("qsh: warning: " + warning) }
         guard args.has("--wait") else { return .ok }
         context.stdout.flush()
-        return try TaskCLI.follow(
-            [task.id], service: service, invocation: invocation, format: format, quiet: quiet, showResults: true)
+        return try TaskFollow.run(
+            [task.id], client: client, invocation: invocation, format: format,
+            options: TaskFollow.Options(quiet: quiet, showResults: true))
     }
 
-    /// PayloadProcessing without storing anything: the same compile step and QPU checks as
-    /// the worker's (`Worker.prepare`), on the same snapshot a submit would store, so the
-    /// verdict is the one the task would get. Diagnostics go to stderr.
-    static func dryRun(
-        _ program: ProgramSnapshot, qpus: [any QPU], qpuID: String, shots: Int, seed: UInt64?,
-        invocation: Invocation, format: OutputFormat
-    ) throws -> ExitStatus {
-        let context = invocation.context
-        var reasons: [String] = []
-        var errorClass: ErrorClass?
-        var circuit: Circuit?
-        var diagnostics: [Diagnostic] = []
-        let stop = QasmRunCommand.interruption(invocation)
-        let prepared = Worker.prepare(
-            program, qpuID: qpuID, shots: shots, seed: seed ?? 0, compiler: Backends.compiler(stop: stop), qpus: qpus,
-            threads: Backends.threads(context.environment), precision: WorkerOptions(owner: "").precision, stop: stop)
-        if stop.isRequested { throw QasmRunCommand.interrupted(invocation, "the check was stopped") }
-        switch prepared {
-        case .success(let run):
-            circuit = run.request.circuit
-        case .failure(let failure):
-            errorClass = failure.errorClass
-            reasons = failure.reasons
-            diagnostics = failure.diagnostics
-        }
-        let ok = errorClass == nil
+    /// Shows a dry run's verdict: the circuit's size (or the verdict's document) on stdout, and
+    /// for a program that would fail one error on stderr, its diagnostics first.
+    /// - Returns: 0 when the program would run, 1 when not.
+    static func showDryRun(
+        _ verdict: DryRunVerdict, program: ProgramSnapshot, context: CommandContext, format: OutputFormat
+    ) -> ExitStatus {
+        let reasons = verdict.reasons
         var members: [(String, JSONValue)] = [
-            ("ok", .bool(ok)), ("qpu_id", .string(qpuID)), ("shots", .int(shots)),
-            ("error_class", .string(errorClass?.rawValue)), ("error_reasons", .array(reasons.map { .string($0) })),
+            ("ok", .bool(verdict.ok)), ("qpu_id", .string(verdict.qpuID)), ("shots", .int(verdict.shots)),
+            ("error_class", .string(verdict.errorClass?.rawValue)),
+            ("error_reasons", .array(reasons.map { .string($0) })),
         ]
-        if let circuit {
+        if let circuit = verdict.circuit {
             members += [
-                ("qubits", .int(circuit.qubitCount)), ("clbits", .int(circuit.clbitCount)),
-                ("operations", .int(circuit.operations.count)),
+                ("qubits", .int(circuit.qubits)), ("clbits", .int(circuit.clbits)),
+                ("operations", .int(circuit.operations)),
             ]
         }
         switch format {
@@ -145,17 +126,18 @@ enum TasksSubmitCommand {
             let keys = ["ok", "qpu_id", "shots", "error_class", "error_reasons", "qubits", "clbits", "operations"]
             context.stdout.write(TableRenderer.delimited([.object(members)], keys: keys, format: format))
         case .table, .wide:
-            if ok, let circuit {
+            if verdict.ok, let circuit = verdict.circuit {
                 context.stdout.line(
-                    "ok: \(program.main.name.terminalSafe()) is valid for \(qpuID) (\(circuit.qubitCount) qubits, "
-                        + "\(circuit.clbitCount) bits, \(circuit.operations.count) operations)")
+                    "ok: \(program.main.name.terminalSafe()) is valid for \(verdict.qpuID) (\(circuit.qubits) qubits, "
+                        + "\(circuit.clbits) bits, \(circuit.operations) operations)")
             }
         }
-        if let errorClass {
+        if let errorClass = verdict.errorClass {
             // One error on stderr: the diagnostics and a summary, or one JSON document.
+            let diagnostics = verdict.diagnostics
             let errors = diagnostics.filter { $0.severity == .error }.count
             var report = ErrorReport(
-                code: errorClass.rawValue, message: reasons.joined(separator: "; "),
+                code: errorClass.code, message: reasons.joined(separator: "; "),
                 details: [("error_reasons", .array(reasons.map { .string($0) }))])
             if !diagnostics.isEmpty {
                 let name = program.main.name
@@ -167,6 +149,6 @@ enum TasksSubmitCommand {
             }
             report.write(to: context)
         }
-        return ok ? .ok : .failure
+        return verdict.ok ? .ok : .failure
     }
 }

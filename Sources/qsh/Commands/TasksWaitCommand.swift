@@ -37,18 +37,17 @@ enum TasksWaitCommand {
         arguments: 1...1000,
         argumentKind: "task",
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                _ = try TaskCLI.timeout(invocation)
-                for id in invocation.positionals { try TaskCLI.checkID(id) }
-                let service = try TaskCLI.service(invocation, access: .read)
-                var ids: [String] = []
-                for id in invocation.positionals {
-                    let full = try service.get(id).id
-                    if !ids.contains(full) { ids.append(full) }
-                }
-                return try TaskCLI.follow(ids, service: service, invocation: invocation, format: format, list: true)
+            let format = try OutputFormat.resolve(invocation)
+            _ = try TaskCLI.timeout(invocation)
+            for id in invocation.positionals { try TaskCLI.checkID(id) }
+            let client = invocation.taskClient()
+            var ids: [String] = []
+            for id in invocation.positionals {
+                let full = try client.get(id).id
+                if !ids.contains(full) { ids.append(full) }
             }
+            return try TaskFollow.run(
+                ids, client: client, invocation: invocation, format: format, options: TaskFollow.Options(list: true))
         })
 }
 
@@ -69,33 +68,31 @@ enum TasksCancelCommand {
         arguments: 1...10_000,
         argumentKind: "task",
         run: { invocation in
-            try TaskCLI.mapErrors {
-                let format = try OutputFormat.resolve(invocation)
-                for id in invocation.positionals { try TaskCLI.checkID(id) }
-                let service = try TaskCLI.service(invocation, access: .write)
-                let context = invocation.context
-                var tasks: [QuantumTask] = []
-                var firstFailure: ExitStatus?
-                for id in invocation.positionals {
-                    do {
-                        switch try service.cancel(id, actor: "cli \(TaskCLI.userName(context))") {
-                        case .cancelled(let task):
-                            tasks.append(task)
-                            if !format.isJSON { context.stderr.line("cancelled task \(task.id)") }
-                        case .alreadyTerminal(let task):
-                            tasks.append(task)
-                            context.stderr.line("task \(task.id) already ended: it is \(task.status.rawValue)")
-                        }
-                    } catch let error as TaskError {
-                        let status = Dispatcher.report(TaskCLI.failure(error), context: context)
-                        firstFailure = firstFailure ?? status
+            let format = try OutputFormat.resolve(invocation)
+            for id in invocation.positionals { try TaskCLI.checkID(id) }
+            let client = invocation.taskClient()
+            let context = invocation.context
+            var tasks: [QuantumTask] = []
+            var firstFailure: ExitStatus?
+            for id in invocation.positionals {
+                do {
+                    switch try client.cancel(id) {
+                    case .cancelled(let task):
+                        tasks.append(task)
+                        if !format.isJSON { context.stderr.line("cancelled task \(task.id)") }
+                    case .alreadyTerminal(let task):
+                        tasks.append(task)
+                        context.stderr.line("task \(task.id) already ended: it is \(task.status.rawValue)")
                     }
+                } catch let error as TaskError {
+                    let status = Dispatcher.report(error, context: context)
+                    firstFailure = firstFailure ?? status
                 }
-                if !tasks.isEmpty {
-                    context.stdout.write(
-                        TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
-                }
-                return firstFailure ?? .ok
             }
+            if !tasks.isEmpty {
+                context.stdout.write(
+                    TaskRenderer.tasks(tasks, page: nil, format: format, color: context.terminal.colorStdout))
+            }
+            return firstFailure ?? .ok
         })
 }

@@ -1,6 +1,7 @@
 // `qsh version` and `--version`.
 import CReadline
 import CSQLite
+import QshCore
 
 enum VersionCommand {
     /// The version of qsh; bump with each release.

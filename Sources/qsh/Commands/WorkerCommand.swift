@@ -32,7 +32,7 @@ enum WorkerCommand {
             OptionSpec("--lease", value: "<seconds>", help: "lease length (default: 15s)"),
             CommonOptions.database,
         ],
-        run: { invocation in try TaskCLI.mapErrors { try run(invocation) } })
+        run: { invocation in try run(invocation) })
 
     /// For qsh's own tests (with QSH_TEST_QPU=1): QSH_TEST_HOLD_AFTER=<state> makes the
     /// worker pause right after it moves a task into that state, for up to a minute or
@@ -56,11 +56,14 @@ enum WorkerCommand {
         let args = invocation.arguments
         let context = invocation.context
         let lease = try args.duration("--lease") ?? 15
-        guard lease >= 0.2, lease <= 86_400 else { throw UsageError("option '--lease' must be between 0.2s and 1d") }
+        guard lease >= 0.2, lease <= 86_400 else {
+            throw args.error("option '--lease' must be between 0.2s and 1d", option: "--lease")
+        }
         let idle = try args.duration("--idle-exit")
         let once = args.has("--once")
-        let path = try TaskCLI.databasePath(invocation)
-        let store = try TaskStore.open(path: path, access: .create)
+        let database = LocalDatabase(invocation)
+        let path = try database.path()
+        let store = try database.open(.create)
         let clock = SystemClock()
         let owner = "pid \(getpid()) on \(hostName())"
         // Blocked before the heartbeat thread and the simulator's threads start, so every
@@ -117,7 +120,7 @@ enum WorkerCommand {
             }
         } catch let error as DatabaseFileChanged {
             log("\(owner) stopped: its database file is gone")
-            throw CommandFailure(status: .failure, code: error.code, message: error.message)
+            throw CommandFailure(code: error.code, message: error.message)
         }
         if let signal = signals.signal {
             log("\(owner) stopped by \(SignalLatch.name(signal))")
@@ -137,7 +140,7 @@ final class Heartbeat {
     init(path: String, owner: String, leaseSeconds: Double) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
-            throw CommandFailure(status: .failure, code: "internal_error", message: "cannot create a pipe")
+            throw CommandFailure(code: .internalError, message: "cannot create a pipe")
         }
         let stopRead = fds[0]
         stopWrite = fds[1]
@@ -148,7 +151,7 @@ final class Heartbeat {
                 close(stopRead)
                 done.signal()
             }
-            guard let store = try? TaskStore.open(path: path) else { return }
+            guard let store = try? LocalDatabase.open(path: path, access: .create) else { return }
             let clock = SystemClock()
             var poller = pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)
             while true {

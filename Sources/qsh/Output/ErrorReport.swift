@@ -9,8 +9,8 @@ import QshCore
 
 /// One error as qsh reports it, in both of its forms.
 struct ErrorReport {
-    /// The machine code, snake_case (`usage`, `io_error`, `not_found`, ...).
-    var code: String
+    /// The machine code (`usage`, `io_error`, `not_found`, ...).
+    var code: ErrorCode
     /// One human sentence in the house voice (lower case, no full stop).
     var message: String
     /// Members of the JSON object after code and message (`task_id`, `diagnostics`, `usage`).
@@ -27,7 +27,7 @@ struct ErrorReport {
     /// message names the script's line (`line 3: ...`, or `"script_line": 3` in JSON).
     func write(to context: CommandContext) {
         if context.errorsAsJSON {
-            var members: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
+            var members: [(String, JSONValue)] = [("code", .string(code.rawValue)), ("message", .string(message))]
             members += details
             if let line = context.scriptLine { members.append(("script_line", .int(line))) }
             context.stderr.line(JSONValue.object([("error", .object(members))]).serialized())
@@ -42,12 +42,12 @@ struct ErrorReport {
 
     /// A failed write to standard output (EPIPE excepted: a closed pipe is not an error).
     static func outputFailure(_ code: Int32) -> ErrorReport {
-        ErrorReport(code: "io_error", message: "cannot write to standard output: " + String(cString: strerror(code)))
+        ErrorReport(code: .ioError, message: "cannot write to standard output: " + String(cString: strerror(code)))
     }
 
     /// A usage error with the synopsis of the command it concerns (nil: none known).
     static func usage(_ message: String, synopsis: [String] = [], usageText: String = "") -> ErrorReport {
-        var report = ErrorReport(code: "usage", message: message, after: usageText)
+        var report = ErrorReport(code: .usage, message: message, after: usageText)
         if !synopsis.isEmpty { report.details = [("usage", .array(synopsis.map { .string($0) }))] }
         return report
     }
@@ -58,7 +58,27 @@ struct ErrorReport {
             return ErrorReport(
                 code: failure.code, message: failure.message, details: failure.details, before: failure.before)
         }
+        if let error = error as? TaskError {
+            return ErrorReport(code: error.code, message: error.message, details: details(of: error))
+        }
         if let error = error as? QshError { return ErrorReport(code: error.code, message: error.message) }
-        return ErrorReport(code: "internal_error", message: "internal error: \(error)")
+        return ErrorReport(code: .internalError, message: "internal error: \(error)")
+    }
+
+    /// The members a task error adds to its JSON object: the task's id (the prefix of an
+    /// ambiguous one, with the candidates), and why a task with no results failed.
+    static func details(of error: TaskError) -> [(String, JSONValue)] {
+        var details: [(String, JSONValue)] = []
+        if let id = error.taskID { details.append(("task_id", .string(id))) }
+        if case .ambiguousPrefix(_, let candidates) = error {
+            details.append(("candidates", .array(candidates.map { .string($0) })))
+        }
+        if case .noResults(_, let taskStatus, let errorClass, let reasons) = error, taskStatus.isUnsuccessful {
+            details += [
+                ("task_status", .string(taskStatus.rawValue)), ("error_class", .string(errorClass?.rawValue)),
+                ("error_reasons", .array(reasons.map { .string($0) })),
+            ]
+        }
+        return details
     }
 }

@@ -15,7 +15,7 @@ enum OutputFormat: String, CaseIterable, Sendable {
         let args = invocation.arguments
         if args.has("--json") {
             if let o = args.value("--output"), o != "json" {
-                throw UsageError("'--json' and '--output \(o)' disagree; give one of them")
+                throw args.error("'--json' and '--output \(o)' disagree; give one of them", option: "--output")
             }
             return .json
         }

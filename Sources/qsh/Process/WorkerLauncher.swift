@@ -12,17 +12,18 @@ enum WorkerLauncher {
     /// How long the launcher's placeholder counts as a live worker while the new one starts.
     static let startGrace = 10.0
 
-    /// Starts a worker unless one is live (or being started); warns on stderr if it cannot.
-    static func ensureWorker(store: TaskStore, executable: String, database: String, stderr: OutputStream) {
+    /// Starts a worker unless one is live (or being started).
+    /// - Returns: a warning for the user when it cannot check or cannot start one; nil otherwise.
+    static func ensureWorker(store: TaskStore, executable: String, database: String) -> String? {
         do {
-            guard try store.reserveWorkerStart(at: SystemClock().now(), seconds: startGrace) else { return }
+            guard try store.reserveWorkerStart(at: SystemClock().now(), seconds: startGrace) else { return nil }
         } catch {
-            stderr.line("qsh: warning: cannot check for a running worker: \((error as? QshError)?.message ?? "\(error)")")
-            return
+            return "cannot check for a running worker: \((error as? QshError)?.message ?? "\(error)")"
         }
         if let problem = spawn(executable, ["worker", "--idle-exit", "30", "--db", database]) {
-            stderr.line("qsh: warning: cannot start a worker (\(problem)); run 'qsh worker' to process tasks")
+            return "cannot start a worker (\(problem)); run 'qsh worker' to process tasks"
         }
+        return nil
     }
 
     /// The descriptors open in this process, from /proc/self/fd (empty if unreadable).

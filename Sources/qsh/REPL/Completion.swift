@@ -7,6 +7,7 @@ import Glibc
 import Musl
 #endif
 import CReadline
+import QshCore
 
 /// One entry of a folder, for file-name completion.
 struct DirectoryEntry: Equatable, Sendable {

@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import QshCore
 
 /// What a meta-command asks the loop to do next.
 enum MetaOutcome: Equatable {
@@ -146,16 +147,19 @@ struct Repl {
     mutating func handle(_ line: String) -> MetaOutcome {
         context.scriptLine = mode == .batch ? lineNumber : nil
         defer { context.scriptLine = nil }
-        let words: [String]
+        let split: [Word]
         do {
-            words = try WordSplitter.split(line).map(\.text)
+            split = try WordSplitter.split(line)
         } catch {
             sessionError(ErrorReport.usage(error.message.terminalSafe(), usageText: WordSplitter.caret(for: error, in: line)))
             lastStatus = .usage
             return .proceed(.usage)
         }
+        let words = split.map(\.text)
         guard let first = words.first else { return .proceed(.ok) }
         if first.hasPrefix(".") { return meta(first, Array(words.dropFirst())) }
+        context.typedLine = (line, split.map(\.offset))
+        defer { context.typedLine = nil }
         return .proceed(command(words))
     }
 
@@ -163,7 +167,10 @@ struct Repl {
     mutating func command(_ words: [String]) -> ExitStatus {
         var words = words
         // Lines pasted from a shell: `qsh tasks list` runs `tasks list`.
-        if words.first == "qsh" && CommandTable.find(["qsh"]) == nil { words.removeFirst() }
+        if words.first == "qsh" && CommandTable.find(["qsh"]) == nil {
+            words.removeFirst()
+            context.typedLine?.wordOffsets.removeFirst()
+        }
         guard let first = words.first else { return lastStatus }
         if (first == "exit" || first == "quit") && CommandTable.find([first]) == nil {
             sessionError(ErrorReport.usage("'\(first)' is not a qsh command; use '.quit' or Ctrl-D to leave the shell"))

@@ -20,7 +20,7 @@ struct WordSplitError: QshError, Equatable {
     var message: String
     /// The byte offset the caret points at (the opening quote, or the backslash).
     var offset: Int
-    var code: String { "usage" }
+    var code: ErrorCode { .usage }
 }
 
 /// Shell-like word splitting, as POSIX sh does it without expansions:
@@ -148,7 +148,12 @@ enum WordSplitter {
 
     /// `  <line>` and `  <spaces>^` under the offending byte, as sqlite3's shell shows errors.
     static func caret(for error: WordSplitError, in line: String) -> String {
-        let column = column(ofByte: error.offset, in: line)
+        caret(atByte: error.offset, in: line)
+    }
+
+    /// `  <line>` and `  <spaces>^` under the character at byte `offset` of `line`.
+    static func caret(atByte offset: Int, in line: String) -> String {
+        let column = column(ofByte: offset, in: line)
         // Control characters are shown as symbols, one per character, so the caret still lines up.
         let shown = line.map { $0 == "\t" ? " " : String($0).terminalSafe() }.joined()
         return "  " + shown + "\n  " + String(repeating: " ", count: column) + "^\n"

@@ -1,0 +1,146 @@
+// The local task client: the task service over the database file of `--db`/$QSH_DB,
+// opened on first use with the access the operation needs (submit creates it, cancel
+// changes it, the rest only read it). Reads settle the tasks of lost workers (the
+// service's sweep); a submit starts a detached worker when none runs.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import QshCore
+
+/// A `TaskClient` on the local task database. Not Sendable: it owns a database connection.
+final class LocalTaskClient: TaskClient {
+    let database: LocalDatabase
+    /// Read for the QPUs (memory limit, the test QPU) and the simulator's threads.
+    let environment: [String: String]
+    /// Who submits and cancels: `created_by`, and `cli <user>` in the event log.
+    let user: String
+    /// The executable to start as a detached worker after a submit; nil never starts one.
+    let workerExecutable: String?
+    let clock: any WallClock
+    /// The service, once an operation opened the database; later operations reuse it.
+    private var opened: TaskService?
+
+    init(
+        database: LocalDatabase, environment: [String: String], user: String, workerExecutable: String?,
+        clock: any WallClock = SystemClock()
+    ) {
+        self.database = database
+        self.environment = environment
+        self.user = user
+        self.workerExecutable = workerExecutable
+        self.clock = clock
+    }
+
+    /// The client of an invocation: its `--db`, its environment; a worker is started after a
+    /// submit unless `--no-autostart` or QSH_NO_AUTOSTART=1.
+    convenience init(invocation: Invocation) {
+        let context = invocation.context
+        let autostart = !invocation.arguments.has("--no-autostart") && context.environment["QSH_NO_AUTOSTART"] != "1"
+        self.init(
+            database: LocalDatabase(invocation), environment: context.environment,
+            user: Self.userName(context.environment), workerExecutable: autostart ? context.executablePath : nil)
+    }
+
+    /// Who submits: $USER, else $LOGNAME, else the uid.
+    static func userName(_ environment: [String: String]) -> String {
+        if let user = environment["USER"], !user.isEmpty { return user }
+        if let user = environment["LOGNAME"], !user.isEmpty { return user }
+        return "uid \(getuid())"
+    }
+
+    /// The service, opening the database for `access` if no operation opened it yet.
+    private func service(_ access: StoreAccess) throws -> TaskService {
+        if let opened { return opened }
+        let service = TaskService(store: try database.open(access), clock: clock)
+        opened = service
+        return service
+    }
+
+    func qpus() throws -> [QPUInfo] { Backends.qpus(environment).map(QPUInfo.init) }
+
+    func submit(_ submission: TaskSubmission) throws -> SubmitReceipt {
+        let service = try service(.create)
+        // Tasks of a lost worker are settled before a worker is looked for.
+        service.recoverLostTasks()
+        let task = try service.submit(
+            SubmitRequest(
+                program: submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed,
+                name: submission.name, tags: submission.tags, createdBy: user))
+        var receipt = SubmitReceipt(task: task)
+        if let workerExecutable,
+            let warning = WorkerLauncher.ensureWorker(
+                store: service.store, executable: workerExecutable, database: try database.absolutePath())
+        {
+            receipt.warnings.append(warning)
+        }
+        return receipt
+    }
+
+    /// The worker's own compile step and QPU checks (`Worker.prepare`) on the snapshot a
+    /// submit would store, so the verdict is the one the task would get.
+    func dryRun(_ submission: TaskSubmission, stop: Cancellation) throws -> DryRunVerdict {
+        let prepared = Worker.prepare(
+            submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed ?? 0,
+            compiler: Backends.compiler(stop: stop), qpus: Backends.qpus(environment),
+            threads: Backends.threads(environment), precision: WorkerOptions(owner: "").precision, stop: stop)
+        // A compile that was stopped fails; that is the interruption, not the program's fault.
+        try stop.check()
+        var verdict = DryRunVerdict(qpuID: submission.qpuID, shots: submission.shots)
+        switch prepared {
+        case .success(let run):
+            let circuit = run.request.circuit
+            verdict.circuit = CircuitSize(
+                qubits: circuit.qubitCount, clbits: circuit.clbitCount, operations: circuit.operations.count)
+        case .failure(let failure):
+            verdict.errorClass = failure.errorClass
+            verdict.reasons = failure.reasons
+            verdict.diagnostics = failure.diagnostics
+        }
+        return verdict
+    }
+
+    func get(_ idOrPrefix: String) throws -> QuantumTask { try service(.read).get(idOrPrefix) }
+
+    func list(_ query: TaskQuery) throws -> TaskPage { try service(.read).list(query) }
+
+    func results(_ idOrPrefix: String) throws -> (task: QuantumTask, result: TaskResult) {
+        try service(.read).results(idOrPrefix)
+    }
+
+    func events(_ idOrPrefix: String) throws -> (task: QuantumTask, events: [TaskEvent]) {
+        try service(.read).events(idOrPrefix)
+    }
+
+    func cancel(_ idOrPrefix: String) throws -> CancelOutcome {
+        try service(.write).cancel(idOrPrefix, actor: "cli \(user)")
+    }
+
+    /// Polls the database with backoff (`TaskService.waitUntilTerminal`), settling tasks
+    /// whose worker was lost, and tells a new state from more shots done in the same one.
+    func follow(
+        _ ids: [String], timeout: Double, pause: (Double) -> Bool, receive: (FollowEvent) -> Void
+    ) throws -> FollowOutcome {
+        let service = try service(.read)
+        var lastStatus: [String: TaskStatus] = [:]
+        let outcome = try service.waitUntilTerminal(
+            ids: ids, timeout: timeout, pause: pause,
+            onChange: { task in
+                if lastStatus[task.id] == task.status {
+                    receive(.progress(task, observed: clock.now()))
+                } else {
+                    lastStatus[task.id] = task.status
+                    receive(.status(task))
+                }
+            },
+            onUnattended: { receive(.unattended($0)) })
+        switch outcome {
+        case .finished(let tasks): return .finished(tasks)
+        case .interrupted(let tasks): return .interrupted(tasks)
+        case .timedOut(let tasks):
+            let queued = tasks.contains { $0.status == .created }
+            return .timedOut(tasks, noWorker: queued && (try? service.workerIsLive()) == false)
+        }
+    }
+}

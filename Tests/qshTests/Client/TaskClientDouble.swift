@@ -1,0 +1,140 @@
+// A TaskClient double for command tests: it answers from values the test sets, records
+// what the commands asked, and plays a scripted follow, so that commands are tested
+// without a database, a worker or a clock.
+import QshCore
+@testable import qsh
+
+/// A client whose answers are set by the test.
+final class TaskClientDouble: TaskClient {
+    /// The tasks `get`, `results`, `events` and `cancel` know, by full id (a prefix of 4 or
+    /// more characters finds a task, as the local client's does).
+    var tasks: [String: QuantumTask] = [:]
+    var results: [String: TaskResult] = [:]
+    var events: [String: [TaskEvent]] = [:]
+    var qpuList = [
+        QPUInfo(
+            id: "sim:statevector", summary: "state vector",
+            capabilities: QPUCapabilities(
+                maxQubits: 30, maxShots: 100_000_000, memoryLimit: 1 << 30, supportsMidCircuitMeasurement: true))
+    ]
+    /// What `list` returns (its query is recorded).
+    var page = TaskPage(tasks: [], page: 0, size: 0, total: 0)
+    /// Errors to throw instead of answering, by id (get, results, cancel).
+    var errors: [String: TaskError] = [:]
+    /// The ids `cancel` refuses: they are executing.
+    var executing: Set<String> = []
+    /// Warnings `submit` returns.
+    var submitWarnings: [String] = []
+    /// What `dryRun` returns.
+    var verdict: DryRunVerdict?
+    /// What `follow` reports, and how it ends.
+    var followEvents: [FollowEvent] = []
+    var followOutcome: FollowOutcome = .finished([])
+
+    /// What the commands asked, in order: `get 550e`, `cancel 550e...`, `follow 2`.
+    private(set) var calls: [String] = []
+    private(set) var submissions: [TaskSubmission] = []
+    private(set) var queries: [TaskQuery] = []
+    /// The timeouts `follow` was given.
+    private(set) var followTimeouts: [Double] = []
+
+    func qpus() throws -> [QPUInfo] {
+        calls.append("qpus")
+        return qpuList
+    }
+
+    func submit(_ submission: TaskSubmission) throws -> SubmitReceipt {
+        calls.append("submit")
+        submissions.append(submission)
+        let task = QuantumTask(
+            id: "00000000-0000-4000-8000-00000000000\(submissions.count)", status: .created, qpuID: submission.qpuID,
+            shots: submission.shots, seed: submission.seed ?? 0, name: submission.name, tags: submission.tags,
+            definitionID: "d", createdBy: "tester", createdDate: Self.time, updatedDate: Self.time)
+        tasks[task.id] = task
+        return SubmitReceipt(task: task, warnings: submitWarnings)
+    }
+
+    func dryRun(_ submission: TaskSubmission, stop: Cancellation) throws -> DryRunVerdict {
+        calls.append("dryRun")
+        submissions.append(submission)
+        return verdict ?? DryRunVerdict(qpuID: submission.qpuID, shots: submission.shots)
+    }
+
+    func get(_ idOrPrefix: String) throws -> QuantumTask {
+        calls.append("get \(idOrPrefix)")
+        return try find(idOrPrefix)
+    }
+
+    func list(_ query: TaskQuery) throws -> TaskPage {
+        calls.append("list")
+        queries.append(query)
+        return page
+    }
+
+    func results(_ idOrPrefix: String) throws -> (task: QuantumTask, result: TaskResult) {
+        calls.append("results \(idOrPrefix)")
+        let task = try find(idOrPrefix)
+        guard !task.status.isUnsuccessful, let result = results[task.id] else {
+            throw TaskError.noResults(
+                id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
+        }
+        return (task, result)
+    }
+
+    func events(_ idOrPrefix: String) throws -> (task: QuantumTask, events: [TaskEvent]) {
+        calls.append("events \(idOrPrefix)")
+        let task = try find(idOrPrefix)
+        return (task, events[task.id] ?? [])
+    }
+
+    func cancel(_ idOrPrefix: String) throws -> CancelOutcome {
+        calls.append("cancel \(idOrPrefix)")
+        var task = try find(idOrPrefix)
+        if task.status.isTerminal { return .alreadyTerminal(task) }
+        if executing.contains(task.id) { throw TaskError.cancelRefused(id: task.id, status: task.status) }
+        task.status = .cancelled
+        tasks[task.id] = task
+        return .cancelled(task)
+    }
+
+    func follow(
+        _ ids: [String], timeout: Double, pause: (Double) -> Bool, receive: (FollowEvent) -> Void
+    ) throws -> FollowOutcome {
+        calls.append("follow \(ids.joined(separator: " "))")
+        followTimeouts.append(timeout)
+        for event in followEvents { receive(event) }
+        return followOutcome
+    }
+
+    private func find(_ idOrPrefix: String) throws -> QuantumTask {
+        if let error = errors[idOrPrefix] { throw error }
+        let matches = tasks.keys.filter { $0.hasPrefix(idOrPrefix.lowercased()) }.sorted()
+        guard let id = matches.first else { throw TaskError.notFound(id: idOrPrefix) }
+        guard matches.count == 1 else { throw TaskError.ambiguousPrefix(prefix: idOrPrefix, candidates: matches) }
+        return tasks[id]!
+    }
+
+    /// 2026-01-26T10:00:00Z.
+    static let time = Timestamp(milliseconds: 1_769_421_600_000)
+
+    /// A task in `status`, with `id`.
+    static func task(_ id: String, _ status: TaskStatus, shotsDone: Int = 0) -> QuantumTask {
+        var task = QuantumTask(
+            id: id, status: status, qpuID: "sim:statevector", shots: 100, seed: 7, definitionID: "d",
+            createdBy: "tester", createdDate: time, updatedDate: time, shotsDone: shotsDone)
+        if status.isUnsuccessful {
+            task.errorClass = .invalidProgram
+            task.errorReasons = ["bell.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"]
+        }
+        return task
+    }
+}
+
+extension CommandContext {
+    /// A capturing context whose task commands talk to `client`.
+    static func capturing(client: TaskClientDouble, tty: Bool = false) -> CommandContext {
+        let context = CommandContext.capturing(tty: tty)
+        context.makeTaskClient = { _ in client }
+        return context
+    }
+}
