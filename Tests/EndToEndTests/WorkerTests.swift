@@ -45,10 +45,14 @@ import TestSupport
         let id = try box.submit()
         let worker = try box.start(["worker"])
         defer {
+            kill(worker.processIdentifier, SIGCONT)
             worker.terminate()
             worker.waitUntilExit()
         }
         #expect(try box.waitFor(id, ["Completed"]) == "Completed")
+        // Held still, as a worker busy with a long run is: an idle one notices the deleted
+        // file within a pause and exits, and its last close removes the -wal and -shm files.
+        kill(worker.processIdentifier, SIGSTOP)
         try FileManager.default.removeItem(atPath: box.db)
         // A read never creates a database where one was expected.
         let list = try box.run(["tasks", "list"])
