@@ -86,7 +86,7 @@ extension CompletionSources {
     static func liveTaskIDs(_ context: CommandContext, _ prefix: String) -> [String] {
         let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
         guard let path = try? TaskCLI.databasePath(invocation),
-            let store = try? TaskStore.open(path: path, access: .read)
+            let store = try? SQLiteTaskStore.open(path: path, access: .read)
         else { return [] }
         var query = TaskQuery()
         query.limit = 500

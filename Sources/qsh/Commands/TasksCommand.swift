@@ -59,7 +59,7 @@ enum TaskCLI {
     static func service(_ invocation: Invocation, access: StoreAccess) throws -> TaskService {
         let path = try databasePath(invocation)
         do {
-            return TaskService(store: try TaskStore.open(path: path, access: access), clock: SystemClock())
+            return TaskService(repository: try SQLiteTaskStore.open(path: path, access: access), clock: SystemClock())
         } catch StoreError.missing(let missing) {
             throw CommandFailure(
                 status: .failure, code: StoreError.missing(path: missing).code,
@@ -234,13 +234,13 @@ enum TaskCLI {
             case .ndjson:
                 for task in tasks { context.stdout.write(task.wireJSON.serialized() + "\n") }
                 if showResults, let task = tasks.first, task.status == .completed,
-                    let result = try service.store.result(taskID: task.id)
+                    let result = try service.repository.result(taskID: task.id)
                 {
                     context.stdout.write(result.wireJSON.serialized() + "\n")
                 }
             case .json where !list:
                 var object = tasks[0].wireJSON
-                if showResults, tasks[0].status == .completed, let result = try service.store.result(taskID: ids[0]),
+                if showResults, tasks[0].status == .completed, let result = try service.repository.result(taskID: ids[0]),
                     case .object(var members) = object
                 {
                     members.append(("results", result.wireJSON))
@@ -251,7 +251,7 @@ enum TaskCLI {
                 if tasks.count == 1 {
                     context.stdout.write(TaskRenderer.task(tasks[0], format: format, color: context.terminal.colorStdout))
                     if showResults, tasks[0].status == .completed,
-                        let result = try service.store.result(taskID: ids[0])
+                        let result = try service.repository.result(taskID: ids[0])
                     {
                         context.stdout.write("\n")
                         context.stdout.write(

@@ -93,7 +93,7 @@ enum TasksSubmitCommand {
         }
         if !args.has("--no-autostart") && context.environment["QSH_NO_AUTOSTART"] != "1" {
             WorkerLauncher.ensureWorker(
-                store: service.store, executable: context.executablePath,
+                store: service.repository, executable: context.executablePath,
                 database: try TaskCLI.absoluteDatabasePath(invocation), stderr: context.stderr)
         }
         guard args.has("--wait") else { return .ok }

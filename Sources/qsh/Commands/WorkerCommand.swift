@@ -60,7 +60,7 @@ enum WorkerCommand {
         let idle = try args.duration("--idle-exit")
         let once = args.has("--once")
         let path = try TaskCLI.databasePath(invocation)
-        let store = try TaskStore.open(path: path, access: .create)
+        let store = try SQLiteTaskStore.open(path: path, access: .create)
         let clock = SystemClock()
         let owner = "pid \(getpid()) on \(hostName())"
         // Blocked before the heartbeat thread and the simulator's threads start, so every
@@ -76,7 +76,7 @@ enum WorkerCommand {
             try? store.unregisterWorker(owner: owner)
         }
         let worker = Worker(
-            store: store, clock: clock, compiler: Backends.compiler(stop: stop),
+            repository: store, clock: clock, compiler: Backends.compiler(stop: stop),
             qpus: Backends.qpus(context.environment),
             options: WorkerOptions(
                 owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,
@@ -148,7 +148,7 @@ final class Heartbeat {
                 close(stopRead)
                 done.signal()
             }
-            guard let store = try? TaskStore.open(path: path) else { return }
+            guard let store = try? SQLiteTaskStore.open(path: path) else { return }
             let clock = SystemClock()
             var poller = pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)
             while true {

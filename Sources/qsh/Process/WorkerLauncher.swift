@@ -13,7 +13,7 @@ enum WorkerLauncher {
     static let startGrace = 10.0
 
     /// Starts a worker unless one is live (or being started); warns on stderr if it cannot.
-    static func ensureWorker(store: TaskStore, executable: String, database: String, stderr: OutputStream) {
+    static func ensureWorker(store: any TaskRepository, executable: String, database: String, stderr: OutputStream) {
         do {
             guard try store.reserveWorkerStart(at: SystemClock().now(), seconds: startGrace) else { return }
         } catch {
