@@ -19,7 +19,8 @@ extension SQLiteTaskStore {
                         id, from: .created, to: .payloadProcessing, at: at, actor: "worker \(owner)",
                         changes: TaskChanges(lease: lease))
                     guard try Self.applyTransition(db, move) else { return nil }
-                    return try db.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], decodeTask)
+                    return try db.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?")
+                        .first([.text(id)], decodeTask)
                 }
             })
     }

@@ -51,7 +51,8 @@ extension SQLiteTaskStore {
     static func saveProgress(
         _ db: Connection, taskID: String, shotsDone: Int, partial: [RegisterCounts], at: Timestamp
     ) throws {
-        let data = TaskResult(taskID: taskID, shots: 0, shotsDone: shotsDone, partial: true, registers: partial).dataJSON
+        let counts = TaskResult(taskID: taskID, shots: 0, shotsDone: shotsDone, partial: true, registers: partial)
+        let data = counts.dataJSON
         let sql = "UPDATE runs SET shots_done = ?2, partial = 1, data = ?3, updated_ms = ?4 WHERE \(latestRun)"
         let values: [SQLValue] = [.text(taskID), .int(shotsDone), .text(data.serialized()), .integer(at.milliseconds)]
         try db.run(sql, values)
@@ -111,7 +112,10 @@ extension SQLiteTaskStore {
     /// True when the latest run of `task` has final results for every one of its shots.
     static func hasCompleteResult(_ db: Connection, _ task: QuantumTask) throws -> Bool {
         try db.cached(
-            "SELECT shots, shots_done, partial, data IS NOT NULL FROM runs WHERE task_id = ? ORDER BY attempt DESC LIMIT 1"
+            """
+            SELECT shots, shots_done, partial, data IS NOT NULL FROM runs WHERE task_id = ?
+            ORDER BY attempt DESC LIMIT 1
+            """
         ).first([.text(task.id)]) {
             $0.int(0) == task.shots && $0.int(1) == task.shots && $0.int(2) == 0 && $0.int(3) == 1
         } ?? false

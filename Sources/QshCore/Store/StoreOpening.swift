@@ -72,7 +72,8 @@ extension SQLiteTaskStore {
             var info = stat()
             let walSize = stat(path + "-wal", &info) == 0 ? Int(info.st_size) : 0
             guard walSize == 0 else { throw StoreError.unreadableWAL(path: path) }
-            return try SQLiteTaskStore(connection: Connection(path: path, readOnly: true, immutable: true), migrator: migrator)
+            return try SQLiteTaskStore(
+                connection: Connection(path: path, readOnly: true, immutable: true), migrator: migrator)
         }
     }
 
