@@ -162,6 +162,8 @@ public enum Schema {
     ///   (when they hold them); its operations stay unknown (NULL).
     /// - `tasks.batch_id`: the batch a task was submitted in, NULL for most tasks (hence
     ///   the partial index).
+    /// - `diagnostics.code`: stored codes take the spelling of qsh's one namespace of
+    ///   codes, snake_case (`unknown-gate` becomes `unknown_gate`).
     /// New definitions are content-addressed (SHA-256, `ProgramSnapshot.definitionID`)
     /// and shared; existing ones keep their ids, so nothing here touches them.
     static let version3 = """
@@ -225,5 +227,7 @@ public enum Schema {
         WHERE t.started_ms IS NOT NULL OR r.task_id IS NOT NULL;
 
         DROP TABLE results;
+
+        UPDATE diagnostics SET code = replace(code, '-', '_') WHERE instr(code, '-') > 0;
         """
 }

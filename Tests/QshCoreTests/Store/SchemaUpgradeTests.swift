@@ -33,19 +33,23 @@ import TestSupport
         let path = try Self.restoredFixture(dir)
         let untouched = [
             "SELECT * FROM task_events ORDER BY seq", "SELECT * FROM task_tags ORDER BY task_id, key",
-            "SELECT * FROM diagnostics ORDER BY task_id, seq", "SELECT * FROM workers ORDER BY owner",
+            "SELECT * FROM workers ORDER BY owner",
             "SELECT id, file_name, source, created_ms, hex(program) FROM definitions ORDER BY id",
             "SELECT definition_id, seq, path, outcome, hex(bytes), reason FROM definition_includes ORDER BY 1, 2",
             "SELECT * FROM task_counts ORDER BY task_status",
         ]
         let results = "SELECT task_id, shots, shots_done, partial, data, timings, metrics, metadata FROM "
-        let (taskRows, taskIDs, untouchedBefore, oldResults): ([String], [String], [[String]], [String])
+        let diagnostics = "SELECT task_id, seq, severity, replace(code, '-', '_'), message, file, line, col, notes "
+            + "FROM diagnostics ORDER BY task_id, seq"
+        let (taskRows, taskIDs, untouchedBefore, oldResults, oldDiagnostics):
+            ([String], [String], [[String]], [String], [String])
         do {
             let before = try Connection(path: path)
             taskRows = try Self.rows(before, "SELECT \(Self.v2TaskColumns) FROM tasks ORDER BY rowid")
             taskIDs = try before.prepare("SELECT id FROM tasks ORDER BY rowid").rows { $0.text(0) }
             untouchedBefore = try untouched.map { try Self.rows(before, $0) }
             oldResults = try Self.rows(before, results + "results ORDER BY task_id")
+            oldDiagnostics = try Self.rows(before, diagnostics)
             #expect(try before.scalar("SELECT count(*) FROM diagnostics WHERE notes <> '[]'") == 1)
         }
         #expect(oldResults.count == 6)
@@ -59,6 +63,11 @@ import TestSupport
         #expect(try Self.rows(db, "SELECT \(Self.v2TaskColumns) FROM tasks ORDER BY rowid") == taskRows)
         #expect(try db.scalar("SELECT count(*) FROM tasks WHERE batch_id IS NOT NULL") == 0)
         #expect(try untouched.map { try Self.rows(db, $0) } == untouchedBefore)
+        // Diagnostics keep everything; their codes are spelt in snake_case.
+        #expect(try Self.rows(db, diagnostics) == oldDiagnostics)
+        #expect(try Self.rows(db, "SELECT code FROM diagnostics ORDER BY task_id, seq") == [
+            "include_not_found", "unknown_gate",
+        ])
         // Each results row is now a run's, as it was.
         #expect(try Self.rows(db, results + "runs WHERE data IS NOT NULL ORDER BY task_id") == oldResults)
         let withResults = Set(oldResults.map { String($0.prefix(36)) })
@@ -164,7 +173,8 @@ import TestSupport
         #expect(try store.runs(taskID: Self.failedID).first?.ended == Timestamp(milliseconds: 9000))
         let diagnostics = try store.diagnostics(taskID: Self.invalidID)
         #expect(diagnostics == [
-            Diagnostic(code: "unknown-gate", message: "'ccx' is not defined", at: SourceLocation(file: "old.qasm", line: 2, column: 1))
+            Diagnostic(
+                code: "unknown_gate", message: "'ccx' is not defined", at: SourceLocation(file: "old.qasm", line: 2, column: 1))
         ])
         #expect(try store.events(taskID: Self.doneID).map(\.to) == [
             .created, .payloadProcessing, .scheduled, .executionStarted, .executionCompleted, .completed,
