@@ -35,7 +35,7 @@ import TestSupport
         let forged = try box.sqlite(
             "UPDATE tasks SET task_status = 'Failed', error_class = 'execution_error', "
                 + "error_reasons = '[\"the simulator stopped\"]' WHERE id = '\(id)'; "
-                + "UPDATE results SET partial = 1, shots_done = 40 WHERE task_id = '\(id)'")
+                + "UPDATE runs SET partial = 1, shots_done = 40 WHERE task_id = '\(id)'")
         #expect(forged.status == 0)
         let table = try box.run(["tasks", "results", id, "-o", "table"])
         #expect(table.status == 3)

@@ -145,12 +145,12 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("UPDATE results SET data = 'garbage'", "the 'data' of its results is not valid JSON (garbage)"),
-        ("UPDATE results SET data = '{\"c\": {\"00\": \"many\"}}'",
+        ("UPDATE runs SET data = 'garbage'", "the 'data' of its results is not valid JSON (garbage)"),
+        ("UPDATE runs SET data = '{\"c\": {\"00\": \"many\"}}'",
          "the 'data' of its results has a count that is not a whole number of at least 0 at 'c'.'00'"),
-        ("UPDATE results SET timings = '[1, 2]'", "the 'timings' of its results is not a JSON object ([1, 2])"),
-        ("UPDATE results SET metrics = '{'", "the 'metrics' of its results is not valid JSON ({)"),
-        ("UPDATE results SET metadata = '\"x\"'", "the 'metadata' of its results is not a JSON object (\"x\")"),
+        ("UPDATE runs SET timings = '[1, 2]'", "the 'timings' of its results is not a JSON object ([1, 2])"),
+        ("UPDATE runs SET metrics = '{'", "the 'metrics' of its results is not valid JSON ({)"),
+        ("UPDATE runs SET metadata = '\"x\"'", "the 'metadata' of its results is not a JSON object (\"x\")"),
     ])
     func aDamagedResultsRowIsAnErrorNotEmptyCounts(sql: String, what: String) throws {
         let (box, id) = try Self.completed()

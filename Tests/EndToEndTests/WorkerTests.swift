@@ -40,10 +40,11 @@ import TestSupport
     @Test func aDatabaseDeletedUnderARunningWorkerIsAnIOErrorThatSaysWhatToCheck() throws {
         // The worker keeps the -wal and -shm files open; a new database file under the
         // old name meets them, and SQLite reports an I/O error instead of guessing.
-        // Reading commands say there is no database instead of making one.
+        // Reading commands say there is no database instead of making one. The worker is
+        // held after Completed, so it cannot notice the deleted file and exit first.
         let box = try TaskSandbox()
         let id = try box.submit()
-        let worker = try box.start(["worker"])
+        let worker = try box.start(["worker"], extra: ["QSH_TEST_QPU": "1", "QSH_TEST_HOLD_AFTER": "Completed"])
         defer {
             kill(worker.processIdentifier, SIGCONT)
             worker.terminate()

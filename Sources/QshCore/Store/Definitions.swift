@@ -1,13 +1,19 @@
 // A task's program as the database keeps it: the main file's bytes in
 // `definitions.program` and what reading each include gave in `definition_includes`
-// (schema version 2), so that a worker checks exactly what was submitted.
+// (schema version 2), so that a worker checks exactly what was submitted. Definitions
+// are content-addressed (schema version 3): one row per distinct program, shared.
 
-extension TaskStore {
-    /// Writes a definition and its includes. Call inside a transaction.
+extension SQLiteTaskStore {
+    /// Writes a definition and its includes, unless a definition with this id is stored
+    /// already (the same content: the id is its hash). Call inside a transaction.
     static func insertDefinition(_ db: Connection, id: String, _ program: ProgramSnapshot, at: Timestamp) throws {
         try db.run(
-            "INSERT INTO definitions (id, file_name, source, program, created_ms) VALUES (?, ?, '', ?, ?)",
+            """
+            INSERT INTO definitions (id, file_name, source, program, created_ms) VALUES (?, ?, '', ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """,
             [.text(id), .text(program.main.name), .blob(program.main.bytes), .integer(at.milliseconds)])
+        guard db.changes == 1 else { return }
         for (seq, file) in program.includes.enumerated() {
             let outcome: String
             var bytes = SQLValue.null

@@ -15,6 +15,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "create-tasks", sql: version1),
         Migration(version: 2, name: "program-bytes-and-includes", sql: version2),
+        Migration(version: 3, name: "runs-compilations-batches", sql: version3),
     ]
 
     static let version1 = """
@@ -146,5 +147,87 @@ public enum Schema {
         ) STRICT;
 
         ALTER TABLE diagnostics ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+        """
+
+    /// Version 3: what re-runs, batches and a second store need.
+    /// - `runs` replaces `results`: a task may be run more than once, and each run (its
+    ///   attempt, worker, compilation, start and end, counts, timings, metrics and
+    ///   metadata) is a row; a task's results are those of its latest run. `data` is NULL
+    ///   until the run reports counts. Each `results` row becomes attempt 1 of its task,
+    ///   and so does a task that started executing without leaving counts; the worker
+    ///   and the end of a migrated run are read from the task's events.
+    /// - `compilations` is what `tasks.compilation_id` names: the definition and QPU it
+    ///   was compiled for, the circuit's qubits, clbits, operations and gate counts. A
+    ///   migrated compilation takes qubits, clbits and gates from its task's results
+    ///   (when they hold them); its operations stay unknown (NULL).
+    /// - `tasks.batch_id`: the batch a task was submitted in, NULL for most tasks (hence
+    ///   the partial index).
+    /// - `diagnostics.code`: stored codes take the spelling of qsh's one namespace of
+    ///   codes, snake_case (`unknown-gate` becomes `unknown_gate`).
+    /// New definitions are content-addressed (SHA-256, `ProgramSnapshot.definitionID`)
+    /// and shared; existing ones keep their ids, so nothing here touches them.
+    static let version3 = """
+        ALTER TABLE tasks ADD COLUMN batch_id TEXT;
+        CREATE INDEX tasks_by_batch ON tasks(batch_id, created_ms) WHERE batch_id IS NOT NULL;
+
+        CREATE TABLE compilations (
+            id             TEXT PRIMARY KEY,
+            definition_id  TEXT NOT NULL REFERENCES definitions(id),
+            qpu_id         TEXT NOT NULL,
+            created_ms     INTEGER NOT NULL,
+            qubits         INTEGER,
+            clbits         INTEGER,
+            operations     INTEGER,
+            gates          TEXT
+        ) STRICT;
+
+        INSERT OR IGNORE INTO compilations (id, definition_id, qpu_id, created_ms, qubits, clbits, gates)
+        SELECT t.compilation_id, t.definition_id, t.qpu_id, coalesce(t.scheduled_ms, t.updated_ms),
+            CASE WHEN json_valid(r.metrics) THEN
+                CASE WHEN json_type(r.metrics, '$.qubits') = 'integer' THEN json_extract(r.metrics, '$.qubits') END END,
+            CASE WHEN json_valid(r.metrics) THEN
+                CASE WHEN json_type(r.metrics, '$.clbits') = 'integer' THEN json_extract(r.metrics, '$.clbits') END END,
+            CASE WHEN json_valid(r.metrics) THEN
+                CASE WHEN json_type(r.metrics, '$.gates') = 'object' THEN json_extract(r.metrics, '$.gates') END END
+        FROM tasks t JOIN definitions d ON d.id = t.definition_id LEFT JOIN results r ON r.task_id = t.id
+        WHERE t.compilation_id IS NOT NULL;
+
+        CREATE TABLE runs (
+            id              TEXT PRIMARY KEY,
+            task_id         TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            attempt         INTEGER NOT NULL CHECK (attempt > 0),
+            compilation_id  TEXT REFERENCES compilations(id),
+            worker          TEXT,
+            started_ms      INTEGER NOT NULL,
+            ended_ms        INTEGER,
+            shots           INTEGER NOT NULL,
+            shots_done      INTEGER NOT NULL DEFAULT 0,
+            partial         INTEGER NOT NULL DEFAULT 1,
+            data            TEXT,
+            timings         TEXT NOT NULL DEFAULT '{}',
+            metrics         TEXT NOT NULL DEFAULT '{}',
+            metadata        TEXT NOT NULL DEFAULT '{}',
+            updated_ms      INTEGER NOT NULL,
+            UNIQUE (task_id, attempt)
+        ) STRICT;
+
+        INSERT INTO runs (id, task_id, attempt, compilation_id, worker, started_ms, ended_ms, shots, shots_done,
+            partial, data, timings, metrics, metadata, updated_ms)
+        SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+                || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
+            t.id, 1, c.id,
+            (SELECT CASE WHEN e.actor LIKE 'worker %' THEN substr(e.actor, 8) ELSE e.actor END FROM task_events e
+                WHERE e.task_id = t.id AND e.to_status = 'ExecutionStarted' ORDER BY e.seq DESC LIMIT 1),
+            coalesce(t.started_ms, r.updated_ms),
+            (SELECT min(e.at_ms) FROM task_events e WHERE e.task_id = t.id AND e.from_status = 'ExecutionStarted'),
+            coalesce(r.shots, t.shots), coalesce(r.shots_done, t.shots_done), coalesce(r.partial, 1), r.data,
+            coalesce(r.timings, '{}'), coalesce(r.metrics, '{}'), coalesce(r.metadata, '{}'),
+            coalesce(r.updated_ms, t.updated_ms)
+        FROM tasks t LEFT JOIN results r ON r.task_id = t.id LEFT JOIN compilations c ON c.id = t.compilation_id
+        WHERE t.started_ms IS NOT NULL OR r.task_id IS NOT NULL;
+
+        DROP TABLE results;
+
+        UPDATE diagnostics SET code = replace(code, '-', '_') WHERE instr(code, '-') > 0;
         """
 }

@@ -115,6 +115,9 @@ extension SQLiteStatement: Sendable {}
 public struct Row {
     let statement: SQLiteStatement
 
+    /// The number of columns in the row.
+    public var count: Int32 { sqlite3_column_count(statement.handle) }
+
     /// True when column `index` is NULL.
     public func isNull(_ index: Int32) -> Bool {
         sqlite3_column_type(statement.handle, index) == SQLITE_NULL

@@ -21,7 +21,7 @@ public enum StoreAccess: Sendable {
     case read
 }
 
-extension TaskStore {
+extension SQLiteTaskStore {
     /// Opens the database at `path` for `access`. Creating makes its directory (0700) and
     /// the file (0600); reading and writing never create a file, a folder, or a -wal or
     /// -shm file beside a database that is not there.
@@ -29,8 +29,8 @@ extension TaskStore {
     ///   `SQLiteError`.
     public static func open(
         path: String, access: StoreAccess = .create, migrator: Migrator = Schema.migrator
-    ) throws -> TaskStore {
-        if path == ":memory:" { return try TaskStore(connection: Connection(path: path), migrator: migrator) }
+    ) throws -> SQLiteTaskStore {
+        if path == ":memory:" { return try SQLiteTaskStore(connection: Connection(path: path), migrator: migrator) }
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw StoreError.notAFile(path: path) }
         switch access {
@@ -38,13 +38,13 @@ extension TaskStore {
             return try openCreating(path, migrator: migrator)
         case .write:
             try requireDatabase(path)
-            return try TaskStore(connection: Connection(path: path, create: false), migrator: migrator)
+            return try SQLiteTaskStore(connection: Connection(path: path, create: false), migrator: migrator)
         case .read:
             try requireDatabase(path)
             // A file we may write opens as usual (and is upgraded if its schema is older);
             // SQLite may still refuse to write it (a -shm of another user), then read it.
             if isWritable(path), let writable = try? Connection(path: path, create: false) {
-                return try TaskStore(connection: writable, migrator: migrator)
+                return try SQLiteTaskStore(connection: writable, migrator: migrator)
             }
             return try openReadOnly(path, migrator: migrator)
         }
@@ -65,22 +65,23 @@ extension TaskStore {
     /// its -shm file, even one it may not write, but cannot create a missing one in a
     /// folder it may not write; then, if the -wal is empty too, the main file holds every
     /// committed change and is read on its own (SQLite's `immutable`).
-    static func openReadOnly(_ path: String, migrator: Migrator) throws -> TaskStore {
+    static func openReadOnly(_ path: String, migrator: Migrator) throws -> SQLiteTaskStore {
         do {
-            return try TaskStore(connection: Connection(path: path, readOnly: true), migrator: migrator)
+            return try SQLiteTaskStore(connection: Connection(path: path, readOnly: true), migrator: migrator)
         } catch let error as SQLiteError where error.resultCode == SQLITE_READONLY || error.resultCode == SQLITE_CANTOPEN {
             var info = stat()
             let walSize = stat(path + "-wal", &info) == 0 ? Int(info.st_size) : 0
             guard walSize == 0 else { throw StoreError.unreadableWAL(path: path) }
-            return try TaskStore(connection: Connection(path: path, readOnly: true, immutable: true), migrator: migrator)
+            return try SQLiteTaskStore(
+                connection: Connection(path: path, readOnly: true, immutable: true), migrator: migrator)
         }
     }
 
     /// Opens `path`, creating its directory (0700) and the file (0600) when missing.
-    static func openCreating(_ path: String, migrator: Migrator) throws -> TaskStore {
+    static func openCreating(_ path: String, migrator: Migrator) throws -> SQLiteTaskStore {
         // The common case, an existing file, opens without touching the file system API.
         if let existing = try? Connection(path: path, create: false) {
-            return try TaskStore(connection: existing, migrator: migrator)
+            return try SQLiteTaskStore(connection: existing, migrator: migrator)
         }
         let files = FileManager.default
         let directory = Self.directory(of: path)
@@ -101,7 +102,7 @@ extension TaskStore {
             // files exist, since SQLite gives those the database file's mode.
             try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         }
-        return try TaskStore(connection: connection, migrator: migrator)
+        return try SQLiteTaskStore(connection: connection, migrator: migrator)
     }
 
     static func directory(of path: String) -> String {

@@ -94,6 +94,21 @@ struct StoredValues {
         }
     }
 
+    /// A JSON object of whole numbers of at least 0 (gate counts).
+    func wholeNumbers(_ text: String, _ what: String) throws -> [String: Int] {
+        guard let members = try json(text, what).objectValue else {
+            throw corrupt(what, "is not a JSON object (\(Self.excerpt(text)))")
+        }
+        var out: [String: Int] = [:]
+        for (key, value) in members {
+            guard case .int(let n) = value, n >= 0 else {
+                throw corrupt(what, "has a value that is not a whole number of at least 0 at '\(key)'")
+            }
+            out[key] = n
+        }
+        return out
+    }
+
     /// A task state by its wire name.
     func status(_ text: String, _ what: String) throws -> TaskStatus {
         guard let status = TaskStatus(rawValue: text) else { throw corrupt(what, "is '\(Self.excerpt(text))', not a task state") }

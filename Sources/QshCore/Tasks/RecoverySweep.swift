@@ -7,13 +7,13 @@
 
 /// Settles tasks with expired leases.
 public struct RecoverySweep {
-    public let store: TaskStore
+    public let repository: any TaskRepository
     public let clock: any WallClock
     /// Who sweeps, for the event log (e.g. the sweeping worker's owner id).
     public let actor: String
 
-    public init(store: TaskStore, clock: any WallClock, actor: String) {
-        self.store = store
+    public init(repository: any TaskRepository, clock: any WallClock, actor: String) {
+        self.repository = repository
         self.clock = clock
         self.actor = actor
     }
@@ -38,7 +38,7 @@ public struct RecoverySweep {
     /// - Returns: the tasks it settled (Completed or Failed).
     @discardableResult
     public func run() throws -> [QuantumTask] {
-        try store.recoverExpiredLeases(
+        try repository.recoverExpiredLeases(
             at: clock.now(), actor: "sweep \(actor)", reason: Self.reason(for:), completed: Self.completion(for:))
     }
 }

@@ -71,13 +71,16 @@ public struct QuantumTask: Hashable, Sendable {
     /// The worker holding the task, while one does.
     public var leaseOwner: String?
     public var leaseExpires: Timestamp?
+    /// The batch the task was submitted in; nil for a task submitted on its own.
+    public var batchID: String?
 
     public init(
         id: String, status: TaskStatus, qpuID: String, shots: Int, seed: UInt64, name: String? = nil,
         tags: [String: String] = [:], definitionID: String, compilationID: String? = nil, createdBy: String,
         createdDate: Timestamp, updatedDate: Timestamp, scheduledDate: Timestamp? = nil,
         startedDate: Timestamp? = nil, endedDate: Timestamp? = nil, errorClass: ErrorClass? = nil,
-        errorReasons: [String] = [], shotsDone: Int = 0, leaseOwner: String? = nil, leaseExpires: Timestamp? = nil
+        errorReasons: [String] = [], shotsDone: Int = 0, leaseOwner: String? = nil, leaseExpires: Timestamp? = nil,
+        batchID: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -99,6 +102,7 @@ public struct QuantumTask: Hashable, Sendable {
         self.shotsDone = shotsDone
         self.leaseOwner = leaseOwner
         self.leaseExpires = leaseExpires
+        self.batchID = batchID
     }
 
     /// The wire shape of DESIGN.md, in its order, then qsh's additions.

@@ -1,7 +1,7 @@
 // TaskService: what the commands do with tasks — submit, get, list, cancel, wait,
-// results, events — on top of the store. Cancel follows the lifecycle (idempotent
-// on terminal tasks, refused once execution started, completion wins a race). A task
-// read after its worker's lease expired is recovered first (RecoverySweep.swift).
+// results, events — on top of a repository (TaskRepository.swift). Cancel follows the
+// lifecycle (idempotent on terminal tasks, refused once execution started, completion
+// wins a race). A task read after its worker's lease expired is recovered first.
 
 /// What a cancel request did.
 public enum CancelOutcome: Sendable {
@@ -51,20 +51,21 @@ public struct Backoff: Sendable {
     public func next(after delay: Double) -> Double { min(maximum, delay * factor) }
 }
 
-/// Task operations for the commands. Not Sendable (it owns a store).
+/// Task operations for the commands. Not Sendable (its repository may not be).
 public final class TaskService {
-    public let store: TaskStore
+    public let repository: any TaskRepository
     public let clock: any WallClock
 
-    public init(store: TaskStore, clock: any WallClock) {
-        self.store = store
+    public init(repository: any TaskRepository, clock: any WallClock) {
+        self.repository = repository
         self.clock = clock
     }
 
     /// Highest seed drawn at random: seeds stay exact in JSON (2^53).
     static let randomSeedBound: UInt64 = 1 << 53
 
-    /// Builds the task a request describes, without storing it.
+    /// Builds the task a request describes, without storing it. Its definition id is the
+    /// program's content address, so the same program is stored once.
     public func makeTask(_ request: SubmitRequest) throws -> QuantumTask {
         guard request.shots > 0 else { throw TaskError.invalidRequest(reason: "shots must be at least 1") }
         for key in request.tags.keys where key.isEmpty {
@@ -75,14 +76,14 @@ public final class TaskService {
         return QuantumTask(
             id: TaskID.generate(using: &rng), status: .created, qpuID: request.qpuID, shots: request.shots,
             seed: request.seed ?? UInt64.random(in: 0..<Self.randomSeedBound, using: &rng), name: request.name,
-            tags: request.tags, definitionID: TaskID.generate(using: &rng), createdBy: request.createdBy,
+            tags: request.tags, definitionID: request.program.definitionID, createdBy: request.createdBy,
             createdDate: now, updatedDate: now)
     }
 
     /// Stores a new Created task and returns it; it never runs the program.
     public func submit(_ request: SubmitRequest, actor: String = "cli") throws -> QuantumTask {
         let task = try makeTask(request)
-        try store.insert(task, program: request.program, actor: actor)
+        try repository.insert(task, program: request.program, actor: actor)
         return task
     }
 
@@ -90,15 +91,15 @@ public final class TaskService {
     /// worker's lease has expired).
     /// - Throws: `TaskError.notFound`, `.ambiguousPrefix`, `.invalidID`.
     public func get(_ idOrPrefix: String) throws -> QuantumTask {
-        let id = try store.resolve(idOrPrefix)
-        guard let task = try store.task(id: id) else { throw TaskError.notFound(id: idOrPrefix) }
+        let id = try repository.resolve(idOrPrefix)
+        guard let task = try repository.task(id: id) else { throw TaskError.notFound(id: idOrPrefix) }
         return try recovered(task)
     }
 
     /// A page of tasks (the sweep runs first, when some lease has expired).
     public func list(_ query: TaskQuery) throws -> TaskPage {
         recoverLostTasks()
-        return try store.list(query)
+        return try repository.list(query)
     }
 
     /// Who the commands' sweeps are, in the event log (`sweep cli`).
@@ -111,24 +112,24 @@ public final class TaskService {
     /// - Returns: the tasks it settled.
     @discardableResult
     public func recoverLostTasks() -> [QuantumTask] {
-        (try? RecoverySweep(store: store, clock: clock, actor: Self.sweepActor).run()) ?? []
+        (try? RecoverySweep(repository: repository, clock: clock, actor: Self.sweepActor).run()) ?? []
     }
 
     /// `task`, or, when its lease expired before now, the task as the sweep left it.
     func recovered(_ task: QuantumTask) throws -> QuantumTask {
         guard !task.status.isTerminal, let expires = task.leaseExpires, expires < clock.now() else { return task }
         recoverLostTasks()
-        return try store.task(id: task.id) ?? task
+        return try repository.task(id: task.id) ?? task
     }
 
     /// True when some worker (or one being started) holds a live registration, so that
     /// a Created task will be claimed.
-    public func workerIsLive() throws -> Bool { try store.hasLiveWorker(at: clock.now()) }
+    public func workerIsLive() throws -> Bool { try repository.hasLiveWorker(at: clock.now()) }
 
     /// The task and its event log.
     public func events(_ idOrPrefix: String) throws -> (QuantumTask, [TaskEvent]) {
         let task = try get(idOrPrefix)
-        return (task, try store.events(taskID: task.id))
+        return (task, try repository.events(taskID: task.id))
     }
 
     /// The task and its results (final, or partial while running).
@@ -140,7 +141,7 @@ public final class TaskService {
             throw TaskError.noResults(
                 id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
         }
-        guard let result = try store.result(taskID: task.id) else {
+        guard let result = try repository.result(taskID: task.id) else {
             throw TaskError.noResults(
                 id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
         }
@@ -158,13 +159,13 @@ public final class TaskService {
             guard TaskStateMachine.cancellable.contains(task.status) else {
                 throw TaskError.cancelRefused(id: task.id, status: task.status)
             }
-            if try store.transition(
+            if try repository.transition(
                 task.id, from: task.status, to: .cancelled, at: clock.now(), actor: actor,
                 detail: "cancelled by the user")
             {
-                return .cancelled(try store.task(id: task.id) ?? task)
+                return .cancelled(try repository.task(id: task.id) ?? task)
             }
-            guard let now = try store.task(id: task.id) else { throw TaskError.notFound(id: task.id) }
+            guard let now = try repository.task(id: task.id) else { throw TaskError.notFound(id: task.id) }
             task = now
         }
         throw TaskError.cancelRefused(id: task.id, status: task.status)
@@ -191,7 +192,7 @@ public final class TaskService {
         while true {
             var current: [QuantumTask] = []
             for id in ids {
-                guard let read = try store.task(id: id) else { throw TaskError.notFound(id: id) }
+                guard let read = try repository.task(id: id) else { throw TaskError.notFound(id: id) }
                 let task = try recovered(read)
                 current.append(task)
                 let key = (task.status, task.shotsDone)

@@ -81,35 +81,34 @@ public struct WorkerOptions: Sendable {
     }
 }
 
-/// Claims and runs tasks. Not Sendable (it owns a store); one per thread.
+/// Claims and runs tasks. Not Sendable (its repository may not be); one per thread.
 public final class Worker {
-    public let store: TaskStore
+    public let repository: any TaskRepository
     public let clock: any WallClock
     public let compiler: TaskCompiler
     public let qpus: [any QPU]
     public let options: WorkerOptions
-    /// The database file as the store opened it (nil in memory): checked before every
-    /// claim, transition and sweep, and as a run progresses.
-    public let databaseFile: DatabaseFileIdentity?
 
-    /// - Parameter store: a store opened just now; its file is taken as the one to keep.
+    /// - Parameter repository: the repository to claim from; its storage is checked (see
+    ///   `checkDatabaseFile`) before every claim, transition and sweep, and as a run
+    ///   progresses.
     public init(
-        store: TaskStore, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU], options: WorkerOptions
+        repository: any TaskRepository, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU],
+        options: WorkerOptions
     ) {
-        self.store = store
+        self.repository = repository
         self.clock = clock
         self.compiler = compiler
         self.qpus = qpus
         self.options = options
-        databaseFile = DatabaseFileIdentity(path: store.connection.path)
     }
 
     var actor: String { "worker \(options.owner)" }
 
-    /// Checks that the database path still names the file the store has open.
+    /// Checks that the database path still names the file the repository has open.
     /// - Throws: `DatabaseFileChanged` when it was deleted or replaced.
     public func checkDatabaseFile() throws(DatabaseFileChanged) {
-        try databaseFile?.check()
+        try repository.checkStorage()
     }
 
     /// Settles the tasks of lost workers (RecoverySweep).
@@ -117,7 +116,7 @@ public final class Worker {
     @discardableResult
     public func sweep() throws -> [QuantumTask] {
         try checkDatabaseFile()
-        return try RecoverySweep(store: store, clock: clock, actor: options.owner).run()
+        return try RecoverySweep(repository: repository, clock: clock, actor: options.owner).run()
     }
 
     /// Claims the oldest Created task and runs it to its end.
@@ -127,7 +126,7 @@ public final class Worker {
     public func runNext() throws -> QuantumTask? {
         if options.stop.isRequested { return nil }
         try checkDatabaseFile()
-        guard let task = try store.claimNext(owner: options.owner, at: clock.now(), leaseSeconds: options.leaseSeconds)
+        guard let task = try repository.claimNext(owner: options.owner, at: clock.now(), leaseSeconds: options.leaseSeconds)
         else { return nil }
         options.afterTransition?(task.id, task.status)
         do {
@@ -137,17 +136,17 @@ public final class Worker {
             error.taskID = task.id
             throw error
         } catch {
-            // Never leave a claimed task behind: fail it now if the store still lets us,
+            // Never leave a claimed task behind: fail it now if the repository still lets us,
             // otherwise its lease runs out and the sweep fails it.
-            if let now = try? store.task(id: task.id), !now.status.isTerminal {
-                _ = try? store.transition(
+            if let now = try? repository.task(id: task.id), !now.status.isTerminal {
+                _ = try? repository.transition(
                     task.id, from: now.status, to: .failed, at: clock.now(), actor: actor,
                     detail: "worker error",
                     changes: TaskChanges(errorClass: .internalError, errorReasons: ["worker error: \(error)"]))
             }
             throw error
         }
-        return try store.task(id: task.id)
+        return try repository.task(id: task.id)
     }
 
     /// Runs tasks until none is waiting.
@@ -164,26 +163,26 @@ public final class Worker {
     /// - Throws: `DatabaseFileChanged` when the database file is gone (nothing is written).
     private func move(
         _ task: QuantumTask, _ from: TaskStatus, _ to: TaskStatus, detail: String? = nil,
-        changes: TaskChanges = TaskChanges(), extra: ((Connection) throws -> Void)? = nil
+        changes: TaskChanges = TaskChanges()
     ) throws -> Bool {
         try checkDatabaseFile()
-        let moved = try store.transition(
-            task.id, from: from, to: to, at: clock.now(), actor: actor, detail: detail, changes: changes, extra: extra)
+        let moved = try repository.transition(
+            task.id, from: from, to: to, at: clock.now(), actor: actor, detail: detail, changes: changes)
         if moved {
             options.afterTransition?(task.id, to)
         } else {
-            try store.releaseLease(id: task.id, owner: options.owner)
+            try repository.releaseLease(id: task.id, owner: options.owner)
         }
         return moved
     }
 
     private func fail(
         _ task: QuantumTask, from: TaskStatus, to: TaskStatus, _ errorClass: ErrorClass, _ reasons: [String],
-        extra: ((Connection) throws -> Void)? = nil
+        diagnostics: [Diagnostic] = []
     ) throws {
         _ = try move(
-            task, from, to, detail: reasons.first, changes: TaskChanges(errorClass: errorClass, errorReasons: reasons),
-            extra: extra)
+            task, from, to, detail: reasons.first,
+            changes: TaskChanges(errorClass: errorClass, errorReasons: reasons, diagnostics: diagnostics))
     }
 
     /// The reason recorded for a task whose worker was asked to stop.
@@ -201,7 +200,7 @@ public final class Worker {
     /// Drives a claimed (PayloadProcessing) task to a terminal state.
     public func process(_ task: QuantumTask) throws {
         let claimed = clock.now()
-        guard let definition = try store.definition(id: task.definitionID) else {
+        guard let definition = try repository.definition(id: task.definitionID) else {
             return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
         }
         // PayloadProcessing: parse, check, lower (from the stored program and includes
@@ -218,16 +217,16 @@ public final class Worker {
             request = prepared.request
             qpu = prepared.qpu
         case .failure(let failure):
-            let diagnostics = failure.diagnostics
             return try fail(
                 task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
-                extra: diagnostics.isEmpty ? nil : { try TaskStore.saveDiagnostics($0, taskID: task.id, diagnostics) })
+                diagnostics: failure.diagnostics)
         }
         let compiled = clock.now()
 
-        var rng = SystemRandomNumberGenerator()
-        let compilationID = TaskID.generate(using: &rng)
-        guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilationID: compilationID)) else {
+        let compilation = Compilation(
+            id: TaskID.generate(), definitionID: task.definitionID, qpuID: qpu.id, created: compiled,
+            circuit: request.circuit)
+        guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilation: compilation)) else {
             return
         }
         if let why = options.stop.reason() { return try interrupted(task, from: .scheduled, why) }
@@ -253,12 +252,12 @@ public final class Worker {
                     return false
                 }
                 do {
-                    try store.recordProgress(
-                        id: task.id, shots: task.shots, shotsDone: progress.shotsDone,
+                    try repository.recordProgress(
+                        id: task.id, shotsDone: progress.shotsDone,
                         partial: progress.partial.isEmpty ? nil : progress.partial, at: now)
                     if lastRenewal.seconds(until: now) >= options.leaseSeconds / 3 {
                         lastRenewal = now
-                        try store.renewLeases(owner: options.owner, at: now, leaseSeconds: options.leaseSeconds)
+                        try repository.renewLeases(owner: options.owner, at: now, leaseSeconds: options.leaseSeconds)
                     }
                 } catch {
                     // A busy database must not stop the run: progress is advisory, the
@@ -294,8 +293,8 @@ public final class Worker {
                 metadata: Self.metadataJSON(run.metadata, qpu: qpu.id, request: request))
             guard
                 try move(
-                    task, .executionStarted, .executionCompleted, changes: TaskChanges(shotsDone: run.shots),
-                    extra: { try TaskStore.saveResult($0, result, at: finished) })
+                    task, .executionStarted, .executionCompleted,
+                    changes: TaskChanges(shotsDone: run.shots, result: result))
             else { return }
             _ = try move(task, .executionCompleted, .completed)
         }

@@ -57,15 +57,15 @@ struct LocalDatabase {
     /// never create one.
     /// - Throws: `CommandFailure` (`no_database`) when there is no database at the path,
     ///   else what opening throws (`StoreError`, `SQLiteError`).
-    func open(_ access: StoreAccess) throws -> TaskStore {
+    func open(_ access: StoreAccess) throws -> SQLiteTaskStore {
         try Self.open(path: path(), access: access)
     }
 
     /// Opens the store at `path` for `access` (a worker's heartbeat thread opens its own).
     /// - Throws: as `open(_:)`.
-    static func open(path: String, access: StoreAccess) throws -> TaskStore {
+    static func open(path: String, access: StoreAccess) throws -> SQLiteTaskStore {
         do {
-            return try TaskStore.open(path: path, access: access)
+            return try SQLiteTaskStore.open(path: path, access: access)
         } catch StoreError.missing(let missing) {
             throw CommandFailure(
                 code: StoreError.missing(path: missing).code,

@@ -53,7 +53,7 @@ final class LocalTaskClient: TaskClient {
     /// The service, opening the database for `access` if no operation opened it yet.
     private func service(_ access: StoreAccess) throws -> TaskService {
         if let opened { return opened }
-        let service = TaskService(store: try database.open(access), clock: clock)
+        let service = TaskService(repository: try database.open(access), clock: clock)
         opened = service
         return service
     }
@@ -71,7 +71,7 @@ final class LocalTaskClient: TaskClient {
         var receipt = SubmitReceipt(task: task)
         if let workerExecutable,
             let warning = WorkerLauncher.ensureWorker(
-                store: service.store, executable: workerExecutable, database: try database.absolutePath())
+                store: service.repository, executable: workerExecutable, database: try database.absolutePath())
         {
             receipt.warnings.append(warning)
         }

@@ -79,7 +79,7 @@ enum WorkerCommand {
             try? store.unregisterWorker(owner: owner)
         }
         let worker = Worker(
-            store: store, clock: clock, compiler: Backends.compiler(stop: stop),
+            repository: store, clock: clock, compiler: Backends.compiler(stop: stop),
             qpus: Backends.qpus(context.environment),
             options: WorkerOptions(
                 owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,

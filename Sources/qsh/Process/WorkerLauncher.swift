@@ -14,7 +14,7 @@ enum WorkerLauncher {
 
     /// Starts a worker unless one is live (or being started).
     /// - Returns: a warning for the user when it cannot check or cannot start one; nil otherwise.
-    static func ensureWorker(store: TaskStore, executable: String, database: String) -> String? {
+    static func ensureWorker(store: any TaskRepository, executable: String, database: String) -> String? {
         do {
             guard try store.reserveWorkerStart(at: SystemClock().now(), seconds: startGrace) else { return nil }
         } catch {

@@ -9,7 +9,7 @@ import TestSupport
     @Test func freshFileIsStampedAndMigrated() throws {
         let dir = try TempDirectory()
         let path = dir.file("sub/dir/tasks.sqlite")
-        let store = try TaskStore.open(path: path)
+        let store = try SQLiteTaskStore.open(path: path)
         #expect(try store.connection.scalar("PRAGMA application_id") == Int64(Schema.applicationID))
         #expect(try store.connection.scalar("PRAGMA user_version") == Int64(Schema.migrator.latestVersion))
         #expect(try store.connection.scalar("PRAGMA foreign_keys") == 1)
@@ -24,7 +24,7 @@ import TestSupport
     @Test func reopeningAppliesNothing() throws {
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
-        _ = try TaskStore.open(path: path)
+        _ = try SQLiteTaskStore.open(path: path)
         let db = try Connection(path: path)
         #expect(try Schema.migrator.migrate(db) == [])
     }
@@ -69,7 +69,7 @@ import TestSupport
             try other.execute("PRAGMA application_id = 1234; CREATE TABLE notes (x); INSERT INTO notes VALUES (1)")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.foreignFile(path: path, applicationID: 1234)) { try TaskStore.open(path: path) }
+        #expect(throws: StoreError.foreignFile(path: path, applicationID: 1234)) { try SQLiteTaskStore.open(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
@@ -78,7 +78,7 @@ import TestSupport
         let path = dir.file("plain.sqlite")
         do { try Connection(path: path).execute("CREATE TABLE notes (x)") }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.foreignFile(path: path, applicationID: 0)) { try TaskStore.open(path: path) }
+        #expect(throws: StoreError.foreignFile(path: path, applicationID: 0)) { try SQLiteTaskStore.open(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
@@ -86,7 +86,7 @@ import TestSupport
         let dir = try TempDirectory()
         let path = try dir.write("notes.txt", String(repeating: "not a database\n", count: 100))
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.foreignFile(path: path, applicationID: 0)) { try TaskStore.open(path: path) }
+        #expect(throws: StoreError.foreignFile(path: path, applicationID: 0)) { try SQLiteTaskStore.open(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
@@ -94,13 +94,13 @@ import TestSupport
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
         do {
-            let store = try TaskStore.open(path: path)
+            let store = try SQLiteTaskStore.open(path: path)
             try store.connection.execute("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let latest = Schema.migrator.latestVersion
         #expect(throws: StoreError.newerSchema(path: path, version: 99, supported: latest)) {
-            try TaskStore.open(path: path)
+            try SQLiteTaskStore.open(path: path)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect(
@@ -116,8 +116,8 @@ import TestSupport
                 "PRAGMA application_id = \(Schema.applicationID); CREATE TABLE definitions (x)")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.unversioned(path: path)) { try TaskStore.open(path: path) }
-        #expect(throws: StoreError.unversioned(path: path)) { try TaskStore.open(path: path, access: .read) }
+        #expect(throws: StoreError.unversioned(path: path)) { try SQLiteTaskStore.open(path: path) }
+        #expect(throws: StoreError.unversioned(path: path)) { try SQLiteTaskStore.open(path: path, access: .read) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect(StoreError.unversioned(path: path).message.hasPrefix("'\(path)' has the application id of a qsh task database"))
     }
@@ -127,12 +127,12 @@ import TestSupport
         let path = dir.file("tasks.sqlite")
         let v1 = Migrator(applicationID: Schema.applicationID, migrations: Array(Schema.migrations.prefix(1)))
         do {
-            let old = try TaskStore.open(path: path, migrator: v1)
+            let old = try SQLiteTaskStore.open(path: path, migrator: v1)
             try old.connection.run(
                 "INSERT INTO definitions (id, file_name, source, created_ms) VALUES ('d1', 'old.qasm', 'OPENQASM 2.0;', 0)")
         }
-        let store = try TaskStore.open(path: path)
-        #expect(try store.connection.scalar("PRAGMA user_version") == 2)
+        let store = try SQLiteTaskStore.open(path: path)
+        #expect(try store.connection.scalar("PRAGMA user_version") == Int64(Schema.migrator.latestVersion))
         let definition = try #require(try store.definition(id: "d1"))
         #expect(definition.main == SourceFile(name: "old.qasm", text: "OPENQASM 2.0;"))
         #expect(definition.includes.isEmpty)
@@ -148,7 +148,7 @@ import TestSupport
                 Migration(version: 2, name: "again", sql: "CREATE TABLE a (x)"),
             ])
         let error = StoreError.migrationFailed(path: path, version: 2, name: "again", reason: "table a already exists")
-        #expect(throws: error) { try TaskStore.open(path: path, migrator: broken) }
+        #expect(throws: error) { try SQLiteTaskStore.open(path: path, migrator: broken) }
         #expect(
             error.message
                 == "cannot upgrade '\(path)' to schema version 2 (again): table a already exists; it was left as it was. "

@@ -18,7 +18,7 @@ import TestSupport
         let dir = try TempDirectory()
         for path in [dir.file("tasks.sqlite"), dir.file("no/such/folder/tasks.sqlite"), dir.file("file/tasks.sqlite")] {
             if path.contains("/file/") { try dir.write("file", "a file, not a folder") }
-            #expect(throws: StoreError.missing(path: path)) { try TaskStore.open(path: path, access: access) }
+            #expect(throws: StoreError.missing(path: path)) { try SQLiteTaskStore.open(path: path, access: access) }
         }
         #expect(try Self.listing(dir) == ["file"])
         #expect(StoreError.missing(path: "x").code == "no_database")
@@ -29,7 +29,7 @@ import TestSupport
     func anEmptyFileIsNoDatabaseAndStaysEmpty(access: StoreAccess) throws {
         let dir = try TempDirectory()
         let path = try dir.write("tasks.sqlite", "")
-        #expect(throws: StoreError.missing(path: path)) { try TaskStore.open(path: path, access: access) }
+        #expect(throws: StoreError.missing(path: path)) { try SQLiteTaskStore.open(path: path, access: access) }
         #expect(try Self.listing(dir) == ["tasks.sqlite"])
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty)
     }
@@ -37,12 +37,12 @@ import TestSupport
     @Test func readingAnExistingDatabaseWorksAndCreatingStillCreates() throws {
         let dir = try TempDirectory()
         let path = dir.file("new/tasks.sqlite")
-        let service = TaskService(store: try TaskStore.open(path: path, access: .create), clock: ManualClock())
+        let service = TaskService(repository: try SQLiteTaskStore.open(path: path, access: .create), clock: ManualClock())
         let task = try service.submit(bellRequest())
-        let reader = try TaskStore.open(path: path, access: .read)
+        let reader = try SQLiteTaskStore.open(path: path, access: .read)
         #expect(!reader.isReadOnly)
         #expect(try reader.task(id: task.id)?.id == task.id)
-        #expect(try TaskStore.open(path: path, access: .write).task(id: task.id) != nil)
+        #expect(try SQLiteTaskStore.open(path: path, access: .write).task(id: task.id) != nil)
     }
 
     /// A read-only store over a database with tasks, made as it would be for a user who
@@ -50,12 +50,12 @@ import TestSupport
     @Test func aReadOnlyStoreReadsAndItsWritesNameTheFile() throws {
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
-        let writer = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+        let writer = TaskService(repository: try SQLiteTaskStore.open(path: path), clock: ManualClock())
         let task = try writer.submit(bellRequest())
-        let store = try TaskStore(connection: Connection(path: path, readOnly: true))
+        let store = try SQLiteTaskStore(connection: Connection(path: path, readOnly: true))
         #expect(store.isReadOnly)
         #expect(try store.task(id: task.id)?.status == .created)
-        let service = TaskService(store: store, clock: ManualClock())
+        let service = TaskService(repository: store, clock: ManualClock())
         do {
             _ = try service.submit(bellRequest())
             Issue.record("expected a read-only error")
@@ -72,9 +72,9 @@ import TestSupport
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
         let v1 = Migrator(applicationID: Schema.applicationID, migrations: Array(Schema.migrations.prefix(1)))
-        _ = try TaskStore.open(path: path, migrator: v1)
+        _ = try SQLiteTaskStore.open(path: path, migrator: v1)
         #expect(throws: StoreError.readOnlyOldSchema(path: path, version: 1, needed: Schema.migrator.latestVersion)) {
-            try TaskStore(connection: Connection(path: path, readOnly: true))
+            try SQLiteTaskStore(connection: Connection(path: path, readOnly: true))
         }
     }
 
@@ -83,20 +83,22 @@ import TestSupport
         let path = dir.file("odd %?#name.sqlite")
         let task: QuantumTask
         do {
-            let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+            let store = try SQLiteTaskStore.open(path: path)
+            let service = TaskService(repository: store, clock: ManualClock())
             task = try service.submit(bellRequest())
-            try service.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
-        let store = try TaskStore(connection: Connection(path: path, readOnly: true, immutable: true))
+        let store = try SQLiteTaskStore(connection: Connection(path: path, readOnly: true, immutable: true))
         #expect(try store.task(id: task.id)?.id == task.id)
     }
 
     @Test func aFullDiskNamesTheFile() throws {
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
-        let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
-        let pages = try #require(try service.store.connection.scalar("PRAGMA page_count"))
-        try service.store.connection.execute("PRAGMA max_page_count = \(pages)")
+        let store = try SQLiteTaskStore.open(path: path)
+        let service = TaskService(repository: store, clock: ManualClock())
+        let pages = try #require(try store.connection.scalar("PRAGMA page_count"))
+        try store.connection.execute("PRAGMA max_page_count = \(pages)")
         var request = bellRequest()
         request.program.main = SourceFile(name: "big.qasm", bytes: [UInt8](repeating: 0x2F, count: 1 << 20))
         do {
@@ -115,9 +117,10 @@ import TestSupport
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
         do {
-            let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+            let store = try SQLiteTaskStore.open(path: path)
+            let service = TaskService(repository: store, clock: ManualClock())
             for _ in 0..<20 { _ = try service.submit(bellRequest()) }
-            try service.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seek(toOffset: 2 * 4096)
@@ -126,7 +129,7 @@ import TestSupport
         do {
             var query = TaskQuery()
             query.limit = 100
-            _ = try TaskStore.open(path: path, access: .read).list(query)
+            _ = try SQLiteTaskStore.open(path: path, access: .read).list(query)
             Issue.record("expected a malformed database")
         } catch let error as SQLiteError {
             #expect(error.resultCode == 11)  // SQLITE_CORRUPT

@@ -6,43 +6,50 @@ import Testing
 import TestSupport
 
 @Suite struct StoredValuesTests {
-    /// A store with one Completed task and its results, on a file.
-    static func completedTask() throws -> (TempDirectory, TaskService, QuantumTask) {
+    /// A store with one task and the results of its finished run, on a file.
+    static func completedTask() throws -> (TempDirectory, TaskService, QuantumTask, SQLiteTaskStore) {
         let dir = try TempDirectory()
-        let service = TaskService(store: try TaskStore.open(path: dir.file("tasks.sqlite")), clock: ManualClock())
+        let store = try SQLiteTaskStore.open(path: dir.file("tasks.sqlite"))
+        let service = TaskService(repository: store, clock: ManualClock())
         let task = try service.submit(bellRequest(tags: ["k": "v"]))
         let result = TaskResult(
             taskID: task.id, shots: 100, shotsDone: 100, partial: false,
             registers: [RegisterCounts(name: "c", width: 2, counts: ["00": 50, "11": 50])], timings: [("queue", 0.5)],
             metrics: .object([("qubits", .int(2))]), metadata: .object([("seed", .string("7"))]))
-        try TaskStore.saveResult(service.store.connection, result, at: service.clock.now())
-        return (dir, service, task)
+        let path: [TaskStatus] = [.created, .payloadProcessing, .scheduled, .executionStarted, .executionCompleted]
+        for (from, to) in zip(path, path.dropFirst()) {
+            try store.transition(
+                task.id, from: from, to: to, at: service.clock.now(), actor: "t",
+                changes: TaskChanges(result: to == .executionCompleted ? result : nil))
+        }
+        #expect(try store.result(taskID: task.id) == result)
+        return (dir, service, task, store)
     }
 
     @Test(arguments: [
-        ("UPDATE results SET data = '{\"c\": ' WHERE task_id = ?1", "the 'data' of its results is not valid JSON ({\"c\": )"),
-        ("UPDATE results SET data = '[1]' WHERE task_id = ?1", "the 'data' of its results is not a JSON object of counts ([1])"),
-        ("UPDATE results SET data = '{\"c\": 5}' WHERE task_id = ?1",
+        ("UPDATE runs SET data = '{\"c\": ' WHERE task_id = ?1", "the 'data' of its results is not valid JSON ({\"c\": )"),
+        ("UPDATE runs SET data = '[1]' WHERE task_id = ?1", "the 'data' of its results is not a JSON object of counts ([1])"),
+        ("UPDATE runs SET data = '{\"c\": 5}' WHERE task_id = ?1",
          "the 'data' of its results has register 'c' whose counts are not a JSON object"),
-        ("UPDATE results SET data = '{\"c\": {\"0x\": 5}}' WHERE task_id = ?1",
+        ("UPDATE runs SET data = '{\"c\": {\"0x\": 5}}' WHERE task_id = ?1",
          "the 'data' of its results has '0x' in register 'c', which is not a bitstring of its width"),
-        ("UPDATE results SET data = '{\"c\": {\"00\": 5, \"1\": 1}}' WHERE task_id = ?1",
+        ("UPDATE runs SET data = '{\"c\": {\"00\": 5, \"1\": 1}}' WHERE task_id = ?1",
          "the 'data' of its results has '1' in register 'c', which is not a bitstring of its width"),
-        ("UPDATE results SET data = '{\"c\": {\"00\": -1}}' WHERE task_id = ?1",
+        ("UPDATE runs SET data = '{\"c\": {\"00\": -1}}' WHERE task_id = ?1",
          "the 'data' of its results has a count that is not a whole number of at least 0 at 'c'.'00'"),
-        ("UPDATE results SET data = '{\"c\": {\"00\": \"5\"}}' WHERE task_id = ?1",
+        ("UPDATE runs SET data = '{\"c\": {\"00\": \"5\"}}' WHERE task_id = ?1",
          "the 'data' of its results has a count that is not a whole number of at least 0 at 'c'.'00'"),
-        ("UPDATE results SET timings = '{\"queue\": \"x\"}' WHERE task_id = ?1",
+        ("UPDATE runs SET timings = '{\"queue\": \"x\"}' WHERE task_id = ?1",
          "the 'timings' of its results has a value that is not a number at 'queue'"),
-        ("UPDATE results SET metrics = 'nope' WHERE task_id = ?1", "the 'metrics' of its results is not valid JSON (nope)"),
-        ("UPDATE results SET metadata = '[]' WHERE task_id = ?1", "the 'metadata' of its results is not a JSON object ([])"),
+        ("UPDATE runs SET metrics = 'nope' WHERE task_id = ?1", "the 'metrics' of its results is not valid JSON (nope)"),
+        ("UPDATE runs SET metadata = '[]' WHERE task_id = ?1", "the 'metadata' of its results is not a JSON object ([])"),
     ])
     func aDamagedResultsRowIsAnErrorNamingTheTask(sql: String, reason: String) throws {
-        let (_, service, task) = try Self.completedTask()
-        try service.store.connection.run(sql, [.text(task.id)])
-        let path = service.store.connection.path
+        let (_, _, task, store) = try Self.completedTask()
+        try store.connection.run(sql, [.text(task.id)])
+        let path = store.connection.path
         do {
-            _ = try service.store.result(taskID: task.id)
+            _ = try store.result(taskID: task.id)
             Issue.record("expected a damaged row")
         } catch let error as StoreError {
             #expect(error.code == "database_error")
@@ -62,14 +69,14 @@ import TestSupport
          "its task_status is 'Running', not a task state"),
     ])
     func aDamagedTaskRowIsAnErrorNamingTheTask(sql: String, reason: String) throws {
-        let (_, service, task) = try Self.completedTask()
+        let (_, service, task, store) = try Self.completedTask()
         for statement in sql.split(separator: ";") {
             let text = statement.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("PRAGMA") { try service.store.connection.execute(text) } else {
-                try service.store.connection.run(text, [.text(task.id)])
+            if text.hasPrefix("PRAGMA") { try store.connection.execute(text) } else {
+                try store.connection.run(text, [.text(task.id)])
             }
         }
-        let path = service.store.connection.path
+        let path = store.connection.path
         let expected = "cannot read task '\(task.id)' in '\(path)': \(reason); the file was changed outside qsh or is "
             + "damaged. Restore it from a copy, or look at the row with sqlite3"
         for read in [{ _ = try service.get(task.id) }, { _ = try service.list(TaskQuery()) }] as [() throws -> Void] {
@@ -88,9 +95,9 @@ import TestSupport
          "the from_status of its event 1 is 'Before', not a task state"),
     ])
     func anEventWithAnUnknownStateIsAnError(sql: String, reason: String) throws {
-        let (_, service, task) = try Self.completedTask()
-        try service.store.connection.run(sql, [.text(task.id)])
-        let path = service.store.connection.path
+        let (_, service, task, store) = try Self.completedTask()
+        try store.connection.run(sql, [.text(task.id)])
+        let path = store.connection.path
         #expect {
             _ = try service.events(task.id)
         } throws: { error in
@@ -101,15 +108,19 @@ import TestSupport
     }
 
     @Test func diagnosticsKeepTheirNotesAndRefuseAnUnknownSeverity() throws {
-        let (_, service, task) = try Self.completedTask()
+        let (_, service, _, store) = try Self.completedTask()
         let diagnostic = Diagnostic(
             code: "unknown-gate", message: "'ccx' is not defined in this scope",
             at: SourceLocation(file: "m.qasm", line: 3, column: 1), notes: ["'ccx' is defined in qelib1.inc"])
-        try service.store.connection.transaction { try TaskStore.saveDiagnostics($0, taskID: task.id, [diagnostic]) }
-        #expect(try service.store.diagnostics(taskID: task.id) == [diagnostic])
-        try service.store.connection.run("UPDATE diagnostics SET severity = 'fatal' WHERE task_id = ?", [.text(task.id)])
+        let other = try service.submit(bellRequest())
+        try store.transition(other.id, from: .created, to: .payloadProcessing, at: service.clock.now(), actor: "t")
+        try store.transition(
+            other.id, from: .payloadProcessing, to: .payloadProcessingError, at: service.clock.now(), actor: "t",
+            changes: TaskChanges(errorClass: .invalidProgram, errorReasons: ["x"], diagnostics: [diagnostic]))
+        #expect(try store.diagnostics(taskID: other.id) == [diagnostic])
+        try store.connection.run("UPDATE diagnostics SET severity = 'fatal' WHERE task_id = ?", [.text(other.id)])
         #expect {
-            _ = try service.store.diagnostics(taskID: task.id)
+            _ = try store.diagnostics(taskID: other.id)
         } throws: { error in
             (error as? StoreError)?.message.contains("the severity of a diagnostic is 'fatal'") == true
         }

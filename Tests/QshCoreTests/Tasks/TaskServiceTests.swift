@@ -12,15 +12,15 @@ import Testing
         var current = TaskStatus.created
         if let end = path.firstIndex(of: status) {
             for next in path.prefix(end + 1).dropFirst() {
-                try service.store.transition(task.id, from: current, to: next, at: service.clock.now(), actor: "t")
+                try service.repository.transition(task.id, from: current, to: next, at: service.clock.now(), actor: "t")
                 current = next
             }
         } else {
             let before: TaskStatus = status == .payloadProcessingError ? .payloadProcessing : .created
             if before != .created {
-                try service.store.transition(task.id, from: .created, to: before, at: service.clock.now(), actor: "t")
+                try service.repository.transition(task.id, from: .created, to: before, at: service.clock.now(), actor: "t")
             }
-            try service.store.transition(task.id, from: before, to: status, at: service.clock.now(), actor: "t")
+            try service.repository.transition(task.id, from: before, to: status, at: service.clock.now(), actor: "t")
         }
         return try service.get(task.id)
     }
@@ -35,7 +35,7 @@ import Testing
         }
         #expect(after.status == .cancelled)
         #expect(after.endedDate != nil)
-        let last = try service.store.events(taskID: t.id).last
+        let last = try service.repository.events(taskID: t.id).last
         #expect(last?.from == status)
         #expect(last?.detail == "cancelled by the user")
     }
@@ -57,7 +57,7 @@ import Testing
             return
         }
         #expect(after.status == status)
-        #expect(try service.store.events(taskID: t.id).count == t.status.eventCountOnHappyPath)
+        #expect(try service.repository.events(taskID: t.id).count == t.status.eventCountOnHappyPath)
     }
 
     @Test func waitReturnsWhenTerminalAndReportsEachChange() throws {
@@ -73,7 +73,7 @@ import Testing
                 clock.advance(seconds: seconds)
                 let now = try? service.get(t.id).status
                 if now == .created {
-                    _ = try? service.store.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
+                    _ = try? service.repository.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
                 }
                 return true
             },
@@ -126,22 +126,28 @@ import Testing
     @Test func resultsOfAFailedTaskSayWhyItFailed() throws {
         let service = try makeService()
         let t = try service.submit(bellRequest())
-        try service.store.transition(t.id, from: .created, to: .payloadProcessing, at: service.clock.now(), actor: "t")
+        for (from, to) in [(TaskStatus.created, TaskStatus.payloadProcessing), (.payloadProcessing, .scheduled),
+                           (.scheduled, .executionStarted)] {
+            try service.repository.transition(t.id, from: from, to: to, at: service.clock.now(), actor: "t")
+        }
         // Partial counts left behind do not make a failed task's results.
-        try TaskStore.saveResult(
-            service.store.connection,
-            TaskResult(taskID: t.id, shots: 100, shotsDone: 10, partial: true, registers: []), at: service.clock.now())
-        try service.store.transition(
-            t.id, from: .payloadProcessing, to: .payloadProcessingError, at: service.clock.now(), actor: "t",
-            changes: TaskChanges(errorClass: .invalidProgram, errorReasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"]))
+        try service.repository.recordProgress(
+            id: t.id, shotsDone: 10, partial: [RegisterCounts(name: "c", width: 1, counts: ["0": 10])],
+            at: service.clock.now())
+        #expect(try service.repository.result(taskID: t.id)?.partial == true)
+        try service.repository.transition(
+            t.id, from: .executionStarted, to: .failed, at: service.clock.now(), actor: "t",
+            changes: TaskChanges(errorClass: .executionError, errorReasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"]))
         let expected = TaskError.noResults(
-            id: t.id, status: .payloadProcessingError, errorClass: .invalidProgram,
-            reasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"])
+            id: t.id, status: .failed, errorClass: .executionError, reasons: ["bell.qasm:3:1: one", "bell.qasm:4:1: two"])
         #expect(throws: expected) { try service.results(t.id) }
         #expect(
             expected.message
-                == "task '\(t.id)' has no results: it ended PayloadProcessingError (invalid_program): bell.qasm:3:1: one; "
+                == "task '\(t.id)' has no results: it ended Failed (execution_error): bell.qasm:3:1: one; "
                 + "bell.qasm:4:1: two")
+        let invalid = TaskError.noResults(
+            id: "x", status: .payloadProcessingError, errorClass: .invalidProgram, reasons: ["bell.qasm:3:1: one"])
+        #expect(invalid.message == "task 'x' has no results: it ended PayloadProcessingError (invalid_program): bell.qasm:3:1: one")
         // A task that has not ended yet keeps the short form.
         #expect(TaskError.noResults(id: "x", status: .created).message == "task 'x' has no results (it is Created)")
     }
@@ -180,7 +186,7 @@ extension TaskServiceTests {
         let clock = ManualClock()
         let service = try makeService(clock)
         let t = try service.submit(bellRequest())
-        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        _ = try service.repository.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
         var seen: [TaskStatus] = []
         let outcome = try service.waitUntilTerminal(
             ids: [t.id], timeout: 60,
@@ -196,7 +202,7 @@ extension TaskServiceTests {
         #expect(tasks.map(\.status) == [.failed])
         #expect(tasks.first?.errorClass == .internalError)
         #expect(seen == [.payloadProcessing, .failed])
-        #expect(try service.store.events(taskID: t.id).last?.actor == "sweep cli")
+        #expect(try service.repository.events(taskID: t.id).last?.actor == "sweep cli")
         // Within the lease and one poll (the backoff reaches 1 s).
         #expect(clock.now().seconds(until: try #require(tasks.first?.endedDate)) <= 0)
     }
@@ -205,12 +211,12 @@ extension TaskServiceTests {
         let clock = ManualClock()
         let service = try makeService(clock)
         let a = try service.submit(bellRequest())
-        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        _ = try service.repository.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
         #expect(try service.get(a.id).status == .payloadProcessing)
         clock.advance(seconds: 6)
         #expect(try service.get(a.id).status == .failed)
         let b = try service.submit(bellRequest())
-        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        _ = try service.repository.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
         clock.advance(seconds: 6)
         var query = TaskQuery()
         query.statuses = [.failed]
@@ -236,7 +242,7 @@ extension TaskServiceTests {
         #expect(reported == [t.id])
         #expect(try !service.workerIsLive())
         // With a worker registered, nothing is said.
-        try service.store.registerWorker(owner: "w1", pid: 1, at: clock.now(), leaseSeconds: 60)
+        try service.repository.registerWorker(owner: "w1", pid: 1, at: clock.now(), leaseSeconds: 60)
         #expect(try service.workerIsLive())
         reported = []
         _ = try service.waitUntilTerminal(
@@ -260,7 +266,7 @@ extension TaskServiceTests {
                 pauses += 1
                 clock.advance(seconds: 3600)
                 if pauses == 50 {
-                    _ = try? service.store.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
+                    _ = try? service.repository.transition(t.id, from: .created, to: .cancelled, at: clock.now(), actor: "x")
                 }
                 return true
             },

@@ -84,7 +84,7 @@ enum FakeCompilers {
 
 /// A fresh in-memory store and a service over it.
 func makeService(_ clock: ManualClock = ManualClock()) throws -> TaskService {
-    TaskService(store: try TaskStore.open(path: ":memory:"), clock: clock)
+    TaskService(repository: try SQLiteTaskStore.open(path: ":memory:"), clock: clock)
 }
 
 func bellRequest(shots: Int = 100, tags: [String: String] = [:], qpu: String = "test:fake") -> SubmitRequest {

@@ -10,7 +10,7 @@ import TestSupport
 @Suite struct WorkerTests {
     func makeWorker(_ service: TaskService, qpu: FakeQPU = FakeQPU(), owner: String = "w1") -> Worker {
         Worker(
-            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
+            repository: service.repository, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
             options: WorkerOptions(owner: owner, leaseSeconds: 10, progressInterval: 0))
     }
 
@@ -26,7 +26,7 @@ import TestSupport
         #expect(done?.compilationID != nil)
         #expect(done?.shotsDone == 1000)
         #expect(done?.leaseOwner == nil)
-        #expect(try service.store.events(taskID: t.id).map(\.to) == [
+        #expect(try service.repository.events(taskID: t.id).map(\.to) == [
             .created, .payloadProcessing, .scheduled, .executionStarted, .executionCompleted, .completed,
         ])
         let (_, result) = try service.results(t.id)
@@ -45,12 +45,12 @@ import TestSupport
         let clock = ManualClock()
         let service = try makeService(clock)
         let t = try service.submit(bellRequest(shots: 400))
-        let reader = service.store
+        let reader = service.repository
         var qpu = FakeQPU()
         qpu.onShot = { _ in clock.advance(seconds: 1) }
         // Observe from inside the run: after the second step the partial row exists.
         nonisolated(unsafe) var observed: [Int] = []
-        nonisolated(unsafe) let observing = TaskService(store: reader, clock: clock)
+        nonisolated(unsafe) let observing = TaskService(repository: reader, clock: clock)
         qpu.onShot = { step in
             clock.advance(seconds: 1)
             if step == 3, let r = try? observing.results(t.id).1 {
@@ -71,7 +71,7 @@ import TestSupport
         #expect(done?.status == .payloadProcessingError)
         #expect(done?.errorClass == .invalidProgram)
         #expect(done?.errorReasons == ["bell.qasm:3:1: 'cx' takes 2 quantum arguments, but got 1"])
-        #expect(try service.store.diagnostics(taskID: t.id).map(\.code) == ["arity"])
+        #expect(try service.repository.diagnostics(taskID: t.id).map(\.code) == ["arity"])
     }
 
     @Test func qpuRefusalIsAPayloadProcessingError() throws {
@@ -113,25 +113,25 @@ import TestSupport
         let clock = ManualClock()
         let service = try makeService(clock)
         let t = try service.submit(bellRequest())
-        nonisolated(unsafe) let canceller = TaskService(store: service.store, clock: clock)
+        nonisolated(unsafe) let canceller = TaskService(repository: service.repository, clock: clock)
         let compiler = TaskCompiler { _ in
             _ = try? canceller.cancel(t.id)
             return .success(FakeCompilers.bell)
         }
         let worker = Worker(
-            store: service.store, clock: clock, compiler: compiler, qpus: [FakeQPU()],
+            repository: service.repository, clock: clock, compiler: compiler, qpus: [FakeQPU()],
             options: WorkerOptions(owner: "w1"))
         let done = try worker.runNext()
         #expect(done?.status == .cancelled)
         #expect(done?.leaseOwner == nil)
-        #expect(try service.store.result(taskID: t.id) == nil)
+        #expect(try service.repository.result(taskID: t.id) == nil)
     }
 
     @Test func completionWinsOverALateCancel() throws {
         let clock = ManualClock()
         let service = try makeService(clock)
         let t = try service.submit(bellRequest())
-        nonisolated(unsafe) let canceller = TaskService(store: service.store, clock: clock)
+        nonisolated(unsafe) let canceller = TaskService(repository: service.repository, clock: clock)
         nonisolated(unsafe) var refusal: TaskError?
         var qpu = FakeQPU()
         qpu.onShot = { step in
@@ -148,7 +148,7 @@ import TestSupport
         let clock = ManualClock()
         let service = try makeService(clock)
         let lost = try service.submit(bellRequest())
-        _ = try service.store.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
+        _ = try service.repository.claimNext(owner: "dead", at: clock.now(), leaseSeconds: 5)
         let next = try service.submit(bellRequest())
         clock.advance(seconds: 6)
         let worker = makeWorker(service)
@@ -164,7 +164,7 @@ extension WorkerTests {
     func stoppingWorker(_ service: TaskService, after: Int, qpu: FakeQPU = FakeQPU()) -> (Worker, StopAfter) {
         let stop = StopAfter(after)
         let worker = Worker(
-            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
+            repository: service.repository, clock: service.clock, compiler: FakeCompilers.simple, qpus: [qpu],
             options: WorkerOptions(owner: "w1", leaseSeconds: 10, progressInterval: 0, stop: stop.cancellation))
         return (worker, stop)
     }
@@ -182,7 +182,7 @@ extension WorkerTests {
         #expect(done?.errorClass == .internalError)
         #expect(done?.errorReasons == ["worker 'w1' was interrupted (test stop) while the task was \(state.rawValue)"])
         #expect(done?.leaseOwner == nil)
-        #expect(try service.store.events(taskID: t.id).last?.from == state)
+        #expect(try service.repository.events(taskID: t.id).last?.from == state)
         // Stopped: it claims nothing more.
         _ = try service.submit(bellRequest())
         #expect(try worker.runNext() == nil)
@@ -211,19 +211,19 @@ extension WorkerTests {
     @Test func aDeletedDatabaseFileStopsTheWorkerBeforeItClaims() throws {
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
-        let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+        let service = TaskService(repository: try SQLiteTaskStore.open(path: path), clock: ManualClock())
         let t = try service.submit(bellRequest())
         let worker = makeWorker(service)
         try FileManager.default.removeItem(atPath: path)
         #expect(throws: DatabaseFileChanged(path: path, replaced: false)) { try worker.runNext() }
         #expect(throws: DatabaseFileChanged(path: path, replaced: false)) { try worker.sweep() }
-        #expect(try service.store.task(id: t.id)?.status == .created)
+        #expect(try service.repository.task(id: t.id)?.status == .created)
     }
 
     @Test func aDatabaseFileReplacedDuringARunStopsItAndNamesTheTask() throws {
         let dir = try TempDirectory()
         let path = dir.file("tasks.sqlite")
-        let service = TaskService(store: try TaskStore.open(path: path), clock: ManualClock())
+        let service = TaskService(repository: try SQLiteTaskStore.open(path: path), clock: ManualClock())
         let t = try service.submit(bellRequest())
         var qpu = FakeQPU()
         qpu.onShot = { step in
@@ -238,7 +238,7 @@ extension WorkerTests {
         #expect(throws: error) { try worker.runNext() }
         #expect(error.message.hasPrefix("the task database '\(path)' was replaced by another file while a worker ran task '\(t.id)' on it, and that run is lost; "))
         // The old file, still open, saw nothing more: the task is where the run left it.
-        #expect(try service.store.task(id: t.id)?.status == .executionStarted)
+        #expect(try service.repository.task(id: t.id)?.status == .executionStarted)
     }
 
     @Test func theTransitionHookSeesEveryStateTheWorkerMovesTo() throws {
@@ -246,7 +246,7 @@ extension WorkerTests {
         let t = try service.submit(bellRequest())
         nonisolated(unsafe) var seen: [TaskStatus] = []
         let worker = Worker(
-            store: service.store, clock: service.clock, compiler: FakeCompilers.simple, qpus: [FakeQPU()],
+            repository: service.repository, clock: service.clock, compiler: FakeCompilers.simple, qpus: [FakeQPU()],
             options: WorkerOptions(owner: "w1", afterTransition: { id, to in if id == t.id { seen.append(to) } }))
         _ = try worker.runNext()
         #expect(seen == [.payloadProcessing, .scheduled, .executionStarted, .executionCompleted, .completed])

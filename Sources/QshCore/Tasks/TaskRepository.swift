@@ -1,0 +1,123 @@
+// The repository protocol: everything the service, the worker and the sweep ask of where
+// tasks are kept. Store/SQLiteTaskStore.swift conforms; the contract suite
+// (TaskRepositoryContractTests) says what every conformance must do. No SQL here.
+
+/// Where tasks, their programs, events, runs and diagnostics live, and the worker
+/// registry. Every state change is a compare-and-set plus its event row, written at
+/// once or not at all; a transition the state machine lacks is refused before anything
+/// is written. Not Sendable in general: a conformance may hold a connection that
+/// belongs to one thread.
+public protocol TaskRepository: AnyObject {
+    // MARK: Tasks and what they hold
+
+    /// Stores a new task, its program (with the files it includes) and its creation
+    /// event. A program already stored under the task's `definitionID` (the same
+    /// content, see `ProgramSnapshot.definitionID`) is shared, not stored again.
+    func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws
+
+    /// The task with exactly this id, or nil.
+    func task(id: String) throws -> QuantumTask?
+
+    /// The full id of the one task whose id starts with `prefix` (case-insensitive).
+    /// - Throws: `TaskError.invalidID`, `.notFound` or `.ambiguousPrefix` (up to 10
+    ///   candidates, in id order).
+    func resolve(_ prefix: String) throws -> String
+
+    /// One page of tasks matching `query`, and how many match.
+    func list(_ query: TaskQuery) throws -> TaskPage
+
+    /// The task's events, oldest first.
+    func events(taskID: String) throws -> [TaskEvent]
+
+    /// The results of the task's latest run (final, or partial while it runs), or nil
+    /// when it has reported no counts.
+    func result(taskID: String) throws -> TaskResult?
+
+    /// The task's runs, first attempt first. A run begins when the task enters
+    /// ExecutionStarted and ends when it leaves it.
+    func runs(taskID: String) throws -> [TaskRun]
+
+    /// The diagnostics recorded for the task, in order.
+    func diagnostics(taskID: String) throws -> [Diagnostic]
+
+    /// The program of a definition, as it was submitted; nil when there is none.
+    func definition(id: String) throws -> ProgramSnapshot?
+
+    /// The compilation with this id, or nil.
+    func compilation(id: String) throws -> Compilation?
+
+    // MARK: State changes
+
+    /// Moves a task if it is still in `transition.from`: the state machine's check,
+    /// the compare-and-set, the event row and the payload (compilation, diagnostics,
+    /// results, error, shots, lease). Entering ExecutionStarted opens a new run (the
+    /// next attempt, by the task's lease owner); leaving it ends that run. A terminal
+    /// state drops the lease and sets `endedDate`.
+    /// - Returns: false when the task was no longer in `from` (nothing was written).
+    /// - Throws: `TaskError.illegalTransition` for an edge the graph lacks.
+    @discardableResult
+    func transition(_ transition: TaskTransition) throws -> Bool
+
+    /// Claims the oldest Created task for `owner`: moves it to PayloadProcessing with a
+    /// lease until `at + leaseSeconds`. A claim that loses its compare-and-set to another
+    /// claimer tries the next candidate (`TaskClaim`): nil means no task was waiting.
+    func claimNext(owner: String, at: Timestamp, leaseSeconds: Double) throws -> QuantumTask?
+
+    /// Records progress while the task is ExecutionStarted (nothing otherwise): shots
+    /// done and, when given, the partial counts of its current run.
+    func recordProgress(id: String, shotsDone: Int, partial: [RegisterCounts]?, at: Timestamp) throws
+
+    /// Extends every lease `owner` holds (and its registration) to `at + leaseSeconds`.
+    /// - Returns: how many task leases were renewed.
+    @discardableResult
+    func renewLeases(owner: String, at: Timestamp, leaseSeconds: Double) throws -> Int
+
+    /// Drops `owner`'s lease on a task (one that was cancelled under the worker).
+    func releaseLease(id: String, owner: String) throws
+
+    /// Settles every non-terminal task whose lease expired before `at` (its worker is
+    /// gone), each re-checked as it is moved so that a lease renewed meanwhile is left
+    /// alone: a task in ExecutionCompleted whose latest run has complete results (not
+    /// partial, every shot) becomes Completed with `completed(task)` as the event's
+    /// detail; any other becomes Failed with `internal_error` and `reason(task)`.
+    /// - Returns: the tasks it settled, as they are now.
+    func recoverExpiredLeases(
+        at: Timestamp, actor: String, reason: (QuantumTask) -> String, completed: (QuantumTask) -> String
+    ) throws -> [QuantumTask]
+
+    // MARK: Workers
+
+    /// Records a running worker until `at + leaseSeconds` (replacing a launcher's
+    /// placeholder) and drops expired registrations.
+    func registerWorker(owner: String, pid: Int, at: Timestamp, leaseSeconds: Double) throws
+
+    /// Removes a worker's registration when it exits.
+    func unregisterWorker(owner: String) throws
+
+    /// True when some worker (or one being started) holds a registration that has not
+    /// expired at `at`.
+    func hasLiveWorker(at: Timestamp) throws -> Bool
+
+    /// Atomically: when no worker is live, records a placeholder valid for `seconds` and
+    /// returns true (the caller then starts one); otherwise returns false.
+    func reserveWorkerStart(at: Timestamp, seconds: Double) throws -> Bool
+
+    // MARK: The storage
+
+    /// Checks that the storage this repository opened is still the one its name leads
+    /// to, for a long-lived process (a worker) to stop before it writes where nothing
+    /// else would read. Storage without such a notion (in memory) always passes.
+    /// - Throws: `DatabaseFileChanged` when the database file was deleted or replaced.
+    func checkStorage() throws(DatabaseFileChanged)
+}
+
+extension TaskRepository {
+    /// `transition(_:)` with the transition's fields as arguments.
+    @discardableResult
+    public func transition(
+        _ id: String, from: TaskStatus, to: TaskStatus, at: Timestamp, actor: String, detail: String? = nil,
+        changes: TaskChanges = TaskChanges()
+    ) throws -> Bool {
+        try transition(TaskTransition(id, from: from, to: to, at: at, actor: actor, detail: detail, changes: changes))
+    }
+}
