@@ -131,7 +131,7 @@ enum QasmRunCommand {
             return try finishOutput(invocation)
         }
 
-        let showProgress = invocation.context.terminal.stderrIsTTY && !StateVectorQPU.isTerminal(circuit)
+        let showProgress = invocation.context.terminal.stderrIsTTY && !circuit.measurementsAreTerminal
         let result = try interruptible(invocation, "the simulation") {
             try qpu.run(request) { progress in
                 if showProgress && progress.shotsDone > 0 {
