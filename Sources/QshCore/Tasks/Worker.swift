@@ -86,7 +86,7 @@ public final class Worker {
     public let store: TaskStore
     public let clock: any WallClock
     public let compiler: TaskCompiler
-    public let qpus: [any QPU]
+    public let qpus: QPURegistry
     public let options: WorkerOptions
     /// The database file as the store opened it (nil in memory): checked before every
     /// claim, transition and sweep, and as a run progresses.
@@ -94,7 +94,7 @@ public final class Worker {
 
     /// - Parameter store: a store opened just now; its file is taken as the one to keep.
     public init(
-        store: TaskStore, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU], options: WorkerOptions
+        store: TaskStore, clock: any WallClock, compiler: TaskCompiler, qpus: QPURegistry, options: WorkerOptions
     ) {
         self.store = store
         self.clock = clock
