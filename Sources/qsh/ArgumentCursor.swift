@@ -128,9 +128,8 @@ struct ParsedArguments: Sendable {
         return n
     }
 
-    /// The largest `--seed`: 2^53, the largest integer that every JSON reader (jq, JavaScript,
-    /// anything that reads numbers as doubles) keeps exact. Random seeds are drawn below it.
-    static let maximumSeed = 1 << 53
+    /// The largest `--seed`: 2^53 (`RunLimits.maximumSeed`). Random seeds are drawn below it.
+    static let maximumSeed = Int(RunLimits.maximumSeed)
 
     /// `--seed` as a seed, or nil when absent.
     /// - Throws: `UsageError` naming the range 0 to 2^53 for anything else.
@@ -263,39 +262,4 @@ struct ArgumentCursor {
         }
         return "unknown option '\(name)'"
     }
-}
-
-/// The candidate nearest to `word` by edit distance, if it is close enough to be a typo.
-func closestMatch(_ word: String, in candidates: [String]) -> String? {
-    var best: (String, Int)?
-    for candidate in candidates {
-        let d = editDistance(word, candidate)
-        let limit = max(1, min(3, candidate.count / 3))
-        if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
-    }
-    if best == nil, word.count >= 3 {
-        let prefixed = candidates.filter { $0.hasPrefix(word) }
-        if prefixed.count == 1 { return prefixed[0] }
-    }
-    return best?.0
-}
-
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
-    for i in 0...x.count { d[i][0] = i }
-    for j in 0...y.count { d[0][j] = j }
-    for i in 1...x.count {
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-            }
-        }
-    }
-    return d[x.count][y.count]
 }

@@ -1,4 +1,5 @@
 // Tests for hand-written argument parsing and "did you mean".
+import QshCore
 import Testing
 @testable import qsh
 

@@ -103,3 +103,26 @@ public struct Circuit: Hashable, Sendable {
     /// The total number of classical bits.
     public var clbitCount: Int { classicalRegisters.reduce(0) { $0 + $1.size } }
 }
+
+extension Circuit {
+    /// True when every measurement is terminal: no reset, no `if`, and no gate on a
+    /// qubit after it is measured. Such circuits are simulated once and sampled, and
+    /// only they have exact probabilities.
+    public var measurementsAreTerminal: Bool {
+        var measured = Set<Int>()
+        for op in operations {
+            switch op {
+            case .gate(_, let qubits, _, let c):
+                if c != nil || qubits.contains(where: measured.contains) { return false }
+            case .measure(let q, _, let c):
+                if c != nil { return false }
+                measured.insert(q)
+            case .reset:
+                return false
+            case .barrier:
+                continue
+            }
+        }
+        return true
+    }
+}

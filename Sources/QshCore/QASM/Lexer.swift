@@ -26,6 +26,10 @@ struct Lexer {
 
     private func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
 
+    /// Ends the input here: `next` gives `.eof` from now on, while `bytes` stays readable
+    /// for the tokens already given (their text is read after they are passed).
+    mutating func skipToEnd() { index = bytes.count }
+
     private mutating func noteContent(end: Int) {
         lastContentLine = line
         lastContentColumn = Int32(truncatingIfNeeded: end - lineStart + 1)

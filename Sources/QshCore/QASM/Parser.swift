@@ -84,8 +84,8 @@ struct Parser {
         pollStop()
     }
 
-    /// Counts a token against the stop request. A stop ends the input: the lexer has
-    /// nothing left, so every loop of the parser sees the end of the file and returns.
+    /// Counts a token against the stop request. A stop ends the input: the lexer gives
+    /// nothing more, so every loop of the parser sees the end of the file and returns.
     @inline(__always)
     mutating func pollStop() {
         do throws(Interrupted) {
@@ -98,7 +98,7 @@ struct Parser {
     /// Ends the input after a stop request.
     mutating func endInput(_ reason: Interrupted) {
         stopped = reason
-        lexer = Lexer(bytes: UnsafeBufferPointer(start: nil, count: 0), file: lexer.file)
+        lexer.skipToEnd()
         token = Token()
     }
 

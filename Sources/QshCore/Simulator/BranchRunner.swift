@@ -25,9 +25,39 @@ enum BranchRunner {
     /// An outcome with probability below this is treated as impossible.
     static let certainty = 1e-12
 
+    /// The branch-by-branch strategy: runs the operations after `prefix` from a copy of
+    /// its state, with as many branches as the memory left beside two states allows
+    /// (at most 4096, and an eighth of the shots: branching pays only while histories
+    /// are far fewer than shots).
+    /// - Returns: the result, or nil when the histories outgrow that (run shot by shot).
+    /// - Throws: `QPUError.interrupted` when the request or `progress` says stop.
+    static func run<T: SimulatorScalar>(
+        _ simulation: Simulation<T>, from prefix: UnitaryPrefix<T>, progress: (RunProgress) -> Bool
+    ) throws -> RunResult? {
+        let request = simulation.request, circuit = simulation.circuit
+        let stateBytes = StateVectorMemory.bytes(qubits: circuit.qubitCount, precision: request.precision) ?? Int.max
+        let budget = min(simulation.qpu.capabilities.memoryLimit, 4 << 30) - 2 * stateBytes
+        let maximumBranches = max(1, min(4096, budget / max(1, stateBytes), request.shots / 8))
+        let start = StateVector<T>(qubits: circuit.qubitCount, loop: simulation.loop)
+        start.assign(from: prefix.state)
+        var generator = SeededGenerator(seed: request.seed)
+        guard
+            let tallies = try tallies(
+                prefix.rest, start: start, circuit: circuit, shots: request.shots, maximumBranches: maximumBranches,
+                generator: &generator, loop: simulation.loop, shouldStop: { simulation.shouldStop(progress) })
+        else { return nil }
+        let map = ClbitMap(circuit)
+        let report = RunProgress(shotsDone: request.shots, shots: request.shots, partial: map.counts(tallies))
+        if !progress(report) { throw QPUError.interrupted }
+        let end = simulation.clock.now
+        return try simulation.result(
+            map.counts(tallies), fused: prefix.fused, simulate: end - prefix.start, sample: .zero,
+            metadata: simulation.metadata(method: "branch-by-branch"))
+    }
+
     /// Runs `ops` (fused, in order) on `start`; nil when more than `maximumBranches`
     /// branches would be needed. Returns the per-register tallies for `shots` shots.
-    static func run<T: SimulatorScalar>(
+    static func tallies<T: SimulatorScalar>(
         _ ops: [FusedOperation], start: StateVector<T>, circuit: Circuit, shots: Int, maximumBranches: Int,
         generator: inout SeededGenerator, loop: ParallelLoop, shouldStop: () -> Bool = { false }
     ) throws -> [[String: Int]]? {
@@ -43,7 +73,7 @@ enum BranchRunner {
             case .gate(let g, let cond):
                 let plan = KernelDispatch.prepare(g, qubitCount: n, as: T.self)
                 for b in branches {
-                    if let cond, !StateVectorQPU.holds(cond, bits: b.bits, circuit: circuit) { continue }
+                    if let cond, !cond.holds(bits: b.bits, in: circuit) { continue }
                     KernelDispatch.apply(plan, to: b.state, loop: loop)
                 }
                 continue
@@ -52,7 +82,7 @@ enum BranchRunner {
             }
             var next: [Branch<T>] = []
             for b in branches {
-                if let condition, !StateVectorQPU.holds(condition, bits: b.bits, circuit: circuit) {
+                if let condition, !condition.holds(bits: b.bits, in: circuit) {
                     next.append(b)
                     continue
                 }

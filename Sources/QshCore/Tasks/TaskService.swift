@@ -61,9 +61,6 @@ public final class TaskService {
         self.clock = clock
     }
 
-    /// Highest seed drawn at random: seeds stay exact in JSON (2^53).
-    static let randomSeedBound: UInt64 = 1 << 53
-
     /// Builds the task a request describes, without storing it. Its definition id is the
     /// program's content address, so the same program is stored once.
     public func makeTask(_ request: SubmitRequest) throws -> QuantumTask {
@@ -75,7 +72,7 @@ public final class TaskService {
         var rng = SystemRandomNumberGenerator()
         return QuantumTask(
             id: TaskID.generate(using: &rng), status: .created, qpuID: request.qpuID, shots: request.shots,
-            seed: request.seed ?? UInt64.random(in: 0..<Self.randomSeedBound, using: &rng), name: request.name,
+            seed: request.seed ?? RunLimits.randomSeed(using: &rng), name: request.name,
             tags: request.tags, definitionID: request.program.definitionID, createdBy: request.createdBy,
             createdDate: now, updatedDate: now)
     }

@@ -86,14 +86,14 @@ public final class Worker {
     public let repository: any TaskRepository
     public let clock: any WallClock
     public let compiler: TaskCompiler
-    public let qpus: [any QPU]
+    public let qpus: QPURegistry
     public let options: WorkerOptions
 
     /// - Parameter repository: the repository to claim from; its storage is checked (see
     ///   `checkDatabaseFile`) before every claim, transition and sweep, and as a run
     ///   progresses.
     public init(
-        repository: any TaskRepository, clock: any WallClock, compiler: TaskCompiler, qpus: [any QPU],
+        repository: any TaskRepository, clock: any WallClock, compiler: TaskCompiler, qpus: QPURegistry,
         options: WorkerOptions
     ) {
         self.repository = repository

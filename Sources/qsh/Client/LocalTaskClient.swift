@@ -58,7 +58,8 @@ final class LocalTaskClient: TaskClient {
         return service
     }
 
-    func qpus() throws -> [QPUInfo] { Backends.qpus(environment).map(QPUInfo.init) }
+    /// The registry's QPUs, its default first.
+    func qpus() throws -> [QPUInfo] { Backends.registry(environment).qpus.map(QPUInfo.init) }
 
     func submit(_ submission: TaskSubmission) throws -> SubmitReceipt {
         let service = try service(.create)
@@ -83,7 +84,7 @@ final class LocalTaskClient: TaskClient {
     func dryRun(_ submission: TaskSubmission, stop: Cancellation) throws -> DryRunVerdict {
         let prepared = Worker.prepare(
             submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed ?? 0,
-            compiler: Backends.compiler(stop: stop), qpus: Backends.qpus(environment),
+            compiler: .openQASM(stop: stop), qpus: Backends.registry(environment),
             threads: Backends.threads(environment), precision: WorkerOptions(owner: "").precision, stop: stop)
         // A compile that was stopped fails; that is the interruption, not the program's fault.
         try stop.check()

@@ -1,6 +1,7 @@
 // `qsh completion bash|zsh|fish`: completion scripts for the user's shell. The scripts are
 // thin: they hand the line to `qsh completion --complete`, which answers from the same
 // command table and Completer as the REPL's Tab, so they never fall behind the binary.
+import QshCore
 
 enum CompletionCommand {
     static let shells = ["bash", "zsh", "fish"]

@@ -1,5 +1,6 @@
-// `qsh qasm run FILE|-`: checks, lowers and simulates an OpenQASM 2.0 program on the
-// local state-vector QPU and prints the counts (or exact probabilities) per register.
+// `qsh qasm run FILE|-`: compiles an OpenQASM 2.0 program for the local state-vector
+// QPU (the compile path the worker uses), runs it and prints the counts (or exact
+// probabilities) per register.
 import QshCore
 
 #if canImport(Glibc)
@@ -9,11 +10,6 @@ import Musl
 #endif
 
 enum QasmRunCommand {
-    /// The most shots one run may take.
-    static let maximumShots = 100_000_000
-    /// The most threads one run may use.
-    static let maximumThreads = 1024
-
     static var command: Command {
         Command(
             name: "run",
@@ -60,8 +56,8 @@ enum QasmRunCommand {
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let format = try OutputFormat.resolve(invocation)
         let args = invocation.arguments
-        let shots = try args.int("--shots", in: 1...maximumShots) ?? 1000
-        let threads = try args.int("--threads", in: 1...maximumThreads) ?? onlineCores()
+        let shots = try args.int("--shots", in: RunLimits.standard.shots) ?? 1000
+        let threads = try args.int("--threads", in: RunLimits.standard.threads) ?? Backends.onlineCores()
         let seed = try args.seed() ?? randomSeed()
         let precision: Precision = args.value("--precision") == "single" ? .single : .double
         let exact = args.has("--probabilities")
@@ -73,20 +69,23 @@ enum QasmRunCommand {
         // A write blocked on a full pipe (or a terminal on hold) gives up at Ctrl-C.
         invocation.stdout.giveUpOnInterrupt = { stop.isRequested }
         defer { invocation.stdout.giveUpOnInterrupt = nil }
-        let checked = try interruptible(invocation, "the check") { () throws(Interrupted) in
-            try input.check(limits: limits, stop: stop)
-        }
-        guard let program = checked.program, !checked.hasErrors else {
+        var parseTime = 0.0
+        let compiled = Compiler.compile(
+            input, for: Backends.localRegistry().defaultQPU, shots: shots, seed: seed, threads: threads,
+            precision: precision, limits: limits, stop: stop,
+            afterStep: { if $0 == .check { parseTime = clock.lap() } })
+        let prepared: PreparedRun
+        switch compiled {
+        case .success(let run): prepared = run
+        case .failure(.invalidProgram(let checked)):
             throw invalidProgram(checked, source: input.source, context: invocation.context)
+        case .failure(.loweringFailed(let error, _)): throw error
+        case .failure(.refused(let refusal)):
+            throw QPUError(refusal.errorClass, refusal.reasons.joined(separator: "; "))
+        case .failure(.interrupted(let step)):
+            throw interrupted(invocation, step == .check ? "the check was stopped" : "the compilation was stopped")
         }
-        let parseTime = clock.lap()
-        let circuit = try interruptible(invocation, "the compilation") { () throws(LoweringError) in
-            try Lowering.lower(program, limits: limits, stop: stop)
-        }
-        let qpu = StateVectorQPU(memoryLimit: memoryLimit())
-        let request = RunRequest(
-            circuit: circuit, shots: shots, seed: seed, threads: threads, precision: precision, stop: stop)
-        try interruptible(invocation, "the compilation") { try qpu.validate(request) }
+        let qpu = prepared.qpu, request = prepared.request, circuit = request.circuit
         let compileTime = clock.lap()
 
         if exact {
@@ -131,7 +130,7 @@ enum QasmRunCommand {
             return try finishOutput(invocation)
         }
 
-        let showProgress = invocation.context.terminal.stderrIsTTY && !StateVectorQPU.isTerminal(circuit)
+        let showProgress = invocation.context.terminal.stderrIsTTY && !circuit.measurementsAreTerminal
         let result = try interruptible(invocation, "the simulation") {
             try qpu.run(request) { progress in
                 if showProgress && progress.shotsDone > 0 {
@@ -226,31 +225,12 @@ enum QasmRunCommand {
         return String(scaled)
     }
 
-    /// Online processors.
-    static func onlineCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
-    /// A seed from the system's random source.
+    /// A seed from the system's random source, below 2^53 (`RunLimits.randomSeed`), so that
+    /// the printed seed survives tools that read JSON numbers as doubles (jq 1.6,
+    /// JavaScript) and the run can be repeated from it; tasks do the same.
     static func randomSeed() -> UInt64 {
         var generator = SystemRandomNumberGenerator()
-        // Below 2^53, so that the printed seed survives tools that read JSON numbers as
-        // doubles (jq 1.6, JavaScript) and the run can be repeated from it; tasks do the same.
-        return generator.next() >> 11
-    }
-
-    /// Three quarters of physical memory (MemTotal in /proc/meminfo), or 4 GiB if unknown.
-    static func memoryLimit() -> Int {
-        let fallback = 4 << 30
-        guard let file = fopen("/proc/meminfo", "r") else { return fallback }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 256)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = cString(line)
-            guard text.hasPrefix("MemTotal:") else { continue }
-            let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
-            guard let kib = Int(digits), kib > 0 else { return fallback }
-            return kib / 4 * 3 * 1024
-        }
-        return fallback
+        return RunLimits.randomSeed(using: &generator)
     }
 
     /// The request every phase of the run asks whether to stop: Ctrl-C. Asking once here
@@ -298,6 +278,12 @@ enum QasmRunCommand {
         if invocation.context.terminal.stderrIsTTY { invocation.stderr.write("\r\u{1B}[K") }
         return CommandFailure(code: .interrupted, message: "interrupted; \(what)")
     }
+}
+
+/// A program read from disk (or stdin) for the compile path: its includes are read from
+/// the program's directory as the front end asks for them.
+extension QasmInput: ProgramSource {
+    var name: String { source.name }
 }
 
 /// Seconds between laps, from the monotonic clock.

@@ -50,9 +50,8 @@ enum TasksSubmitCommand {
         let args = invocation.arguments
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
-        let shots = try args.int("--shots", in: 1...100_000_000) ?? 1000
+        let shots = try args.int("--shots", in: RunLimits.standard.shots) ?? 1000
         let seed = try args.seed()
-        let qpuID = args.value("--qpu") ?? context.sessionQPU ?? Backends.defaultQPU
         if args.has("--timeout") && !args.has("--wait") {
             throw args.error("option '--timeout' needs '--wait'", option: "--timeout")
         }
@@ -61,6 +60,8 @@ enum TasksSubmitCommand {
         for (key, value) in try TaskCLI.tags(args) { tags[key] = value }
         let client = invocation.taskClient()
         let known = try client.qpus().map(\.id)
+        // The client lists its default QPU first.
+        let qpuID = args.value("--qpu") ?? context.sessionQPU ?? known.first ?? ""
         guard known.contains(qpuID) else {
             var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }

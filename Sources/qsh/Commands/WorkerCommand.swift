@@ -79,8 +79,8 @@ enum WorkerCommand {
             try? store.unregisterWorker(owner: owner)
         }
         let worker = Worker(
-            repository: store, clock: clock, compiler: Backends.compiler(stop: stop),
-            qpus: Backends.qpus(context.environment),
+            repository: store, clock: clock, compiler: .openQASM(stop: stop),
+            qpus: Backends.registry(context.environment),
             options: WorkerOptions(
                 owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,
                 afterTransition: testHold(context.environment, signals: signals)))
