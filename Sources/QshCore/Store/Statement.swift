@@ -154,4 +154,20 @@ public struct Row {
 
     /// Column `index` as bytes, or nil for NULL.
     public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }
+
+    /// The name of column `index` (its alias, if the SELECT gave one).
+    public func name(_ index: Int32) -> String {
+        sqlite3_column_name(statement.handle, index).map { String(cString: $0) } ?? ""
+    }
+
+    /// Column `index` as the value it holds, of the type it is stored with.
+    public func value(_ index: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement.handle, index) {
+        case SQLITE_INTEGER: return .integer(int64(index))
+        case SQLITE_FLOAT: return .real(double(index))
+        case SQLITE_TEXT: return .text(text(index))
+        case SQLITE_BLOB: return .blob(blob(index))
+        default: return .null
+        }
+    }
 }

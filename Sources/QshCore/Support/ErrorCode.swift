@@ -74,6 +74,9 @@ extension ErrorCode {
     /// Cancel was asked once execution had started (completion wins).
     public static let conflict = ErrorCode(
         "conflict", .failure, 409, "the task is executing: too late to cancel it")
+    /// An import holds a task the database already has.
+    public static let alreadyExists = ErrorCode(
+        "already_exists", .failure, 409, "the task is already stored (import)")
     /// The state machine has no such edge.
     public static let illegalTransition = ErrorCode(
         "illegal_transition", .failure, 409, "the task cannot move to that state")
@@ -111,6 +114,9 @@ extension ErrorCode {
     /// Reading or writing a file or a stream failed.
     public static let ioError = ErrorCode(
         "io_error", .failure, 500, "a file or stream cannot be read or written")
+    /// A line of an import file is not a record qsh exports, or does not fit the database.
+    public static let invalidRecord = ErrorCode(
+        "invalid_record", .failure, 422, "an import record is not one qsh exports")
     /// A JSON text does not parse.
     public static let invalidJSON = ErrorCode("invalid_json", .failure, 400, "a JSON text does not parse")
     /// The task database failed (I/O, damage, permissions).
@@ -130,6 +136,8 @@ extension ErrorCode {
     /// The file is not an SQLite database at all.
     public static let notADatabase = ErrorCode(
         "not_a_database", .failure, 500, "the file is not an SQLite database")
+    /// `qsh doctor` found a problem (integrity, stranded tasks).
+    public static let unhealthy = ErrorCode("unhealthy", .failure, 503, "qsh doctor found a problem")
     /// qsh itself failed: a lost worker, a bug.
     public static let internalError = ErrorCode("internal_error", .failure, 500, "qsh itself failed")
 
@@ -137,10 +145,10 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         .usage, .invalidArgument, .invalidID, .ambiguousID,
         .notFound, .fileNotFound,
-        .conflict, .illegalTransition, .noResults,
+        .conflict, .alreadyExists, .illegalTransition, .noResults,
         .timeout, .interrupted,
         .invalidProgram, .unsupportedFeature, .resourceLimit, .programTooLarge, .nonFiniteParameter, .executionError,
-        .ioError, .invalidJSON, .databaseError, .databaseBusy, .noDatabase, .foreignDatabase, .newerDatabase,
-        .notADatabase, .internalError,
+        .ioError, .invalidRecord, .invalidJSON, .databaseError, .databaseBusy, .noDatabase, .foreignDatabase, .newerDatabase,
+        .notADatabase, .unhealthy, .internalError,
     ]
 }

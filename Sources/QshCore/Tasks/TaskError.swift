@@ -19,6 +19,8 @@ public enum TaskError: QshError, Equatable {
     case unknownQPU(id: String)
     /// A submit request that cannot be stored (shots, tags...).
     case invalidRequest(reason: String)
+    /// Delete was asked for a task that has not ended and cannot be cancelled.
+    case deleteRefused(id: String, status: TaskStatus)
 
     public var code: ErrorCode {
         switch self {
@@ -30,6 +32,7 @@ public enum TaskError: QshError, Equatable {
         case .noResults: return .noResults
         case .unknownQPU: return .notFound
         case .invalidRequest: return .invalidArgument
+        case .deleteRefused: return .conflict
         }
     }
 
@@ -64,6 +67,9 @@ public enum TaskError: QshError, Equatable {
             return "QPU '\(id)' not found"
         case .invalidRequest(let reason):
             return reason
+        case .deleteRefused(let id, let status):
+            return "task '\(id)' cannot be deleted: it is \(status.rawValue), too late to cancel; "
+                + "wait for it to end, or use --force to delete it anyway"
         }
     }
 
@@ -71,7 +77,7 @@ public enum TaskError: QshError, Equatable {
     public var taskID: String? {
         switch self {
         case .notFound(let id), .illegalTransition(let id, _, _), .cancelRefused(let id, _),
-            .noResults(let id, _, _, _):
+            .noResults(let id, _, _, _), .deleteRefused(let id, _):
             return id
         case .ambiguousPrefix(let prefix, _): return prefix
         case .invalidID(let text): return text

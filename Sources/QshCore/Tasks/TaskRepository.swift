@@ -102,6 +102,46 @@ public protocol TaskRepository: AnyObject {
     /// returns true (the caller then starts one); otherwise returns false.
     func reserveWorkerStart(at: Timestamp, seconds: Double) throws -> Bool
 
+    // MARK: Housekeeping
+
+    /// Deletes the tasks with these ids, each with every row of its own (tags, events,
+    /// runs, diagnostics), and the compilations and program definitions that no remaining
+    /// task uses (a definition another task shares stays): all of them or none.
+    /// - Parameter unfinished: also deletes tasks that have not ended; otherwise one such
+    ///   task refuses the whole deletion.
+    /// - Throws: `TaskError.notFound` for an id not stored, `.deleteRefused` for a task
+    ///   that has not ended (without `unfinished`); nothing is deleted then.
+    func delete(ids: [String], unfinished: Bool) throws
+
+    /// The ended tasks `filter` selects, oldest end first, deleted as `delete` does (in
+    /// one transaction) unless `dryRun`.
+    /// - Returns: their ids.
+    func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String]
+
+    /// The task with this id and every row of its own, as a record to export; nil when
+    /// there is no such task.
+    func exportTask(id: String) throws -> ArchiveRecord?
+
+    /// The program definition with this id (its bytes and includes) as a record; nil when
+    /// there is none.
+    func exportDefinition(id: String) throws -> ArchiveRecord?
+
+    /// Stores the task records of `records`, each with the definition it needs (from the
+    /// database, else from the definition records), in one transaction: all or nothing.
+    /// Stored values are written as they are (ids, times, events, runs), so the tasks read
+    /// back as they were exported. A shared row already stored (a definition, a
+    /// compilation) is kept; an event number already taken is assigned anew, in order.
+    /// - Parameter skipExisting: leaves a task that is already stored as it is instead of
+    ///   refusing the import.
+    /// - Throws: `ImportError.duplicate` for a task already stored, `.invalid` for a record
+    ///   that does not fit (a table or column this store lacks, a row it refuses).
+    func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary
+
+    /// The store's health at `at`: schema, size, integrity check, workers and their leases,
+    /// counts per state and the tasks stranded past their lease. It changes nothing (no
+    /// sweep), so what it finds is still there to see.
+    func health(at: Timestamp) throws -> StoreHealth
+
     // MARK: The storage
 
     /// Checks that the storage this repository opened is still the one its name leads
