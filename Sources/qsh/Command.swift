@@ -65,6 +65,10 @@ enum CommonOptions {
     static let database = OptionSpec(
         "--db", value: "<path>", help: "the task database (default: $QSH_DB, else $XDG_DATA_HOME/qsh/tasks.sqlite)")
 
+    /// `--no-pager`, on the commands whose tables go through a pager (Output/Pager.swift).
+    static let noPager = OptionSpec(
+        "--no-pager", help: "never page the output (default on a terminal: $QSH_PAGER, $PAGER or less -FRX)")
+
     /// Options that may also come before the command name: `qsh --db x tasks list`.
-    static let global: [OptionSpec] = [database] + output + always
+    static let global: [OptionSpec] = [database] + output + [noPager] + always
 }

@@ -9,7 +9,7 @@ enum CommandTable {
             QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
-            TasksCommand.command, QpusCommand.command, WorkerCommand.command,
+            TasksCommand.command, QpusCommand.command, WorkerCommand.command, DoctorCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

@@ -140,6 +140,10 @@ enum Dispatcher {
                 return .ok
             }
             for (key, values, places) in globals.valuesByOption {
+                // `qsh --no-pager CMD` is fine for any command, as `git --no-pager` is.
+                if key == CommonOptions.noPager.long && !command.allOptions.contains(where: { $0.long == key }) {
+                    continue
+                }
                 guard command.allOptions.contains(where: { $0.long == key }) else {
                     let name = context.commandText(path.joined(separator: " "))
                     throw UsageError("option '\(key)' does not apply to '\(name)'", argument: places.last ?? nil)

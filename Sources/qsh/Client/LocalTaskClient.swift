@@ -144,4 +144,22 @@ final class LocalTaskClient: TaskClient {
             return .timedOut(tasks, noWorker: queued && (try? service.workerIsLive()) == false)
         }
     }
+
+    func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask] {
+        try service(.write).delete(idsOrPrefixes, force: force, actor: "cli \(user)")
+    }
+
+    func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String] {
+        try service(dryRun ? .read : .write).prune(filter, dryRun: dryRun)
+    }
+
+    func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
+        try service(.read).export(selection, write: write)
+    }
+
+    func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary {
+        try service(.create).importRecords(records, skipExisting: skipExisting)
+    }
+
+    func health() throws -> StoreHealth { try service(.read).health() }
 }

@@ -43,6 +43,28 @@ protocol TaskClient: AnyObject {
     func follow(
         _ ids: [String], timeout: Double, pause: (Double) -> Bool, receive: (FollowEvent) -> Void
     ) throws -> FollowOutcome
+
+    // MARK: Housekeeping
+
+    /// Deletes tasks with everything of their own; one that has not ended is cancelled
+    /// first where it can be, and refuses the deletion otherwise unless `force`.
+    /// - Throws: `TaskError.deleteRefused`, and the id errors, before anything is deleted.
+    func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask]
+
+    /// Deletes the ended tasks `filter` selects (only finds them with `dryRun`).
+    /// - Returns: their ids, oldest end first.
+    func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String]
+
+    /// Hands `write` the export records of the selected tasks, each task's program first.
+    /// - Returns: how many tasks were written.
+    func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int
+
+    /// Stores exported records, all or nothing; creates the database when there is none.
+    /// - Throws: `ImportError.duplicate` (unless `skipExisting`), `.invalid`.
+    func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary
+
+    /// The store's health now; nothing is changed (no sweep).
+    func health() throws -> StoreHealth
 }
 
 /// A program to run as a task, and how.

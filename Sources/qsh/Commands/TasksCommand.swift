@@ -20,6 +20,10 @@ enum TasksCommand {
             TasksCancelCommand.command,
             TasksResultsCommand.command,
             TasksEventsCommand.command,
+            TasksDeleteCommand.command,
+            TasksPruneCommand.command,
+            TasksExportCommand.command,
+            TasksImportCommand.command,
         ])
 }
 

@@ -62,16 +62,17 @@ enum TasksListCommand {
             OptionSpec("--limit", value: "<n>", help: "tasks per page (default: 20)"),
             OptionSpec("--page", value: "<n>", help: "which page, from 0 (default: 0)"),
             OptionSpec("--sort", value: "<field>[,asc|desc]", help: "order (default: created_date,desc)"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.noPager,
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             let query = try query(invocation)
             let page = try invocation.taskClient().list(query)
-            invocation.stdout.write(
+            Pager.write(
                 TaskRenderer.tasks(
-                    page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout))
+                    page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 
@@ -141,15 +142,16 @@ enum TasksResultsCommand {
             error_class and error_reasons (exit 3); a cancelled one exits 6.
             """,
         examples: ["qsh tasks results 550e8400", "qsh tasks results 550e8400 -o json | jq .data.c"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             try TaskCLI.checkID(invocation.positionals[0])
             let result = try invocation.taskClient().results(invocation.positionals[0]).result
-            invocation.stdout.write(
-                TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout))
+            Pager.write(
+                TaskRenderer.result(result, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 }
@@ -161,15 +163,16 @@ enum TasksEventsCommand {
         synopsis: ["tasks events <id>"],
         details: "Every transition of the task: from, to, time, actor and detail, oldest first.",
         examples: ["qsh tasks events 550e8400", "qsh tasks events 550e8400 -o ndjson"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             try TaskCLI.checkID(invocation.positionals[0])
             let events = try invocation.taskClient().events(invocation.positionals[0]).events
-            invocation.stdout.write(
-                TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout))
+            Pager.write(
+                TaskRenderer.events(events, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 }

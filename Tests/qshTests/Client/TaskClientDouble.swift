@@ -106,6 +106,59 @@ final class TaskClientDouble: TaskClient {
         return followOutcome
     }
 
+    /// The ids `delete` and `prune` removed, and the records `importRecords` stored.
+    private(set) var deleted: [String] = []
+    private(set) var imported: [ArchiveRecord] = []
+    /// What `prune` finds, `export` writes and `health` reports.
+    var prunable: [String] = []
+    var exportRecords: [ArchiveRecord] = []
+    var healthReport: StoreHealth?
+
+    func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask] {
+        calls.append("delete\(force ? " --force" : "") \(idsOrPrefixes.joined(separator: " "))")
+        var out: [DeletedTask] = []
+        for text in idsOrPrefixes {
+            let task = try find(text)
+            if !task.status.isTerminal && (executing.contains(task.id) || !TaskStateMachine.cancellable.contains(task.status)) {
+                if !force { throw TaskError.deleteRefused(id: task.id, status: task.status) }
+                out.append(DeletedTask(task: task, cancelled: false))
+            } else if !task.status.isTerminal {
+                var cancelled = task
+                cancelled.status = .cancelled
+                out.append(DeletedTask(task: cancelled, cancelled: true))
+            } else {
+                out.append(DeletedTask(task: task, cancelled: false))
+            }
+        }
+        for item in out { tasks[item.task.id] = nil }
+        deleted += out.map(\.task.id)
+        return out
+    }
+
+    func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String] {
+        calls.append("prune\(dryRun ? " --dry-run" : "")")
+        if !dryRun { deleted += prunable }
+        return prunable
+    }
+
+    func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
+        calls.append("export \(selection.ids.joined(separator: " "))")
+        for record in exportRecords { try write(record) }
+        return exportRecords.filter { $0.kind == .task }.count
+    }
+
+    func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary {
+        calls.append("import\(skipExisting ? " --skip-existing" : "")")
+        imported += records
+        return ImportSummary(imported: records.filter { $0.kind == .task }.map(\.id))
+    }
+
+    func health() throws -> StoreHealth {
+        calls.append("health")
+        guard let healthReport else { throw CommandFailure(code: .noDatabase, message: "no task database") }
+        return healthReport
+    }
+
     private func find(_ idOrPrefix: String) throws -> QuantumTask {
         if let error = errors[idOrPrefix] { throw error }
         let matches = tasks.keys.filter { $0.hasPrefix(idOrPrefix.lowercased()) }.sorted()
