@@ -1,0 +1,258 @@
+// Housekeeping end to end: export then import into a new database gives identical get,
+// results, events and list output; duplicates are refused; delete and prune remove tasks
+// with everything of their own; doctor finds a task stranded past its lease.
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct HousekeepingTests {
+    /// A sandbox with a Completed task (tags, a name), a PayloadProcessingError, a
+    /// Cancelled and a Created one, in that order.
+    static func populated() throws -> (TaskSandbox, completed: String, refused: String, cancelled: String, queued: String) {
+        let box = try TaskSandbox()
+        let completed = try box.submit(["--shots", "100", "--seed", "7", "--name", "bell", "--tag", "team=q"])
+        let refused = try box.submit(text: TaskSandbox.badArity, name: "bad.qasm")
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let cancelled = try box.submit(["--shots", "5"])
+        #expect(try box.run(["tasks", "cancel", cancelled]).status == 0)
+        let queued = try box.submit(["--seed", "9"])
+        return (box, completed, refused, cancelled, queued)
+    }
+
+    /// Every reading command's whole answer (status, stdout, stderr) for `id`.
+    static func readings(_ box: TaskSandbox, _ id: String, extra: [String: String] = [:]) throws -> [String] {
+        var out: [String] = []
+        for command in ["get", "results", "events"] {
+            for format in ["json", "table", "csv"] {
+                let run = try box.run(["tasks", command, id, "-o", format], extra: extra)
+                out.append("\(command) \(format): \(run.status)\n\(run.stdout)\(run.stderr)")
+            }
+        }
+        return out
+    }
+
+    // MARK: Export and import
+
+    @Test func exportThenImportIntoANewDatabaseGivesIdenticalOutput() throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated()
+        let export = try box.run(["tasks", "export"])
+        #expect(export.status == 0 && export.stderr == "")
+        let lines = try ndjson(export.stdout)
+        #expect(lines.map { $0["record"].string ?? "" } == ["definition", "task", "definition", "task", "task", "task"])
+        #expect(lines.allSatisfy { $0["qsh_export"].int == 1 && $0["schema"].int == 3 })
+        try box.dir.write("tasks.ndjson", export.stdout)
+
+        let newDB = ["QSH_DB": box.dir.file("new/copy.sqlite")]
+        let imported = try box.run(["tasks", "import", "tasks.ndjson", "-o", "table"], extra: newDB)
+        #expect(imported.status == 0)
+        #expect(imported.stdout == "imported 4 tasks (2 new programs)\n")
+        #expect(imported.stderr == "")
+        for id in [completed, refused, cancelled, queued] {
+            #expect(try Self.readings(box, id, extra: newDB) == Self.readings(box, id))
+        }
+        for format in ["json", "table", "tsv"] {
+            #expect(try box.run(["tasks", "list", "-o", format], extra: newDB).stdout
+                == box.run(["tasks", "list", "-o", format]).stdout)
+        }
+        // The copy exports the same records, byte for byte.
+        #expect(try box.run(["tasks", "export"], extra: newDB).stdout == export.stdout)
+        // And the task left queued in the copy still runs there.
+        #expect(try box.run(["worker", "--once"], extra: newDB).status == 0)
+        #expect(try J.parse(box.run(["tasks", "get", queued, "-o", "json"], extra: newDB).stdout)["task_status"].string
+            == "Completed")
+    }
+
+    @Test func importRefusesDuplicatesUnlessToldToSkipThem() throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated()
+        try box.dir.write("some.ndjson", try box.run(["tasks", "export", completed, refused]).stdout)
+        try box.dir.write("all.ndjson", try box.run(["tasks", "export"]).stdout)
+        let copy = ["QSH_DB": box.dir.file("copy.sqlite")]
+        #expect(try box.run(["tasks", "import", "some.ndjson"], extra: copy).status == 0)
+
+        let refusedRun = try box.run(["tasks", "import", "all.ndjson", "-o", "table"], extra: copy)
+        #expect(refusedRun.status == 1)
+        #expect(refusedRun.stdout == "")
+        #expect(refusedRun.stderr == "qsh: task '\(completed)' is already in the database; nothing was imported "
+            + "(use --skip-existing to import the others)\n")
+        let json = try box.run(["tasks", "import", "all.ndjson", "--json"], extra: copy)
+        #expect(json.status == 1 && json.stdout == "")
+        #expect(try J.parse(json.stderr)["error"]["code"].string == "already_exists")
+        #expect(try J.parse(box.run(["tasks", "list", "-o", "json"], extra: copy).stdout)["total"].int == 2)
+
+        let skipped = try box.run(["tasks", "import", "--skip-existing", "-", "-o", "json"],
+                                  stdin: try String(contentsOfFile: box.dir.file("all.ndjson"), encoding: .utf8),
+                                  extra: copy)
+        #expect(skipped.status == 0 && skipped.stderr == "")
+        let summary = try J.parse(skipped.stdout)
+        #expect(summary["imported"].int == 2 && summary["skipped"].int == 2 && summary["definitions"].int == 0)
+        #expect(summary["ids"].array.map { $0.string ?? "" } == [cancelled, queued])
+        #expect(summary["skipped_ids"].array.map { $0.string ?? "" } == [completed, refused])
+        #expect(try J.parse(box.run(["tasks", "list", "-o", "json"], extra: copy).stdout)["total"].int == 4)
+    }
+
+    @Test func aFileThatIsNotAnExportIsRefusedWithItsLine() throws {
+        let box = try TaskSandbox()
+        try box.dir.write("bad.ndjson", "\n{\"qsh_export\": 1, \"record\": \"task\"}\n")
+        let run = try box.run(["tasks", "import", "bad.ndjson"])
+        #expect(run.status == 1 && run.stdout == "")
+        #expect(run.stderr == "qsh: line 2 of 'bad.ndjson' is not a task export record: it has no 'id'; "
+            + "nothing was imported\n")
+        let newer = try box.run(
+            ["tasks", "import", "-"], stdin: #"{"qsh_export": 9, "record": "task", "id": "x", "schema": 3, "tables": {}}"#)
+        #expect(newer.status == 1)
+        #expect(newer.stderr == "qsh: line 1 of '<stdin>' is not a task export record: its export format 9 is newer "
+            + "than this qsh reads (1); upgrade qsh; nothing was imported\n")
+        let missing = try box.run(["tasks", "import", "nope.ndjson"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "qsh: cannot read 'nope.ndjson': No such file or directory\n")
+        #expect(!FileManager.default.fileExists(atPath: box.db))
+        let usage = try box.run(["tasks", "import"])
+        #expect(usage.status == 2)
+    }
+
+    @Test func exportWithFiltersWritesOnlyTheMatchingTasks() throws {
+        let (box, completed, refused, _, _) = try Self.populated()
+        let run = try box.run(["tasks", "export", "--status", "Completed", "--status", "PayloadProcessingError"])
+        #expect(run.status == 0)
+        #expect(try ndjson(run.stdout).filter { $0["record"].string == "task" }.map { $0["id"].string ?? "" }
+            == [completed, refused])
+        let tagged = try box.run(["tasks", "export", "--tag", "team=q"])
+        #expect(try ndjson(tagged.stdout).map { $0["record"].string ?? "" } == ["definition", "task"])
+        let unknown = try box.run(["tasks", "export", "00000000"])
+        #expect(unknown.status == 5 && unknown.stdout == "")
+        #expect(unknown.stderr == "qsh: task '00000000' not found\n")
+    }
+
+    // MARK: Delete and prune
+
+    @Test func deleteRemovesEndedTasksAndCancelsQueuedOnesFirst() throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated()
+        let table = try box.run(["tasks", "delete", completed, "-o", "table"])
+        #expect(table.status == 0 && table.stderr == "")
+        #expect(table.stdout == """
+            ID                                    STATUS     ACTION
+            \(completed)  Completed  deleted
+            deleted 1 task
+
+            """)
+        let json = try box.run(["tasks", "delete", String(queued.prefix(8)), refused, "-o", "json"])
+        #expect(json.status == 0)
+        let deleted = try J.parse(json.stdout)
+        #expect(deleted["count"].int == 2)
+        #expect(deleted["deleted"][0]["id"].string == queued && deleted["deleted"][0]["task_status"].string == "Cancelled")
+        #expect(deleted["deleted"][0]["cancelled"].bool == true && deleted["deleted"][1]["cancelled"].bool == false)
+        for id in [completed, queued, refused] {
+            let gone = try box.run(["tasks", "events", id])
+            #expect(gone.status == 5 && gone.stderr == "qsh: task '\(id)' not found\n")
+        }
+        #expect(try box.run(["tasks", "list", "-o", "tsv"]).stdout.hasPrefix(String(cancelled.prefix(8))))
+        let missing = try box.run(["tasks", "delete", cancelled, "0000aaaa"])
+        #expect(missing.status == 5 && missing.stderr == "qsh: task '0000aaaa' not found\n")
+        #expect(try box.status(cancelled) == "Cancelled")
+    }
+
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
+    func deleteRefusesAnExecutingTaskUnlessForced() throws {
+        let box = try TaskSandbox()
+        let done = try box.submit()
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let running = try box.submit()
+        #expect(try box.sqlite("UPDATE tasks SET task_status = 'ExecutionStarted' WHERE id = '\(running)'").status == 0)
+        let refused = try box.run(["tasks", "delete", done, running])
+        #expect(refused.status == 1 && refused.stdout == "")
+        #expect(refused.stderr == "qsh: task '\(running)' cannot be deleted: it is ExecutionStarted, too late to "
+            + "cancel; wait for it to end, or use --force to delete it anyway\n")
+        #expect(try box.status(done) == "Completed")
+        let forced = try box.run(["tasks", "delete", "--force", done, running, "-o", "tsv"])
+        #expect(forced.status == 0)
+        #expect(forced.stdout == "\(done)\tCompleted\tfalse\n\(running)\tExecutionStarted\tfalse\n")
+        #expect(try box.sqlite("SELECT count(*) FROM tasks; SELECT count(*) FROM definitions; "
+            + "SELECT count(*) FROM task_events; SELECT count(*) FROM runs").stdout == "0\n0\n0\n0\n")
+    }
+
+    @Test func pruneSaysHowManyAndADryRunDeletesNothing() throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated()
+        let dry = try box.run(["tasks", "prune", "--dry-run", "-o", "table"])
+        #expect(dry.status == 0 && dry.stdout == "would prune 3 tasks (dry run: nothing was deleted)\n")
+        #expect(try J.parse(box.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 4)
+        let old = try box.run(["tasks", "prune", "--older-than", "30d", "-o", "table"])
+        #expect(old.status == 0 && old.stdout == "pruned 0 tasks\n")
+        let failed = try box.run(["tasks", "prune", "--status", "PayloadProcessingError", "-o", "json"])
+        #expect(failed.status == 0)
+        #expect(try J.parse(failed.stdout)["ids"].array.map { $0.string ?? "" } == [refused])
+        let rest = try box.run(["tasks", "prune", "-o", "table"])
+        #expect(rest.stdout == "pruned 2 tasks\n")
+        #expect(try box.run(["tasks", "list", "-o", "tsv"]).stdout.hasPrefix(String(queued.prefix(8))))
+        for id in [completed, cancelled] { #expect(try box.run(["tasks", "get", id]).status == 5) }
+        let bad = try box.run(["tasks", "prune", "--older-than", "soon"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("qsh: option '--older-than' expects an age such as 30d, 12h or 90m, got 'soon'\n"))
+        let running = try box.run(["tasks", "prune", "--status", "Created"])
+        #expect(running.status == 2)
+        #expect(running.stderr.hasPrefix(
+            "qsh: option '--status' does not accept 'Created'; use one of: Completed, Failed, Cancelled, "
+                + "PayloadProcessingError\n"))
+    }
+
+    // MARK: Doctor
+
+    @Test func doctorReportsAHealthyDatabase() throws {
+        let (box, _, _, _, _) = try Self.populated()
+        let table = try box.run(["doctor", "-o", "table"])
+        #expect(table.status == 0 && table.stderr == "")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "CHECK      VALUE")
+        #expect(lines[1] == "status     healthy")
+        #expect(lines[2] == "database   \(box.db)")
+        #expect(lines[3] == "schema     3 (this qsh: 3)")
+        #expect(lines[5] == "integrity  ok")
+        #expect(lines[6] == "workers    0 live")
+        #expect(lines[7] == "tasks      Created 1, Completed 1, Cancelled 1, PayloadProcessingError 1")
+        #expect(lines[8] == "stranded   0")
+        let json = try J.parse(box.run(["doctor", "--json"]).stdout)
+        #expect(json["healthy"].bool == true && json["reason"].isNull)
+        #expect(json["database"]["integrity"].array.map { $0.string ?? "" } == ["ok"])
+        #expect(json["database"]["schema_version"].int == 3 && (json["database"]["size_bytes"].int ?? 0) > 0)
+        #expect(json["counts"]["Completed"].int == 1 && json["counts"]["Created"].int == 1)
+        #expect(json["stranded"].array.isEmpty)
+
+        let none = try TaskSandbox().run(["doctor"])
+        #expect(none.status == 1 && none.stdout == "")
+        #expect(none.stderr.hasPrefix("qsh: no task database at '"))
+    }
+
+    @Test func doctorFindsATaskStrandedPastItsLease() throws {
+        let box = try TaskSandbox()
+        let (id, pid) = try WorkerLivenessTests.killedWorkersTask(box)
+        // doctor changes nothing, so it can be asked until the lease has run out.
+        var run = try box.run(["doctor", "-o", "json"])
+        let deadline = Date().addingTimeInterval(30)
+        while run.status == 0 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            run = try box.run(["doctor", "-o", "json"])
+        }
+        #expect(run.status == 1)
+        let report = try J.parse(run.stdout)
+        #expect(report["healthy"].bool == false)
+        #expect(report["reason"].string == "1 task stranded past its lease (\(id.prefix(8)))")
+        #expect(report["stranded"][0]["id"].string == id)
+        #expect(report["stranded"][0]["task_status"].string == "ExecutionStarted")
+        #expect(report["stranded"][0]["lease_owner"].string?.hasPrefix("pid \(pid) on ") == true)
+        #expect(report["workers"][0]["pid"].int == Int(pid) && report["workers"][0]["live"].bool == false)
+        #expect(try J.parse(run.stderr)["error"]["code"].string == "unhealthy")
+
+        let text = try box.run(["doctor", "-o", "table"])
+        #expect(text.status == 1)
+        #expect(text.stderr == "qsh: unhealthy: 1 task stranded past its lease (\(id.prefix(8)))\n")
+        #expect(text.stdout.contains("\nstatus     unhealthy: 1 task stranded past its lease (\(id.prefix(8)))\n"))
+        #expect(text.stdout.contains("\nSTRANDED  "))
+        #expect(text.stdout.contains("\n\(id)  ExecutionStarted  pid \(pid) on "))
+
+        // Any reading command runs the sweep; then the database is healthy again.
+        #expect(try box.run(["tasks", "list"]).status == 0)
+        let after = try box.run(["doctor", "-o", "table"])
+        #expect(after.status == 0 && after.stderr == "")
+        #expect(after.stdout.contains("\nstatus     healthy\n"))
+        #expect(try box.status(id) == "Failed")
+    }
+}
