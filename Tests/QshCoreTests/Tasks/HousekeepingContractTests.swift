@@ -124,6 +124,30 @@ import Testing
         #expect(try repository.definition(id: Self.other.definitionID) == nil)
     }
 
+    @Test(arguments: RepositoryFactory.all)
+    func theServiceCancelsQueuedTasksFirstAndRefusesExecutingOnesUnlessForced(_ factory: RepositoryFactory) throws {
+        let clock = ManualClock()
+        let (opened, service) = try Contract.open(factory, clock)
+        let repository = opened.repository
+        let done = try Self.completed(repository, clock, id: Self.a, program: Contract.bellProgram)
+        // Claimed first: the claim takes the oldest Created task.
+        let executing = try Contract.lostTask(service, clock, .executionStarted)
+        let queued = try Contract.insert(repository, id: Self.b, at: clock.now())
+        #expect(throws: TaskError.deleteRefused(id: executing.id, status: .executionStarted)) {
+            try service.delete([Self.a, "bbbb", executing.id], force: false)
+        }
+        // Refused before anything changed: the queued task was not even cancelled.
+        #expect(try repository.task(id: Self.b)?.status == .created)
+        let deleted = try service.delete(["aaaa", "bbbb", Self.a], force: false, actor: "cli bob")
+        #expect(deleted.map(\.task.id) == [done.id, queued.id])
+        #expect(deleted.map(\.cancelled) == [false, true] && deleted[1].task.status == .cancelled)
+        #expect(try repository.task(id: Self.b) == nil)
+        let forced = try service.delete([executing.id], force: true)
+        #expect(forced == [DeletedTask(task: executing, cancelled: false)])
+        #expect(try repository.list(TaskQuery()).total == 0)
+        #expect(throws: TaskError.notFound(id: "cccc")) { try service.delete(["cccc"], force: true) }
+    }
+
     // MARK: Export and import
 
     /// Every record of `repository`'s tasks, definitions first, as the service writes them.
