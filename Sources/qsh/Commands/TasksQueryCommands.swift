@@ -40,7 +40,7 @@ enum TasksListCommand {
         summary: "List tasks, newest first",
         synopsis: [
             "tasks list [--status <state>]... [--qpu <id>] [--tag <key>=<value>]... [--since <time>] "
-                + "[--until <time>] [--limit <n>] [--page <n>] [--sort <field>[,asc|desc]]"
+                + "[--until <time>] [--limit <n>] [--page <n>] [--sort <field>[,asc|desc]] [--no-pager]"
         ],
         details: """
             Filters apply before paging. <time> is RFC 3339 (2026-11-21T10:00:00Z), a date (2026-11-21) or
@@ -134,7 +134,7 @@ enum TasksResultsCommand {
     static let command = Command(
         name: "results",
         summary: "Show the counts of a task (partial while it runs)",
-        synopsis: ["tasks results <id>"],
+        synopsis: ["tasks results [--no-pager] <id>"],
         details: """
             Counts per classical register, highest bit index leftmost. With -o json prints
             {"task_id": ..., "shots": ..., "data": {"c": {"00": 503, ...}}, "partial": false, "timings": ...,
@@ -160,7 +160,7 @@ enum TasksEventsCommand {
     static let command = Command(
         name: "events",
         summary: "Show the event log of a task",
-        synopsis: ["tasks events <id>"],
+        synopsis: ["tasks events [--no-pager] <id>"],
         details: "Every transition of the task: from, to, time, actor and detail, oldest first.",
         examples: ["qsh tasks events 550e8400", "qsh tasks events 550e8400 -o ndjson"],
         options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
