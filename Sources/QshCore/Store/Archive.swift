@@ -116,6 +116,7 @@ extension SQLiteTaskStore {
         var isRowID: Bool
     }
 
+    /// The columns `table` has in this database, by name (PRAGMA table_info).
     static func tableColumns(_ db: Connection, _ table: String) throws -> [String: TableColumn] {
         let info = try db.prepare("SELECT name, type, pk FROM pragma_table_info(?)").rows([.text(table)]) {
             (name: $0.text(0), type: $0.text(1).uppercased(), pk: $0.int(2))
@@ -194,6 +195,7 @@ extension SQLiteTaskStore {
 }
 
 extension ArchiveValue {
+    /// The value a column read gave.
     init(_ value: SQLValue) {
         switch value {
         case .null: self = .null
@@ -204,6 +206,7 @@ extension ArchiveValue {
         }
     }
 
+    /// The value to bind to write it back.
     var sqlValue: SQLValue {
         switch self {
         case .null: return .null

@@ -110,6 +110,7 @@ public struct StoreHealth: Sendable, Equatable {
         return found
     }
 
+    /// True when nothing is wrong (no problems).
     public var healthy: Bool { problems.isEmpty }
 
     /// The verdict in one line: `healthy`, or `unhealthy: ` and the problems.

@@ -21,6 +21,7 @@ public enum TaskArchiveFormat {
         ]).serialized()
     }
 
+    /// A stored value as JSON: bytes as `{"base64": ...}`.
     static func json(_ value: ArchiveValue) -> JSONValue {
         switch value {
         case .null: return .null
@@ -77,6 +78,8 @@ public enum TaskArchiveFormat {
         return ArchiveRecord(kind: kind, id: id, schemaVersion: schema, tables: out)
     }
 
+    /// The stored value a JSON value stands for; nil for one no column holds (an array,
+    /// an object other than `{"base64": ...}` with valid base64).
     static func value(_ json: JSONValue) -> ArchiveValue? {
         switch json {
         case .null: return .null

@@ -146,7 +146,9 @@ public final class Worker {
             }
             throw error
         }
-        return try repository.task(id: task.id)
+        // A task deleted under the worker (`tasks delete --force`) is still one it ran:
+        // nil would tell `drain` that nothing was waiting.
+        return try repository.task(id: task.id) ?? task
     }
 
     /// Runs tasks until none is waiting.
