@@ -11,18 +11,21 @@ struct ArchiveTableSpec {
     /// Rows another record may hold too (a shared compilation): an import keeps the one
     /// already stored.
     var shared: Bool = false
+    /// The record's own row (`tasks`, `definitions`): exactly one, with the record's id.
+    /// Tables its row refers to (a batch, say) may come before it.
+    var main: Bool = false
 }
 
 extension SQLiteTaskStore {
     /// The tables of a definition record, parents first.
     static let definitionTables = [
-        ArchiveTableSpec(name: "definitions", rowsOf: "WHERE id = ?1"),
+        ArchiveTableSpec(name: "definitions", rowsOf: "WHERE id = ?1", main: true),
         ArchiveTableSpec(name: "definition_includes", rowsOf: "WHERE definition_id = ?1 ORDER BY seq"),
     ]
 
     /// The tables of a task record, each after the tables its rows refer to.
     static let taskTables = [
-        ArchiveTableSpec(name: "tasks", rowsOf: "WHERE id = ?1"),
+        ArchiveTableSpec(name: "tasks", rowsOf: "WHERE id = ?1", main: true),
         ArchiveTableSpec(name: "task_tags", rowsOf: "WHERE task_id = ?1 ORDER BY key"),
         ArchiveTableSpec(name: "task_events", rowsOf: "WHERE task_id = ?1 ORDER BY seq"),
         ArchiveTableSpec(
@@ -60,7 +63,7 @@ extension SQLiteTaskStore {
             let rows = try connection.cached("SELECT * FROM \(spec.name) \(spec.rowsOf)").rows([.text(id)]) { row in
                 ArchiveRow((0..<row.count).map { ArchiveField(row.name($0), ArchiveValue(row.value($0))) })
             }
-            if tables.isEmpty && rows.isEmpty { return nil }
+            if spec.main && rows.isEmpty { return nil }
             tables.append(ArchiveTable(spec.name, rows))
         }
         return ArchiveRecord(kind: kind, id: id, schemaVersion: try schemaVersion(), tables: tables)
@@ -138,10 +141,10 @@ extension SQLiteTaskStore {
                 record: record.id,
                 reason: "it holds the table '\(table.name)', which a \(record.kind.rawValue) record of this qsh has not")
         }
-        let main = record.rows(specs[0].name)
+        let table = specs.first(where: \.main)?.name ?? ""
+        let main = record.rows(table)
         guard main.count == 1, main[0]["id"] == .text(record.id) else {
-            throw ImportError.invalid(
-                record: record.id, reason: "it needs exactly one '\(specs[0].name)' row with the record's id")
+            throw ImportError.invalid(record: record.id, reason: "it needs exactly one '\(table)' row with the record's id")
         }
     }
 

@@ -239,6 +239,12 @@ import Testing
         var extra = records[1]
         extra.tables.append(ArchiveTable("workers", []))
         #expect(throws: ImportError.self) { try target.importRecords([records[0], extra], skipExisting: false) }
+        // A task row whose id is not the record's.
+        var renamed = records[1]
+        renamed.id = Self.c
+        #expect(throws: ImportError.invalid(record: Self.c, reason: "it needs exactly one 'tasks' row with the record's id")) {
+            try target.importRecords([records[0], renamed], skipExisting: false)
+        }
         #expect(try target.list(TaskQuery()).total == 0)
     }
 
