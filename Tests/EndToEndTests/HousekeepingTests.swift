@@ -256,6 +256,21 @@ import TestSupport
         #expect(try box.status(id) == "Failed")
     }
 
+    // MARK: The shell
+
+    @Test func theHousekeepingCommandsRunInAShellScript() throws {
+        let (box, completed, _, _, _) = try Self.populated()
+        let script = "tasks prune --dry-run --status Completed -o ndjson\ndoctor -o csv\ntasks delete \(completed) -o tsv\n"
+            + "tasks export \(completed)\n"
+        let run = try box.run(["repl"], stdin: script)
+        #expect(run.status == 5)
+        #expect(run.stderr == "qsh: line 4: task '\(completed)' not found\n")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == #"{"dry_run": true, "count": 1, "ids": ["\#(completed)"]}"#)
+        #expect(lines[1] == "check,value" && lines[2] == "status,healthy")
+        #expect(lines.last == "\(completed)\tCompleted\tfalse")
+    }
+
     // MARK: Completion
 
     /// What the bash, zsh and fish scripts ask qsh for (`qsh completion --complete`).
