@@ -66,7 +66,7 @@ extension ErrorCode {
 
     // Not found.
     /// No task (or QPU) has this id.
-    public static let notFound = ErrorCode("not_found", .notFound, 404, "no task or QPU has that id")
+    public static let notFound = ErrorCode("not_found", .notFound, 404, "no task, batch or QPU has that id")
     /// A file named on the command line does not exist.
     public static let fileNotFound = ErrorCode("file_not_found", .failure, 404, "the file does not exist")
 
@@ -81,6 +81,9 @@ extension ErrorCode {
     /// the error's exit status is that end's (3 or 6, `TaskError.exitStatus`).
     public static let noResults = ErrorCode(
         "no_results", .failure, 409, "no results (3 if the task failed, 6 if cancelled)")
+    /// An idempotency key given again with a different request.
+    public static let idempotencyConflict = ErrorCode(
+        "idempotency_conflict", .failure, 409, "the idempotency key was used for another request")
 
     // Waits.
     /// A wait ran out of time before the task ended.
@@ -137,7 +140,7 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         .usage, .invalidArgument, .invalidID, .ambiguousID,
         .notFound, .fileNotFound,
-        .conflict, .illegalTransition, .noResults,
+        .conflict, .illegalTransition, .noResults, .idempotencyConflict,
         .timeout, .interrupted,
         .invalidProgram, .unsupportedFeature, .resourceLimit, .programTooLarge, .nonFiniteParameter, .executionError,
         .ioError, .invalidJSON, .databaseError, .databaseBusy, .noDatabase, .foreignDatabase, .newerDatabase,

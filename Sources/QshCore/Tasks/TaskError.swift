@@ -19,6 +19,17 @@ public enum TaskError: QshError, Equatable {
     case unknownQPU(id: String)
     /// A submit request that cannot be stored (shots, tags...).
     case invalidRequest(reason: String)
+    /// No batch has this id or id prefix.
+    case batchNotFound(id: String)
+    /// The prefix matches more than one batch.
+    case ambiguousBatchPrefix(prefix: String, candidates: [String])
+    /// The text cannot be a batch id or id prefix.
+    case invalidBatchID(text: String)
+    /// The idempotency key was given before with a different request.
+    case idempotencyMismatch(key: String)
+    /// The idempotency key is stored already (a repository's insert refuses it; the
+    /// service then returns what the key made).
+    case idempotencyKeyUsed(key: String)
 
     public var code: ErrorCode {
         switch self {
@@ -30,6 +41,10 @@ public enum TaskError: QshError, Equatable {
         case .noResults: return .noResults
         case .unknownQPU: return .notFound
         case .invalidRequest: return .invalidArgument
+        case .batchNotFound: return .notFound
+        case .ambiguousBatchPrefix: return .ambiguousID
+        case .invalidBatchID: return .invalidID
+        case .idempotencyMismatch, .idempotencyKeyUsed: return .idempotencyConflict
         }
     }
 
@@ -64,6 +79,16 @@ public enum TaskError: QshError, Equatable {
             return "QPU '\(id)' not found"
         case .invalidRequest(let reason):
             return reason
+        case .batchNotFound(let id):
+            return "batch '\(id)' not found"
+        case .ambiguousBatchPrefix(let prefix, let candidates):
+            return "batch id prefix '\(prefix)' is ambiguous; candidates: " + candidates.joined(separator: ", ")
+        case .invalidBatchID(let text):
+            return "'\(text)' is not a batch id; give a batch id or a unique prefix of at least 4 hexadecimal digits"
+        case .idempotencyMismatch(let key):
+            return "idempotency key '\(key)' was used for a different request; use a new key for a new request"
+        case .idempotencyKeyUsed(let key):
+            return "idempotency key '\(key)' is already used"
         }
     }
 
@@ -75,7 +100,9 @@ public enum TaskError: QshError, Equatable {
             return id
         case .ambiguousPrefix(let prefix, _): return prefix
         case .invalidID(let text): return text
-        case .unknownQPU, .invalidRequest: return nil
+        case .unknownQPU, .invalidRequest, .batchNotFound, .ambiguousBatchPrefix, .invalidBatchID,
+            .idempotencyMismatch, .idempotencyKeyUsed:
+            return nil
         }
     }
 }
