@@ -9,7 +9,7 @@ enum CommandTable {
             QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
-            TasksCommand.command, QpusCommand.command, WorkerCommand.command,
+            TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

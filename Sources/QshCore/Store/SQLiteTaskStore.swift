@@ -95,10 +95,10 @@ public final class SQLiteTaskStore: TaskRepository {
         _ task: QuantumTask, program: ProgramSnapshot, actor: String, idempotency: IdempotencyRecord?
     ) throws {
         try connection.transaction { db in
+            try Self.insertTask(db, task, program: program, actor: actor)
             if let idempotency {
                 try Self.insertIdempotencyKey(db, idempotency, taskID: task.id, batchID: nil, at: task.createdDate)
             }
-            try Self.insertTask(db, task, program: program, actor: actor)
         }
     }
 
