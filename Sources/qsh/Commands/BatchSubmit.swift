@@ -39,7 +39,7 @@ enum BatchSubmit {
                 guard knownQPUs.contains(qpu) else {
                     var message = "item '\(item.label)' names the unknown QPU '\(qpu)'; see '\(context.commandText("qpus list"))'"
                     if let guess = closestMatch(qpu, in: knownQPUs.sorted()) { message += " (did you mean '\(guess)'?)" }
-                    throw CommandFailure(code: .notFound, message: message)
+                    throw CommandFailure(code: .invalidArgument, message: message)
                 }
                 submission.qpuID = qpu
             }
