@@ -280,7 +280,8 @@ import TestSupport
                 "qsh: 'xyz' is not a batch id; give a batch id or a unique prefix of at least 4 hexadecimal digits\n"))
         }
         let json = try box.run(["batches", "get", "ffffffff", "--json"])
-        #expect(json.stderr == #"{"error": {"code": "not_found", "message": "batch 'ffffffff' not found"}}"# + "\n")
+        #expect(json.stderr
+            == #"{"error": {"code": "not_found", "message": "batch 'ffffffff' not found", "batch_id": "ffffffff"}}"# + "\n")
         let list = try box.run(["tasks", "list", "--batch", "ffffffff"])
         #expect(list.status == 5 && list.stderr == "qsh: batch 'ffffffff' not found\n")
     }

@@ -101,7 +101,8 @@ import TestSupport
         #expect(other.status == 1)
         #expect(other.stderr == "qsh: idempotency key 'nightly-7' was used for a different request; use a new key for a new request\n")
         let otherJSON = try box.run(["tasks", "submit", "bell.qasm", "--shots", "5", "--idempotency-key", "nightly-7", "--json"])
-        #expect(try J.parse(otherJSON.stderr)["error"]["code"].string == "idempotency_conflict")
+        #expect(otherJSON.stderr == #"{"error": {"code": "idempotency_conflict", "message": "idempotency key 'nightly-7' "#
+            + #"was used for a different request; use a new key for a new request", "idempotency_key": "nightly-7"}}"# + "\n")
         let empty = try box.run(["tasks", "submit", "bell.qasm", "--idempotency-key", ""])
         #expect(empty.status == 2 && empty.stderr == "qsh: an idempotency key must be 1 to 255 bytes long\n")
         #expect(try J.parse(try box.run(["tasks", "list", "--json"]).stdout)["total"].int == 1)

@@ -105,4 +105,22 @@ public enum TaskError: QshError, Equatable {
             return nil
         }
     }
+
+    /// The batch id (or prefix, or text) the error is about, for the JSON error object.
+    public var batchID: String? {
+        switch self {
+        case .batchNotFound(let id): return id
+        case .ambiguousBatchPrefix(let prefix, _): return prefix
+        case .invalidBatchID(let text): return text
+        default: return nil
+        }
+    }
+
+    /// The idempotency key the error is about, for the JSON error object.
+    public var idempotencyKey: String? {
+        switch self {
+        case .idempotencyMismatch(let key), .idempotencyKeyUsed(let key): return key
+        default: return nil
+        }
+    }
 }
