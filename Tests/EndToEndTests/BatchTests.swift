@@ -285,4 +285,17 @@ import TestSupport
         let list = try box.run(["tasks", "list", "--batch", "ffffffff"])
         #expect(list.status == 5 && list.stderr == "qsh: batch 'ffffffff' not found\n")
     }
+
+    /// The shells' scripts and the interactive shell's Tab ask `completion --complete`,
+    /// which reads batch ids from the database.
+    @Test func batchIDsCompleteFromTheDatabase() throws {
+        let (box, id) = try Self.finishedBatch()
+        let complete = try box.run(["completion", "--complete", "--", "batches results \(id.prefix(3))"])
+        #expect(complete.status == 0 && complete.stderr == "")
+        #expect(complete.stdout == id + "\n")
+        let list = try box.run(["completion", "--complete", "--", "tasks list --batch "])
+        #expect(list.stdout == id + "\n")
+        let options = try box.run(["completion", "--complete", "--", "tasks submit --b"])
+        #expect(options.stdout == "--batch\n")
+    }
 }
