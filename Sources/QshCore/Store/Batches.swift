@@ -32,15 +32,18 @@ extension SQLiteTaskStore {
         }
     }
 
+    /// The columns `batch(_:)` reads, in its order.
     static let batchColumns = "id, name, created_by, created_ms, size"
 
     /// `columns` with each name qualified by the alias `t`, and how many there are.
     static let taskColumnsOfT = columnNames.map { "t." + $0 }.joined(separator: ", ")
     static let taskColumnCount = Int32(columnNames.count)
+    /// The names in `columns`.
     static var columnNames: [String] {
         columns.split(separator: ",").map { String($0.filter { $0 != " " && $0 != "\n" }) }
     }
 
+    /// The batch in `row` (selected with `batchColumns`).
     static func batch(_ row: Row) -> Batch {
         Batch(
             id: row.text(0), name: row.optionalText(1), createdBy: row.text(2),

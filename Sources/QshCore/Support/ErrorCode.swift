@@ -57,12 +57,12 @@ extension ErrorCode {
     /// A value the request carries is out of bounds (shots, tags).
     public static let invalidArgument = ErrorCode(
         "invalid_argument", .usage, 422, "a value of the request is out of bounds")
-    /// The text cannot be a task id or an id prefix.
+    /// The text cannot be a task or batch id or an id prefix.
     public static let invalidID = ErrorCode(
-        "invalid_id", .usage, 400, "not a task id or a prefix of 4 or more hex digits")
-    /// A task id prefix matches more than one task.
+        "invalid_id", .usage, 400, "not a task or batch id or its 4+ hex digit prefix")
+    /// A task or batch id prefix matches more than one.
     public static let ambiguousID = ErrorCode(
-        "ambiguous_id", .usage, 400, "the id prefix matches more than one task")
+        "ambiguous_id", .usage, 400, "the id prefix matches more than one task or batch")
 
     // Not found.
     /// No task (or QPU) has this id.

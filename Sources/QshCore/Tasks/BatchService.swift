@@ -4,10 +4,14 @@
 
 /// How a batch wait ended, with the batch as last read.
 public enum BatchWaitOutcome: Sendable {
+    /// Every item has ended (or the batch has none).
     case finished(BatchSummary)
+    /// The timeout ran out first.
     case timedOut(BatchSummary)
+    /// The caller's pause function reported an interrupt.
     case interrupted(BatchSummary)
 
+    /// The batch as last read.
     public var summary: BatchSummary {
         switch self {
         case .finished(let s), .timedOut(let s), .interrupted(let s): return s
