@@ -200,6 +200,19 @@ import TestSupport
         #expect(results["results"]["first"].text == #"{"c":{"1":20}}"#)
         #expect(results["results"]["inline"].text == #"{"c":{"1":5}}"#)
         #expect(results["missing"].text == "{}")
+
+        // A manifest on standard input: paths and includes relative to the current folder.
+        let stdin = try box.run(
+            ["tasks", "submit", "--batch", "-", "--json"], stdin: #"{"x": "jobs/progs/one.qasm", "y": {"source": "OPENQASM 2.0;"}}"#)
+        #expect(stdin.status == 0)
+        #expect(try J.parse(stdin.stdout)["elements"].array.map { $0["label"].string ?? "" } == ["x", "y"])
+        // --wait follows the batch as `batches wait` does (no worker here: a timeout).
+        let wait = try box.run(["tasks", "submit", "--batch", "jobs/sweep.json", "--wait", "--timeout", "0.2", "-q"])
+        #expect(wait.status == 124)
+        let waited = wait.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(wait.stderr == "qsh: timed out after 200ms: batch '\(waited)' has 0 of 3 items done (Created 3), and no "
+            + "worker is running: start one with 'qsh worker' ('tasks submit' starts one unless --no-autostart or "
+            + "QSH_NO_AUTOSTART=1)\n")
     }
 
     @Test func aBadManifestOrAnUnreadableFileStoresNothing() throws {

@@ -108,6 +108,28 @@ import TestSupport
         #expect(context.stderr.text.contains("\n  'c' (a1000000) is Created\n"))
     }
 
+    @Test func aCancelThatFindsItemsExecutingExitsOneNamingThem() throws {
+        let (client, id) = try clientWithBatch()
+        let running = try client.batchDetail(id).items[2].task.id
+        client.executing = [running]
+        var (status, context) = run(["batches", "cancel", id, "-o", "table"], client)
+        #expect(status == .failure)
+        #expect(context.stderr.text == """
+            batch \(id): cancelled 0, already ended 2, executing 1
+            qsh: 1 item of batch '\(id)' could not be cancelled: execution has started ('c')
+
+            """)
+        (status, context) = run(["batches", "cancel", id, "-o", "json"], client)
+        #expect(status == .failure)
+        #expect(context.stderr.text == #"{"error": {"code": "conflict", "message": "1 item of batch '"# + id
+            + #"' could not be cancelled: execution has started ('c')", "batch_id": ""# + id + "\"}}\n")
+        #expect(try JSONValue.parse(context.stdout.text)["batch_status"] == "Running")
+        client.executing = []
+        (status, context) = run(["batches", "cancel", id, "-o", "table"], client)
+        #expect(status == .ok)
+        #expect(context.stderr.text == "batch \(id): cancelled 1, already ended 2, executing 0\n")
+    }
+
     @Test func batchIDsAndTheNewOptionsComplete() {
         let completer = Completer(
             commands: CommandTable.root, metaCommands: [],
