@@ -4,7 +4,7 @@
 #   BENCH_CIRCUITS  circuits for the simulator table (default: the 24-qubit set)
 #   BENCH_THREADS   thread counts (default 1,2)
 #   BENCH_REPS      timed runs per cell (default 3)
-#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store
+#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store batch
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${QSH_SHARED:-../shared}"
@@ -49,4 +49,9 @@ fi
 if [[ "$skip" != *" store "* ]] && [ -x bench/store.sh ]; then
     echo "== task store"
     bench/store.sh "$qsh"
+fi
+
+if [[ "$skip" != *" batch "* ]] && [ -x bench/batch.sh ]; then
+    echo "== batches: a 10,000-item submit and its results in one call"
+    bench/batch.sh "$qsh"
 fi

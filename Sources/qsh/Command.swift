@@ -28,7 +28,7 @@ struct Command: Sendable {
     var options: [OptionSpec] = []
     /// How many positionals the command takes.
     var arguments: ClosedRange<Int> = 0...0
-    /// What kind of words the positionals are, for completion: "file", "task", "command".
+    /// What kind of words the positionals are, for completion: "file", "task", "batch", "command".
     var argumentKind: String? = nil
     var subcommands: [Command] = []
     /// The work; nil for a pure group, whose help lists the subcommands.

@@ -9,7 +9,8 @@ enum CommandTable {
             QasmCommand.command,
             HelpCommand.command,
             VersionCommand.command,
-            TasksCommand.command, QpusCommand.command, WorkerCommand.command, DoctorCommand.command,
+            TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
+            DoctorCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

@@ -31,6 +31,11 @@ import TestSupport
         return out
     }
 
+    /// The schema version this qsh writes, as doctor reports it.
+    static func latestSchemaVersion(_ box: TaskSandbox) throws -> Int {
+        try #require(J.parse(box.run(["doctor", "--json"]).stdout)["database"]["latest_schema_version"].int)
+    }
+
     // MARK: Export and import
 
     @Test func exportThenImportIntoANewDatabaseGivesIdenticalOutput() throws {
@@ -39,7 +44,8 @@ import TestSupport
         #expect(export.status == 0 && export.stderr == "")
         let lines = try ndjson(export.stdout)
         #expect(lines.map { $0["record"].string ?? "" } == ["definition", "task", "definition", "task", "task", "task"])
-        #expect(lines.allSatisfy { $0["qsh_export"].int == 1 && $0["schema"].int == 3 })
+        let latest = try Self.latestSchemaVersion(box)
+        #expect(lines.allSatisfy { $0["qsh_export"].int == 1 && $0["schema"].int == latest })
         try box.dir.write("tasks.ndjson", export.stdout)
 
         let newDB = ["QSH_DB": box.dir.file("new/copy.sqlite")]
@@ -60,6 +66,54 @@ import TestSupport
         #expect(try box.run(["worker", "--once"], extra: newDB).status == 0)
         #expect(try J.parse(box.run(["tasks", "get", queued, "-o", "json"], extra: newDB).stdout)["task_status"].string
             == "Completed")
+    }
+
+    @Test func batchesReRunsAndIdempotencyKeysSurviveExportAndImport() throws {
+        let box = try TaskSandbox()
+        try box.program("bell.qasm")
+        try box.program("bad.qasm", TaskSandbox.badArity)
+        let submitted = try box.run(
+            ["tasks", "submit", "bell.qasm", "bad.qasm", "--idempotency-key", "nightly-1", "--seed", "3", "-o", "json"])
+        #expect(submitted.status == 0)
+        let batch = try J.parse(submitted.stdout)["id"].string ?? ""
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        let items = try J.parse(box.run(["tasks", "list", "--batch", batch, "-o", "json"]).stdout)["elements"].array
+        let first = try #require(items.first { $0["batch_label"].string == "bell" }?["id"].string)
+        let rerun = try box.run(["tasks", "rerun", first, "--shots", "10", "-q"])
+        #expect(rerun.status == 0)
+        #expect(try box.run(["worker", "--once"]).status == 0)
+
+        let export = try box.run(["tasks", "export"])
+        #expect(export.status == 0)
+        try box.dir.write("tasks.ndjson", export.stdout)
+        let newDB = ["QSH_DB": box.dir.file("copy.sqlite")]
+        #expect(try box.run(["tasks", "import", "tasks.ndjson"], extra: newDB).status == 0)
+        for command in [
+            ["batches", "list"], ["batches", "get", batch], ["batches", "results", batch], ["tasks", "history", first],
+            ["tasks", "list", "--batch", batch],
+        ] {
+            for format in ["json", "table"] {
+                let here = try box.run(command + ["-o", format])
+                let there = try box.run(command + ["-o", format], extra: newDB)
+                #expect(there.status == here.status && there.stdout == here.stdout && there.stderr == here.stderr)
+            }
+        }
+        // The key came along: the same submit in the copy returns the imported batch.
+        let again = try box.run(
+            ["tasks", "submit", "bell.qasm", "bad.qasm", "--idempotency-key", "nightly-1", "--seed", "3", "-o", "json"],
+            extra: newDB)
+        #expect(again.status == 0)
+        #expect(try J.parse(again.stdout)["id"].string == batch)
+
+        // Deleting every item of a batch deletes the batch and its key.
+        let ids = items.compactMap { $0["id"].string }
+        #expect(try box.run(["tasks", "delete"] + ids).status == 0)
+        let gone = try box.run(["batches", "get", batch])
+        #expect(gone.status == 5 && gone.stderr == "qsh: batch '\(batch)' not found\n")
+        let fresh = try box.run(
+            ["tasks", "submit", "bell.qasm", "bad.qasm", "--idempotency-key", "nightly-1", "--seed", "3", "-o", "json"])
+        #expect(fresh.status == 0)
+        #expect(try J.parse(fresh.stdout)["id"].string != batch)
     }
 
     @Test func importRefusesDuplicatesUnlessToldToSkipThem() throws {
@@ -204,7 +258,8 @@ import TestSupport
         #expect(lines.first == "CHECK      VALUE")
         #expect(lines[1] == "status     healthy")
         #expect(lines[2] == "database   \(box.db)")
-        #expect(lines[3] == "schema     3 (this qsh: 3)")
+        let latest = try Self.latestSchemaVersion(box)
+        #expect(lines[3] == "schema     \(latest) (this qsh: \(latest))")
         #expect(lines[5] == "integrity  ok")
         #expect(lines[6] == "workers    0 live")
         #expect(lines[7] == "tasks      Created 1, Completed 1, Cancelled 1, PayloadProcessingError 1")
@@ -212,7 +267,7 @@ import TestSupport
         let json = try J.parse(box.run(["doctor", "--json"]).stdout)
         #expect(json["healthy"].bool == true && json["reason"].isNull)
         #expect(json["database"]["integrity"].array.map { $0.string ?? "" } == ["ok"])
-        #expect(json["database"]["schema_version"].int == 3 && (json["database"]["size_bytes"].int ?? 0) > 0)
+        #expect(json["database"]["schema_version"].int == latest && (json["database"]["size_bytes"].int ?? 0) > 0)
         #expect(json["counts"]["Completed"].int == 1 && json["counts"]["Created"].int == 1)
         #expect(json["stranded"].array.isEmpty)
 

@@ -44,7 +44,7 @@ import Testing
                 + "--- stderr\n\(run.stderr)--- end\n"
             #expect(now == block)
         }
-        #expect(try box.sqlite("PRAGMA user_version").stdout == "3\n")
+        #expect(try box.sqlite("PRAGMA user_version").stdout == "4\n")
 
         // The queued task runs on the upgraded file.
         let queued = "026f6e43-2514-4162-9afc-2a16e4d501e8"

@@ -48,7 +48,9 @@ import TestSupport
             \ttasks
             qsh: line 2: unknown QPU 'sim:nope'; see 'qpus list'
             usage: qsh tasks submit [--qpu <id>] [--shots <n>] [--seed <n>] [--name <name>] [--tag <key>=<value>]... \
-            [--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] [--no-autostart] [-q] (<file> | -)
+            [--idempotency-key <key>] [--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] \
+            [--no-autostart] [-q] (<file> | -)
+               or: qsh tasks submit [<options>] <file> <file>... | --batch <manifest>
             qsh: line 3: option '--db' does not apply to 'version'
             usage: qsh version
 

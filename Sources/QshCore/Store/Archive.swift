@@ -25,6 +25,8 @@ extension SQLiteTaskStore {
 
     /// The tables of a task record, each after the tables its rows refer to.
     static let taskTables = [
+        ArchiveTableSpec(
+            name: "batches", rowsOf: "WHERE id IN (SELECT batch_id FROM tasks WHERE id = ?1)", shared: true),
         ArchiveTableSpec(name: "tasks", rowsOf: "WHERE id = ?1", main: true),
         ArchiveTableSpec(name: "task_tags", rowsOf: "WHERE task_id = ?1 ORDER BY key"),
         ArchiveTableSpec(name: "task_events", rowsOf: "WHERE task_id = ?1 ORDER BY seq"),
@@ -37,6 +39,11 @@ extension SQLiteTaskStore {
             shared: true),
         ArchiveTableSpec(name: "runs", rowsOf: "WHERE task_id = ?1 ORDER BY attempt"),
         ArchiveTableSpec(name: "diagnostics", rowsOf: "WHERE task_id = ?1 ORDER BY seq"),
+        // A task's own key, and its batch's (shared by the batch's other tasks).
+        ArchiveTableSpec(
+            name: "idempotency_keys",
+            rowsOf: "WHERE task_id = ?1 OR batch_id IN (SELECT batch_id FROM tasks WHERE id = ?1) ORDER BY key",
+            shared: true),
     ]
 
     /// The tables a record of `kind` carries.

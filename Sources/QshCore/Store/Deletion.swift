@@ -1,6 +1,6 @@
 // Deleting tasks in SQLite (`tasks delete`, `tasks prune`): each task with every row of
 // its own in one transaction (the foreign keys cascade to tags, events, runs and
-// diagnostics), then the compilations and definitions that no remaining task uses.
+// diagnostics), then the compilations, definitions and batches that no remaining task uses.
 
 extension SQLiteTaskStore {
     /// Deletes the tasks, all of them or none; see `TaskRepository.delete(ids:unfinished:)`.
@@ -37,7 +37,7 @@ extension SQLiteTaskStore {
         }
     }
 
-    /// Deletes `ids` (which exist) and the compilations and definitions left unused,
+    /// Deletes `ids` (which exist) and the compilations, definitions and batches left unused,
     /// each found with one set-based statement (no scan per row). Call inside a transaction.
     static func deleteTasks(_ db: Connection, _ ids: [String]) throws {
         guard !ids.isEmpty else { return }
@@ -46,11 +46,14 @@ extension SQLiteTaskStore {
             CREATE TEMP TABLE IF NOT EXISTS doomed_tasks (id TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS doomed_compilations (id TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS doomed_definitions (id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS doomed_batches (id TEXT PRIMARY KEY) WITHOUT ROWID;
             DELETE FROM temp.doomed_tasks; DELETE FROM temp.doomed_compilations; DELETE FROM temp.doomed_definitions;
+            DELETE FROM temp.doomed_batches;
             """)
         defer {
             try? db.execute(
-                "DELETE FROM temp.doomed_tasks; DELETE FROM temp.doomed_compilations; DELETE FROM temp.doomed_definitions")
+                "DELETE FROM temp.doomed_tasks; DELETE FROM temp.doomed_compilations; DELETE FROM temp.doomed_definitions; "
+                    + "DELETE FROM temp.doomed_batches")
         }
         for id in ids { try db.run("INSERT OR IGNORE INTO temp.doomed_tasks (id) VALUES (?)", [.text(id)]) }
         // What the doomed tasks use, to be dropped once nothing else does.
@@ -62,6 +65,8 @@ extension SQLiteTaskStore {
             INSERT OR IGNORE INTO temp.doomed_definitions (id)
                 SELECT definition_id FROM tasks WHERE id IN temp.doomed_tasks
                 UNION SELECT definition_id FROM compilations WHERE id IN temp.doomed_compilations;
+            INSERT OR IGNORE INTO temp.doomed_batches (id)
+                SELECT batch_id FROM tasks WHERE id IN temp.doomed_tasks AND batch_id IS NOT NULL;
             DELETE FROM tasks WHERE id IN temp.doomed_tasks;
             DELETE FROM compilations WHERE id IN temp.doomed_compilations
                 AND id NOT IN (SELECT compilation_id FROM tasks WHERE compilation_id IS NOT NULL)
@@ -69,6 +74,8 @@ extension SQLiteTaskStore {
             DELETE FROM definitions WHERE id IN temp.doomed_definitions
                 AND id NOT IN (SELECT definition_id FROM tasks)
                 AND id NOT IN (SELECT definition_id FROM compilations);
+            DELETE FROM batches WHERE id IN temp.doomed_batches
+                AND id NOT IN (SELECT batch_id FROM tasks WHERE batch_id IS NOT NULL);
             """)
     }
 }

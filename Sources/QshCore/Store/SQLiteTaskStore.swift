@@ -51,7 +51,7 @@ public final class SQLiteTaskStore: TaskRepository {
     static let columns = """
         id, task_status, qpu_id, shots, seed, name, tags, definition_id, compilation_id, created_by, \
         created_ms, updated_ms, scheduled_ms, started_ms, ended_ms, error_class, error_reasons, shots_done, \
-        lease_owner, lease_expires_ms, batch_id
+        lease_owner, lease_expires_ms, batch_id, batch_label, rerun_of
         """
 
     /// The task in `row` (selected with `columns`); a stored value that does not decode
@@ -71,7 +71,7 @@ public final class SQLiteTaskStore: TaskRepository {
             scheduledDate: time(12), startedDate: time(13), endedDate: time(14),
             errorClass: row.optionalText(15).map(ErrorClass.init(rawValue:)), errorReasons: reasons,
             shotsDone: row.int(17), leaseOwner: row.optionalText(18), leaseExpires: time(19),
-            batchID: row.optionalText(20))
+            batchID: row.optionalText(20), batchLabel: row.optionalText(21), rerunOf: row.optionalText(22))
     }
 
     /// `task(_:path:)` for this store's file.
@@ -88,30 +88,43 @@ public final class SQLiteTaskStore: TaskRepository {
     // MARK: Creating and reading
 
     /// Stores a new task, its program (with the files it includes, unless a definition
-    /// with its id is stored already) and its creation event in one transaction.
-    public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
+    /// with its id is stored already), its creation event and its idempotency key in one
+    /// transaction.
+    /// - Throws: `TaskError.idempotencyKeyUsed` when the key is stored already.
+    public func insert(
+        _ task: QuantumTask, program: ProgramSnapshot, actor: String, idempotency: IdempotencyRecord?
+    ) throws {
         try connection.transaction { db in
-            try Self.insertDefinition(db, id: task.definitionID, program, at: task.createdDate)
-            try db.run(
-                """
-                INSERT INTO tasks (id, task_status, qpu_id, shots, seed, name, tags, definition_id, created_by,
-                    created_ms, updated_ms, error_reasons, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(task.id), .text(task.status.rawValue), .text(task.qpuID), .int(task.shots),
-                    .integer(Int64(bitPattern: task.seed)), .string(task.name), .text(Self.tagsJSON(task.tags)),
-                    .text(task.definitionID), .text(task.createdBy), .integer(task.createdDate.milliseconds),
-                    .integer(task.updatedDate.milliseconds), .text(Self.stringsJSON(task.errorReasons)),
-                    .string(task.batchID),
-                ])
-            for key in task.tags.keys.sorted() {
-                try db.run(
-                    "INSERT INTO task_tags (task_id, key, value) VALUES (?, ?, ?)",
-                    [.text(task.id), .text(key), .text(task.tags[key] ?? "")])
+            try Self.insertTask(db, task, program: program, actor: actor)
+            if let idempotency {
+                try Self.insertIdempotencyKey(db, idempotency, taskID: task.id, batchID: nil, at: task.createdDate)
             }
-            try Self.appendEvent(
-                db, id: task.id, from: nil, to: task.status, at: task.createdDate, actor: actor, detail: nil)
         }
+    }
+
+    /// Writes a task, its program, tags and creation event. Call inside a transaction.
+    static func insertTask(_ db: Connection, _ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
+        try insertDefinition(db, id: task.definitionID, program, at: task.createdDate)
+        try db.cached(
+            """
+            INSERT INTO tasks (id, task_status, qpu_id, shots, seed, name, tags, definition_id, created_by,
+                created_ms, updated_ms, error_reasons, batch_id, batch_label, rerun_of, lineage_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                (SELECT coalesce(lineage_id, id) FROM tasks WHERE id = ?15))
+            """
+        ).execute(
+            [
+                .text(task.id), .text(task.status.rawValue), .text(task.qpuID), .int(task.shots),
+                .integer(Int64(bitPattern: task.seed)), .string(task.name), .text(tagsJSON(task.tags)),
+                .text(task.definitionID), .text(task.createdBy), .integer(task.createdDate.milliseconds),
+                .integer(task.updatedDate.milliseconds), .text(stringsJSON(task.errorReasons)),
+                .string(task.batchID), .string(task.batchLabel), .string(task.rerunOf),
+            ])
+        for key in task.tags.keys.sorted() {
+            try db.cached("INSERT INTO task_tags (task_id, key, value) VALUES (?, ?, ?)").execute(
+                [.text(task.id), .text(key), .text(task.tags[key] ?? "")])
+        }
+        try appendEvent(db, id: task.id, from: nil, to: task.status, at: task.createdDate, actor: actor, detail: nil)
     }
 
     /// The task with exactly this id, or nil.

@@ -16,6 +16,7 @@ public enum Schema {
         Migration(version: 1, name: "create-tasks", sql: version1),
         Migration(version: 2, name: "program-bytes-and-includes", sql: version2),
         Migration(version: 3, name: "runs-compilations-batches", sql: version3),
+        Migration(version: 4, name: "batches-reruns-idempotency", sql: version4),
     ]
 
     static let version1 = """
@@ -229,5 +230,47 @@ public enum Schema {
         DROP TABLE results;
 
         UPDATE diagnostics SET code = replace(code, '-', '_') WHERE instr(code, '-') > 0;
+        """
+
+    /// Version 4: batches, re-runs and idempotency keys.
+    /// - `batches`: one row per batch (its id has the form of a task id), with how many
+    ///   items it was submitted with. A batch id that tasks of an older file hold without
+    ///   a row (none were written before) gets one, dated by its first task.
+    /// - `tasks.batch_label`: the item's label, unique within its batch.
+    /// - `tasks.rerun_of`: the task this one was re-run from; `tasks.lineage_id`: the first
+    ///   task of its lineage (NULL for a task that is not a re-run: it is its own root).
+    /// - `idempotency_keys`: a key given at submit, the task or batch it created and a
+    ///   fingerprint of the request; it goes when that task or batch goes.
+    static let version4 = """
+        CREATE TABLE batches (
+            id          TEXT PRIMARY KEY,
+            name        TEXT,
+            created_by  TEXT NOT NULL,
+            created_ms  INTEGER NOT NULL,
+            size        INTEGER NOT NULL CHECK (size >= 0)
+        ) STRICT;
+        CREATE INDEX batches_by_created ON batches(created_ms);
+        INSERT INTO batches (id, name, created_by, created_ms, size)
+        SELECT batch_id, NULL, min(created_by), min(created_ms), count(*) FROM tasks
+        WHERE batch_id IS NOT NULL GROUP BY batch_id;
+
+        ALTER TABLE tasks ADD COLUMN batch_label TEXT;
+        CREATE UNIQUE INDEX tasks_by_batch_label ON tasks(batch_id, batch_label)
+            WHERE batch_id IS NOT NULL AND batch_label IS NOT NULL;
+
+        ALTER TABLE tasks ADD COLUMN rerun_of TEXT;
+        ALTER TABLE tasks ADD COLUMN lineage_id TEXT;
+        CREATE INDEX tasks_by_lineage ON tasks(lineage_id, created_ms) WHERE lineage_id IS NOT NULL;
+
+        CREATE TABLE idempotency_keys (
+            key          TEXT PRIMARY KEY,
+            fingerprint  TEXT NOT NULL,
+            task_id      TEXT REFERENCES tasks(id) ON DELETE CASCADE,
+            batch_id     TEXT REFERENCES batches(id) ON DELETE CASCADE,
+            created_ms   INTEGER NOT NULL,
+            CHECK ((task_id IS NULL) <> (batch_id IS NULL))
+        ) STRICT;
+        CREATE INDEX idempotency_keys_by_task ON idempotency_keys(task_id) WHERE task_id IS NOT NULL;
+        CREATE INDEX idempotency_keys_by_batch ON idempotency_keys(batch_id) WHERE batch_id IS NOT NULL;
         """
 }

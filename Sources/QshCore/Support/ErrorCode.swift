@@ -57,16 +57,16 @@ extension ErrorCode {
     /// A value the request carries is out of bounds (shots, tags).
     public static let invalidArgument = ErrorCode(
         "invalid_argument", .usage, 422, "a value of the request is out of bounds")
-    /// The text cannot be a task id or an id prefix.
+    /// The text cannot be a task or batch id or an id prefix.
     public static let invalidID = ErrorCode(
-        "invalid_id", .usage, 400, "not a task id or a prefix of 4 or more hex digits")
-    /// A task id prefix matches more than one task.
+        "invalid_id", .usage, 400, "not a task or batch id or its 4+ hex digit prefix")
+    /// A task or batch id prefix matches more than one.
     public static let ambiguousID = ErrorCode(
-        "ambiguous_id", .usage, 400, "the id prefix matches more than one task")
+        "ambiguous_id", .usage, 400, "the id prefix matches more than one task or batch")
 
     // Not found.
     /// No task (or QPU) has this id.
-    public static let notFound = ErrorCode("not_found", .notFound, 404, "no task or QPU has that id")
+    public static let notFound = ErrorCode("not_found", .notFound, 404, "no task, batch or QPU has that id")
     /// A file named on the command line does not exist.
     public static let fileNotFound = ErrorCode("file_not_found", .failure, 404, "the file does not exist")
 
@@ -84,6 +84,9 @@ extension ErrorCode {
     /// the error's exit status is that end's (3 or 6, `TaskError.exitStatus`).
     public static let noResults = ErrorCode(
         "no_results", .failure, 409, "no results (3 if the task failed, 6 if cancelled)")
+    /// An idempotency key given again with a different request.
+    public static let idempotencyConflict = ErrorCode(
+        "idempotency_conflict", .failure, 409, "the idempotency key was used for another request")
 
     // Waits.
     /// A wait ran out of time before the task ended.
@@ -145,7 +148,7 @@ extension ErrorCode {
     public static let all: [ErrorCode] = [
         .usage, .invalidArgument, .invalidID, .ambiguousID,
         .notFound, .fileNotFound,
-        .conflict, .alreadyExists, .illegalTransition, .noResults,
+        .conflict, .alreadyExists, .illegalTransition, .noResults, .idempotencyConflict,
         .timeout, .interrupted,
         .invalidProgram, .unsupportedFeature, .resourceLimit, .programTooLarge, .nonFiniteParameter, .executionError,
         .ioError, .invalidRecord, .invalidJSON, .databaseError, .databaseBusy, .noDatabase, .foreignDatabase, .newerDatabase,

@@ -73,6 +73,10 @@ public struct QuantumTask: Hashable, Sendable {
     public var leaseExpires: Timestamp?
     /// The batch the task was submitted in; nil for a task submitted on its own.
     public var batchID: String?
+    /// Its label in its batch (unique there); nil outside a batch.
+    public var batchLabel: String?
+    /// The task this one was re-run from (`tasks rerun`); nil for a first run.
+    public var rerunOf: String?
 
     public init(
         id: String, status: TaskStatus, qpuID: String, shots: Int, seed: UInt64, name: String? = nil,
@@ -80,7 +84,7 @@ public struct QuantumTask: Hashable, Sendable {
         createdDate: Timestamp, updatedDate: Timestamp, scheduledDate: Timestamp? = nil,
         startedDate: Timestamp? = nil, endedDate: Timestamp? = nil, errorClass: ErrorClass? = nil,
         errorReasons: [String] = [], shotsDone: Int = 0, leaseOwner: String? = nil, leaseExpires: Timestamp? = nil,
-        batchID: String? = nil
+        batchID: String? = nil, batchLabel: String? = nil, rerunOf: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -103,13 +107,16 @@ public struct QuantumTask: Hashable, Sendable {
         self.leaseOwner = leaseOwner
         self.leaseExpires = leaseExpires
         self.batchID = batchID
+        self.batchLabel = batchLabel
+        self.rerunOf = rerunOf
     }
 
-    /// The wire shape of DESIGN.md, in its order, then qsh's additions.
+    /// The wire shape of DESIGN.md, in its order, then qsh's additions; `batch_id`,
+    /// `batch_label` and `rerun_of` only when the task has them.
     public var wireJSON: JSONValue {
         func date(_ t: Timestamp?) -> JSONValue { t.map { .string($0.rfc3339) } ?? .null }
         let seedValue: JSONValue = seed <= UInt64(Int.max) ? .int(Int(seed)) : .string(String(seed))
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("id", .string(id)),
             ("task_status", .string(status.rawValue)),
             ("qpu_id", .string(qpuID)),
@@ -128,7 +135,13 @@ public struct QuantumTask: Hashable, Sendable {
             ("tags", .object(tags.keys.sorted().map { ($0, .string(tags[$0] ?? "")) })),
             ("seed", seedValue),
             ("shots_done", .int(shotsDone)),
-        ])
+        ]
+        if let batchID {
+            members.append(("batch_id", .string(batchID)))
+            members.append(("batch_label", .string(batchLabel)))
+        }
+        if let rerunOf { members.append(("rerun_of", .string(rerunOf))) }
+        return .object(members)
     }
 }
 
@@ -145,10 +158,12 @@ public struct SubmitRequest: Sendable {
     public var name: String?
     public var tags: [String: String]
     public var createdBy: String
+    /// A retry with the same key returns the task the first submit made.
+    public var idempotencyKey: String?
 
     public init(
         program: ProgramSnapshot, qpuID: String, shots: Int, seed: UInt64? = nil, name: String? = nil,
-        tags: [String: String] = [:], createdBy: String
+        tags: [String: String] = [:], createdBy: String, idempotencyKey: String? = nil
     ) {
         self.program = program
         self.qpuID = qpuID
@@ -157,6 +172,7 @@ public struct SubmitRequest: Sendable {
         self.name = name
         self.tags = tags
         self.createdBy = createdBy
+        self.idempotencyKey = idempotencyKey
     }
 
     /// A request for a program without includes, given as text.

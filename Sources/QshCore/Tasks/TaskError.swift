@@ -21,6 +21,17 @@ public enum TaskError: QshError, Equatable {
     case invalidRequest(reason: String)
     /// Delete was asked for a task that has not ended and cannot be cancelled.
     case deleteRefused(id: String, status: TaskStatus)
+    /// No batch has this id or id prefix.
+    case batchNotFound(id: String)
+    /// The prefix matches more than one batch.
+    case ambiguousBatchPrefix(prefix: String, candidates: [String])
+    /// The text cannot be a batch id or id prefix.
+    case invalidBatchID(text: String)
+    /// The idempotency key was given before with a different request.
+    case idempotencyMismatch(key: String)
+    /// The idempotency key is stored already (a repository's insert refuses it; the
+    /// service then returns what the key made).
+    case idempotencyKeyUsed(key: String)
 
     public var code: ErrorCode {
         switch self {
@@ -33,6 +44,10 @@ public enum TaskError: QshError, Equatable {
         case .unknownQPU: return .notFound
         case .invalidRequest: return .invalidArgument
         case .deleteRefused: return .conflict
+        case .batchNotFound: return .notFound
+        case .ambiguousBatchPrefix: return .ambiguousID
+        case .invalidBatchID: return .invalidID
+        case .idempotencyMismatch, .idempotencyKeyUsed: return .idempotencyConflict
         }
     }
 
@@ -70,6 +85,16 @@ public enum TaskError: QshError, Equatable {
         case .deleteRefused(let id, let status):
             return "task '\(id)' cannot be deleted: it is \(status.rawValue), too late to cancel; "
                 + "wait for it to end, or use --force to delete it anyway"
+        case .batchNotFound(let id):
+            return "batch '\(id)' not found"
+        case .ambiguousBatchPrefix(let prefix, let candidates):
+            return "batch id prefix '\(prefix)' is ambiguous; candidates: " + candidates.joined(separator: ", ")
+        case .invalidBatchID(let text):
+            return "'\(text)' is not a batch id; give a batch id or a unique prefix of at least 4 hexadecimal digits"
+        case .idempotencyMismatch(let key):
+            return "idempotency key '\(key)' was used for a different request; use a new key for a new request"
+        case .idempotencyKeyUsed(let key):
+            return "idempotency key '\(key)' is already used"
         }
     }
 
@@ -81,7 +106,27 @@ public enum TaskError: QshError, Equatable {
             return id
         case .ambiguousPrefix(let prefix, _): return prefix
         case .invalidID(let text): return text
-        case .unknownQPU, .invalidRequest: return nil
+        case .unknownQPU, .invalidRequest, .batchNotFound, .ambiguousBatchPrefix, .invalidBatchID,
+            .idempotencyMismatch, .idempotencyKeyUsed:
+            return nil
+        }
+    }
+
+    /// The batch id (or prefix, or text) the error is about, for the JSON error object.
+    public var batchID: String? {
+        switch self {
+        case .batchNotFound(let id): return id
+        case .ambiguousBatchPrefix(let prefix, _): return prefix
+        case .invalidBatchID(let text): return text
+        default: return nil
+        }
+    }
+
+    /// The idempotency key the error is about, for the JSON error object.
+    public var idempotencyKey: String? {
+        switch self {
+        case .idempotencyMismatch(let key), .idempotencyKeyUsed(let key): return key
+        default: return nil
         }
     }
 }

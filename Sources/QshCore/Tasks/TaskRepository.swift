@@ -10,10 +10,14 @@
 public protocol TaskRepository: AnyObject {
     // MARK: Tasks and what they hold
 
-    /// Stores a new task, its program (with the files it includes) and its creation
-    /// event. A program already stored under the task's `definitionID` (the same
-    /// content, see `ProgramSnapshot.definitionID`) is shared, not stored again.
-    func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws
+    /// Stores a new task, its program (with the files it includes), its creation event
+    /// and, when given, its idempotency key, at once or not at all. A program already
+    /// stored under the task's `definitionID` (the same content, see
+    /// `ProgramSnapshot.definitionID`) is shared, not stored again. A task with `rerunOf`
+    /// joins the lineage of that task.
+    /// - Throws: `TaskError.idempotencyKeyUsed` when the key is stored already (nothing
+    ///   is written).
+    func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String, idempotency: IdempotencyRecord?) throws
 
     /// The task with exactly this id, or nil.
     func task(id: String) throws -> QuantumTask?
@@ -45,6 +49,45 @@ public protocol TaskRepository: AnyObject {
 
     /// The compilation with this id, or nil.
     func compilation(id: String) throws -> Compilation?
+
+    // MARK: Batches, lineages, idempotency keys
+
+    /// Stores a batch and every item's task (`batchID` and `batchLabel` set), with their
+    /// programs, creation events and the batch's idempotency key: all or none.
+    /// - Throws: `TaskError.invalidRequest` for a label used twice,
+    ///   `TaskError.idempotencyKeyUsed` when the key is stored already.
+    func insertBatch(
+        _ batch: Batch, items: [(task: QuantumTask, program: ProgramSnapshot)], actor: String,
+        idempotency: IdempotencyRecord?
+    ) throws
+
+    /// The batch with exactly this id, or nil.
+    func batch(id: String) throws -> Batch?
+
+    /// The full id of the one batch whose id starts with `prefix` (case-insensitive).
+    /// - Throws: `TaskError.invalidBatchID`, `.batchNotFound` or `.ambiguousBatchPrefix`.
+    func resolveBatch(_ prefix: String) throws -> String
+
+    /// How many items of the batch are in each state (states without items absent).
+    func batchCounts(batchID: String) throws -> [TaskStatus: Int]
+
+    /// The batch's items in the order they were submitted.
+    func batchItems(batchID: String) throws -> [BatchItem]
+
+    /// Every item of the batch in order, with its latest run's results (nil when it has
+    /// none), read at once.
+    func batchResults(batchID: String) throws -> [(item: BatchItem, result: TaskResult?)]
+
+    /// One page of batches, newest first, with their counts, and how many there are.
+    func listBatches(limit: Int, page: Int) throws -> BatchPage
+
+    /// The first task of the task's lineage and every task of the lineage (the first
+    /// and every re-run made from it or from its re-runs), oldest first; nil when no
+    /// task has this id.
+    func lineage(taskID: String) throws -> (root: String, tasks: [QuantumTask])?
+
+    /// What the idempotency key made, or nil when it is not stored.
+    func idempotencyRecord(key: String) throws -> IdempotencyRecord?
 
     // MARK: State changes
 
@@ -152,6 +195,11 @@ public protocol TaskRepository: AnyObject {
 }
 
 extension TaskRepository {
+    /// `insert(_:program:actor:idempotency:)` without an idempotency key.
+    public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
+        try insert(task, program: program, actor: actor, idempotency: nil)
+    }
+
     /// `transition(_:)` with the transition's fields as arguments.
     @discardableResult
     public func transition(

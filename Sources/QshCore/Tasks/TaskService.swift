@@ -79,9 +79,49 @@ public final class TaskService {
 
     /// Stores a new Created task and returns it; it never runs the program.
     public func submit(_ request: SubmitRequest, actor: String = "cli") throws -> QuantumTask {
+        try submitReporting(request, actor: actor).task
+    }
+
+    /// Stores a new Created task, or, for an idempotency key stored before with the same
+    /// request, returns the task that first submit made (`reused` true).
+    /// - Throws: `TaskError.idempotencyMismatch` for a key used with another request.
+    public func submitReporting(_ request: SubmitRequest, actor: String = "cli") throws
+        -> (task: QuantumTask, reused: Bool)
+    {
         let task = try makeTask(request)
-        try repository.insert(task, program: request.program, actor: actor)
-        return task
+        guard let key = request.idempotencyKey else {
+            try repository.insert(task, program: request.program, actor: actor)
+            return (task, false)
+        }
+        let record = try idempotency(key, [(nil, request)], name: nil)
+        if let earlier = try earlierTask(record) { return (earlier, true) }
+        do {
+            try repository.insert(task, program: request.program, actor: actor, idempotency: record)
+            return (task, false)
+        } catch TaskError.idempotencyKeyUsed {
+            // Another submit stored the key first.
+            guard let earlier = try earlierTask(record) else { throw TaskError.idempotencyMismatch(key: key) }
+            return (earlier, true)
+        }
+    }
+
+    /// The record a request with `key` would store (checking the key).
+    func idempotency(_ key: String, _ requests: [(label: String?, request: SubmitRequest)], name: String?) throws
+        -> IdempotencyRecord
+    {
+        guard !key.isEmpty, key.utf8.count <= 255 else {
+            throw TaskError.invalidRequest(reason: "an idempotency key must be 1 to 255 bytes long")
+        }
+        return IdempotencyRecord(key: key, fingerprint: IdempotencyRecord.fingerprint(requests, name: name))
+    }
+
+    /// The task an earlier submit with the record's key made; nil when the key is new.
+    /// - Throws: `TaskError.idempotencyMismatch` when that submit asked for something else.
+    func earlierTask(_ record: IdempotencyRecord) throws -> QuantumTask? {
+        guard let stored = try repository.idempotencyRecord(key: record.key) else { return nil }
+        guard stored.fingerprint == record.fingerprint, let id = stored.taskID, let task = try repository.task(id: id)
+        else { throw TaskError.idempotencyMismatch(key: record.key) }
+        return try recovered(task)
     }
 
     /// The task whose id is, or starts with, `idOrPrefix` (recovered first when its

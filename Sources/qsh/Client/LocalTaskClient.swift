@@ -65,18 +65,69 @@ final class LocalTaskClient: TaskClient {
         let service = try service(.create)
         // Tasks of a lost worker are settled before a worker is looked for.
         service.recoverLostTasks()
-        let task = try service.submit(
-            SubmitRequest(
-                program: submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed,
-                name: submission.name, tags: submission.tags, createdBy: user))
-        var receipt = SubmitReceipt(task: task)
-        if let workerExecutable,
+        let (task, reused) = try service.submitReporting(request(submission), actor: "cli")
+        return SubmitReceipt(task: task, warnings: try ensureWorker(service), reused: reused)
+    }
+
+    /// The service's request for a submission by this client's user.
+    private func request(_ submission: TaskSubmission) -> SubmitRequest {
+        SubmitRequest(
+            program: submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed,
+            name: submission.name, tags: submission.tags, createdBy: user, idempotencyKey: submission.idempotencyKey)
+    }
+
+    /// Starts a detached worker when none runs (unless autostart is off); a warning when
+    /// it could not be started.
+    private func ensureWorker(_ service: TaskService) throws -> [String] {
+        guard let workerExecutable,
             let warning = WorkerLauncher.ensureWorker(
                 store: service.repository, executable: workerExecutable, database: try database.absolutePath())
-        {
-            receipt.warnings.append(warning)
-        }
-        return receipt
+        else { return [] }
+        return [warning]
+    }
+
+    func submitBatch(_ submission: BatchSubmission) throws -> BatchReceipt {
+        let service = try service(.create)
+        service.recoverLostTasks()
+        let (summary, reused) = try service.submitBatch(
+            BatchRequest(
+                name: submission.name,
+                items: submission.items.map { BatchItemRequest(label: $0.label, request: request($0.submission)) },
+                createdBy: user, idempotencyKey: submission.idempotencyKey))
+        return BatchReceipt(summary: summary, warnings: try ensureWorker(service), reused: reused)
+    }
+
+    func rerun(_ idOrPrefix: String, _ rerun: RerunSubmission) throws -> SubmitReceipt {
+        let service = try service(.write)
+        service.recoverLostTasks()
+        let task = try service.rerun(
+            idOrPrefix,
+            RerunRequest(
+                shots: rerun.shots, seed: rerun.seed, newSeed: rerun.newSeed, qpuID: rerun.qpuID,
+                program: rerun.program, createdBy: user))
+        return SubmitReceipt(task: task, warnings: try ensureWorker(service))
+    }
+
+    func history(_ idOrPrefix: String) throws -> TaskHistory { try service(.read).history(idOrPrefix) }
+
+    func batch(_ idOrPrefix: String) throws -> BatchSummary { try service(.read).batch(idOrPrefix) }
+
+    func batchDetail(_ idOrPrefix: String) throws -> BatchDetail { try service(.read).batchDetail(idOrPrefix) }
+
+    func batches(limit: Int, page: Int) throws -> BatchPage { try service(.read).listBatches(limit: limit, page: page) }
+
+    func batchResults(_ idOrPrefix: String) throws -> BatchResults { try service(.read).batchResults(idOrPrefix) }
+
+    func cancelBatch(_ idOrPrefix: String) throws -> BatchCancelOutcome {
+        try service(.write).cancelBatch(idOrPrefix, actor: "cli \(user)")
+    }
+
+    func followBatch(
+        _ id: String, timeout: Double, pause: (Double) -> Bool, receive: (BatchSummary) -> Void,
+        unattended: (BatchSummary) -> Void
+    ) throws -> BatchWaitOutcome {
+        try service(.read).waitForBatch(
+            id: id, timeout: timeout, pause: pause, onChange: receive, onUnattended: unattended)
     }
 
     /// The worker's own compile step and QPU checks (`Worker.prepare`) on the snapshot a

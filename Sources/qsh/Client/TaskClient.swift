@@ -65,6 +65,42 @@ protocol TaskClient: AnyObject {
 
     /// The store's health now; nothing is changed (no sweep).
     func health() throws -> StoreHealth
+
+    // MARK: Batches, re-runs, history
+
+    /// Stores a batch (one task per item, all or none) and returns it at once.
+    /// - Throws: `TaskError.invalidRequest` (a label twice, no items), `.idempotencyMismatch`.
+    func submitBatch(_ submission: BatchSubmission) throws -> BatchReceipt
+
+    /// Submits a new task from an earlier one's settings with the overrides applied.
+    func rerun(_ idOrPrefix: String, _ rerun: RerunSubmission) throws -> SubmitReceipt
+
+    /// The lineage of a task: its first task and every re-run, oldest first.
+    func history(_ idOrPrefix: String) throws -> TaskHistory
+
+    /// The batch whose id is, or starts with, `idOrPrefix`, with its counts per state.
+    /// - Throws: `TaskError.batchNotFound`, `.ambiguousBatchPrefix`, `.invalidBatchID`.
+    func batch(_ idOrPrefix: String) throws -> BatchSummary
+
+    /// The batch with its items in order.
+    func batchDetail(_ idOrPrefix: String) throws -> BatchDetail
+
+    /// A page of batches, newest first.
+    func batches(limit: Int, page: Int) throws -> BatchPage
+
+    /// The counts of every item that completed and why the others have none, in one call.
+    func batchResults(_ idOrPrefix: String) throws -> BatchResults
+
+    /// Cancels every item of the batch that has not started executing.
+    func cancelBatch(_ idOrPrefix: String) throws -> BatchCancelOutcome
+
+    /// Follows a batch (full id) until every item has ended, `timeout` seconds have passed
+    /// or `pause` returns false; `receive` sees the batch whenever its counts change,
+    /// `unattended` once when an item is queued and no worker is running.
+    func followBatch(
+        _ id: String, timeout: Double, pause: (Double) -> Bool, receive: (BatchSummary) -> Void,
+        unattended: (BatchSummary) -> Void
+    ) throws -> BatchWaitOutcome
 }
 
 /// A program to run as a task, and how.
@@ -77,6 +113,8 @@ struct TaskSubmission: Sendable {
     var seed: UInt64?
     var name: String?
     var tags: [String: String] = [:]
+    /// A retry with the same key returns the task the first submit made.
+    var idempotencyKey: String?
 }
 
 /// What a submit did: the stored task, and warnings for the user (a worker that could not
@@ -84,6 +122,32 @@ struct TaskSubmission: Sendable {
 struct SubmitReceipt: Sendable {
     var task: QuantumTask
     var warnings: [String] = []
+    /// True when an idempotency key returned the task an earlier submit made.
+    var reused = false
+}
+
+/// Several programs to run as one batch, each item with its label.
+struct BatchSubmission: Sendable {
+    var name: String?
+    var items: [(label: String, submission: TaskSubmission)]
+    var idempotencyKey: String?
+}
+
+/// What a batch submit did.
+struct BatchReceipt: Sendable {
+    var summary: BatchSummary
+    var warnings: [String] = []
+    /// True when an idempotency key returned the batch an earlier submit made.
+    var reused = false
+}
+
+/// What a re-run changes; nil keeps the earlier task's value.
+struct RerunSubmission: Sendable {
+    var shots: Int?
+    var seed: UInt64?
+    var newSeed = false
+    var qpuID: String?
+    var program: ProgramSnapshot?
 }
 
 /// The verdict of a dry run: ok with the circuit's size, or the failure the task would end in.

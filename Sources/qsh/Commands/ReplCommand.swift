@@ -77,6 +77,7 @@ extension CompletionSources {
     static func live(context: CommandContext) -> CompletionSources {
         CompletionSources(
             taskIDs: { prefix in liveTaskIDs(context, prefix) },
+            batchIDs: { prefix in liveBatchIDs(context, prefix) },
             qpuIDs: { ((try? sessionClient(context).qpus()) ?? []).map(\.id) }, listDirectory: readDirectory,
             home: context.home)
     }
@@ -94,5 +95,12 @@ extension CompletionSources {
         guard let page = try? sessionClient(context).list(query) else { return [] }
         let wanted = prefix.lowercased()
         return page.tasks.map(\.id).filter { $0.hasPrefix(wanted) }
+    }
+
+    /// Batch ids that start with `prefix`, newest first (the 500 newest batches are looked at).
+    static func liveBatchIDs(_ context: CommandContext, _ prefix: String) -> [String] {
+        guard let page = try? sessionClient(context).batches(limit: 500, page: 0) else { return [] }
+        let wanted = prefix.lowercased()
+        return page.batches.map(\.batch.id).filter { $0.hasPrefix(wanted) }
     }
 }

@@ -24,6 +24,8 @@ enum TasksCommand {
             TasksPruneCommand.command,
             TasksExportCommand.command,
             TasksImportCommand.command,
+            TasksRerunCommand.command,
+            TasksHistoryCommand.command,
         ])
 }
 
@@ -35,8 +37,13 @@ enum TaskCLI {
     ///   a program or include over the size limit, after printing the same diagnostics
     ///   `qsh qasm check` prints (as JSON in the error object for JSON output).
     static func readProgram(_ path: String, invocation: Invocation, format: OutputFormat) throws -> ProgramSnapshot {
+        try snapshot(try QasmInput.read(path, limits: QASMLimits.standard), invocation: invocation, format: format)
+    }
+
+    /// The snapshot of a program read already (a batch manifest's `source`), refused as
+    /// `readProgram` refuses one over the size limit.
+    static func snapshot(_ input: QasmInput, invocation: Invocation, format: OutputFormat) throws -> ProgramSnapshot {
         let limits = QASMLimits.standard
-        let input = try QasmInput.read(path, limits: limits)
         let snapshot = input.oversized ? ProgramSnapshot(main: input.source) : input.snapshot(limits: limits)
         let refused = input.sizeDiagnostics(snapshot, limits: limits)
         guard !refused.isEmpty else { return snapshot }

@@ -39,7 +39,7 @@ enum TasksListCommand {
         name: "list",
         summary: "List tasks, newest first",
         synopsis: [
-            "tasks list [--status <state>]... [--qpu <id>] [--tag <key>=<value>]... [--since <time>] "
+            "tasks list [--status <state>]... [--qpu <id>] [--batch <batch>] [--tag <key>=<value>]... [--since <time>] "
                 + "[--until <time>] [--limit <n>] [--page <n>] [--sort <field>[,asc|desc]] [--no-pager]"
         ],
         details: """
@@ -55,6 +55,7 @@ enum TasksListCommand {
             OptionSpec(
                 "--status", value: "<state>", help: "only tasks in this state; may be repeated", repeatable: true),
             OptionSpec("--qpu", value: "<id>", help: "only tasks for this QPU"),
+            OptionSpec("--batch", value: "<batch>", help: "only the items of this batch (an id or a unique prefix)"),
             OptionSpec("--tag", value: "<key>=<value>", help: "only tasks with this tag; may be repeated",
                        repeatable: true),
             OptionSpec("--since", value: "<time>", help: "only tasks created at or after this time"),
@@ -67,8 +68,13 @@ enum TasksListCommand {
         arguments: 0...0,
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
-            let query = try query(invocation)
-            let page = try invocation.taskClient().list(query)
+            var query = try query(invocation)
+            let client = invocation.taskClient()
+            if let batch = invocation.arguments.value("--batch") {
+                try BatchesCommand.checkID(batch)
+                query.batchID = try client.batch(batch).batch.id
+            }
+            let page = try client.list(query)
             Pager.write(
                 TaskRenderer.tasks(
                     page.tasks, page: page, format: format, color: invocation.context.terminal.colorStdout),

@@ -9,8 +9,9 @@ enum TasksSubmitCommand {
         summary: "Submit an OpenQASM 2.0 program as a task",
         synopsis: [
             "tasks submit [--qpu <id>] [--shots <n>] [--seed <n>] [--name <name>] [--tag <key>=<value>]... "
-                + "[--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] [--no-autostart] [-q] "
-                + "(<file> | -)"
+                + "[--idempotency-key <key>] [--dry-run] [--wait [--timeout <seconds>] [--cancel-on-interrupt]] "
+                + "[--no-autostart] [-q] (<file> | -)",
+            "tasks submit [<options>] <file> <file>... | --batch <manifest>",
         ],
         details: """
             Stores the task and prints it (its id alone with -q) at once; a worker runs it. Unless
@@ -21,28 +22,46 @@ enum TasksSubmitCommand {
             a file that cannot be read (or is not a regular file) or is over the size limit is refused
             (exit 1), while an invalid program is stored and ends PayloadProcessingError. --dry-run
             gives the verdict the task would get without storing it (exit 0 valid, 1 invalid).
+
+            Several files, or --batch with a JSON manifest {"label": "path.qasm" | {"source": "...",
+            "path": "...", "shots": N, "seed": N, "qpu": "..."}}, make one batch: each item is a task
+            of its own, named after its label, and all are stored or none. Files are labelled by
+            their names without '.qasm' (their paths when two names clash); a manifest's paths and
+            includes are relative to its folder. --name names the batch; --wait follows it as
+            'qsh batches wait' does; -q prints the batch id. See 'qsh batches'.
+
+            With --idempotency-key, a second submit with the same key (and the same request)
+            returns the task or batch the first made instead of storing another (exit 0, with a
+            notice); the same key with a different request is refused (idempotency_conflict).
             """,
         examples: [
             "qsh tasks submit bell.qasm --shots 1000 --wait",
             "ID=$(qsh tasks submit bell.qasm -q)",
             "cat bell.qasm | qsh tasks submit - --tag experiment=bell --json",
+            "qsh tasks submit bell.qasm ghz.qasm --shots 500 --wait",
+            "qsh tasks submit --batch sweep.json -q",
+            "qsh tasks submit bell.qasm --idempotency-key run-2026-12-07",
         ],
         options: [
             OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
             OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
             OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs, 0 to 2^53 (default: random, stored)"),
-            OptionSpec("--name", value: "<name>", help: "a name for the task"),
+            OptionSpec("--name", value: "<name>", help: "a name for the task (for a batch: the batch's)"),
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
+            OptionSpec("--batch", value: "<manifest-file>", help: "submit the items of a JSON manifest as one batch"),
+            OptionSpec(
+                "--idempotency-key", value: "<key>",
+                help: "a retry with the same key returns the first task or batch instead of another"),
             OptionSpec("--dry-run", help: "check the program against the QPU; store nothing"),
             OptionSpec("--wait", help: "follow the task until it ends"),
             OptionSpec(
                 "--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
-            OptionSpec("--quiet", short: "q", help: "print only the task id"),
+            OptionSpec("--quiet", short: "q", help: "print only the task id (the batch id for a batch)"),
             OptionSpec("--no-autostart", help: "do not start a worker"),
             CommonOptions.database,
         ] + CommonOptions.output,
-        arguments: 1...1,
+        arguments: 0...100_000,
         argumentKind: "file",
         run: { invocation in try run(invocation) })
 
@@ -67,9 +86,18 @@ enum TasksSubmitCommand {
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
             throw args.error(message, option: "--qpu")
         }
+        let defaults = TaskSubmission(
+            program: ProgramSnapshot(main: SourceFile(name: "", bytes: [])), qpuID: qpuID, shots: shots, seed: seed,
+            name: args.value("--name"), tags: tags, idempotencyKey: args.value("--idempotency-key"))
+        if args.has("--batch") || invocation.positionals.count > 1 {
+            return try BatchSubmit.run(invocation, defaults: defaults, knownQPUs: known, client: client, format: format)
+        }
+        guard invocation.positionals.count == 1 else {
+            throw UsageError("'\(context.commandText("tasks submit"))' needs a file, '-' for standard input, or --batch")
+        }
         let program = try TaskCLI.readProgram(invocation.positionals[0], invocation: invocation, format: format)
-        let submission = TaskSubmission(
-            program: program, qpuID: qpuID, shots: shots, seed: seed, name: args.value("--name"), tags: tags)
+        var submission = defaults
+        submission.program = program
 
         if args.has("--dry-run") {
             let stop = QasmRunCommand.interruption(invocation)
@@ -88,6 +116,12 @@ enum TasksSubmitCommand {
         if quiet {
             context.stdout.line(task.id)
             context.stdout.flush()
+        } else if receipt.reused {
+            context.stderr.line(
+                "task \(task.id) was submitted before with idempotency key '\(submission.idempotencyKey ?? "")'")
+            if !args.has("--wait") {
+                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
+            }
         } else {
             context.stderr.line("submitted task \(task.id)")
             if !args.has("--wait") {

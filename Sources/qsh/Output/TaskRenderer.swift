@@ -112,6 +112,8 @@ enum TaskRenderer {
             if !task.tags.isEmpty { rows.append(("tags", tagsText(task.tags))) }
             rows.append(("created", "\(task.createdDate.rfc3339) by \(task.createdBy)"))
             rows.append(("updated", task.updatedDate.rfc3339))
+            if let batch = task.batchID { rows.append(("batch", "\(batch) (\(task.batchLabel ?? "-"))")) }
+            if let earlier = task.rerunOf { rows.append(("rerun of", earlier)) }
             if let errorClass = task.errorClass { rows.append(("error class", errorClass.rawValue)) }
             for reason in task.errorReasons { rows.append(("error", reason)) }
             if format == .wide {

@@ -20,6 +20,8 @@ struct DirectoryEntry: Equatable, Sendable {
 struct CompletionSources {
     /// Task ids that start with a prefix, newest first (the task database).
     var taskIDs: (String) -> [String] = { _ in [] }
+    /// Batch ids that start with a prefix, newest first (the task database).
+    var batchIDs: (String) -> [String] = { _ in [] }
     /// The ids of the QPUs, e.g. `sim:statevector`.
     var qpuIDs: () -> [String] = { CompletionSources.knownQPUs }
     /// The entries of a folder, or nil when it cannot be read.
@@ -302,6 +304,7 @@ struct Completer {
         switch command.argumentKind {
         case "file": return files(partial)
         case "task": return Completion(candidates: sources.taskIDs(partial).filter { $0.hasPrefix(partial) })
+        case "batch": return Completion(candidates: sources.batchIDs(partial).filter { $0.hasPrefix(partial) })
         case "command":
             if positionals.isEmpty {
                 var names = commands.map(\.name).sorted()
@@ -324,6 +327,9 @@ struct Completer {
         }
         if placeholder.contains("path") || placeholder.contains("file") || placeholder.contains("dir") {
             return files(partial)
+        }
+        if placeholder.contains("batch") {
+            return Completion(candidates: sources.batchIDs(partial).filter { $0.hasPrefix(partial) })
         }
         if placeholder == "<id>" || placeholder.contains("task") {
             return Completion(candidates: sources.taskIDs(partial).filter { $0.hasPrefix(partial) })

@@ -1,4 +1,5 @@
-// The task model's wire shape: DESIGN.md's field order, then qsh's additions.
+// The task model's wire shape: DESIGN.md's field order, then qsh's additions (the batch and
+// the re-run's origin only when the task has them).
 import QshCore
 import Testing
 
@@ -16,7 +17,14 @@ import Testing
         #expect(task.wireJSON["updated_date"] == "2026-01-26T10:01:30Z")
         #expect(task.wireJSON["compilation_id"] == .null)
         #expect(task.wireJSON["error_reasons"] == [])
-        // qsh's output does not show the batch.
-        #expect(!keys.contains("batch_id"))
+        // The batch (and a re-run's origin) follow qsh's additions, only when the task has them.
+        #expect(Array(keys.suffix(3)) == ["shots_done", "batch_id", "batch_label"])
+        #expect(task.wireJSON["batch_label"] == .null)
+        var alone = task
+        alone.batchID = nil
+        #expect(alone.wireJSON.objectValue?.last?.0 == "shots_done")
+        alone.rerunOf = "550e0000-e29b-41d4-a716-446655440000"
+        #expect(alone.wireJSON["rerun_of"] == "550e0000-e29b-41d4-a716-446655440000")
+        #expect(alone.wireJSON.objectValue?.last?.0 == "rerun_of")
     }
 }

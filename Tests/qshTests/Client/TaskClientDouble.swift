@@ -31,6 +31,19 @@ final class TaskClientDouble: TaskClient {
     var followEvents: [FollowEvent] = []
     var followOutcome: FollowOutcome = .finished([])
 
+    /// The batches `batch`, `batchDetail`, `batchResults` and `cancelBatch` know, by full id
+    /// (a prefix of 4 or more characters finds one).
+    var batchDetails: [String: BatchDetail] = [:]
+    /// Per batch id, the results `batchResults` returns (default: none completed).
+    var batchResultsByID: [String: BatchResults] = [:]
+    /// The lineages `history` returns, by any member's full id.
+    var histories: [String: TaskHistory] = [:]
+    /// What `followBatch` reports, and how it ends (default: finished as `batchDetails` has it).
+    var batchFollowSummaries: [BatchSummary] = []
+    var batchFollowOutcome: BatchWaitOutcome?
+    private(set) var batchSubmissions: [BatchSubmission] = []
+    private(set) var reruns: [(id: String, rerun: RerunSubmission)] = []
+
     /// What the commands asked, in order: `get 550e`, `cancel 550e...`, `follow 2`.
     private(set) var calls: [String] = []
     private(set) var submissions: [TaskSubmission] = []
@@ -157,6 +170,107 @@ final class TaskClientDouble: TaskClient {
         calls.append("health")
         guard let healthReport else { throw CommandFailure(code: .noDatabase, message: "no task database") }
         return healthReport
+    }
+
+    func submitBatch(_ submission: BatchSubmission) throws -> BatchReceipt {
+        calls.append("submitBatch \(submission.items.map(\.label).joined(separator: " "))")
+        batchSubmissions.append(submission)
+        let id = "b0000000-0000-4000-8000-00000000000\(batchSubmissions.count)"
+        var items: [BatchItem] = []
+        for (n, item) in submission.items.enumerated() {
+            var task = Self.task("a\(batchSubmissions.count)000000-0000-4000-8000-00000000000\(n)", .created)
+            task.batchID = id
+            task.batchLabel = item.label
+            task.shots = item.submission.shots
+            tasks[task.id] = task
+            items.append(BatchItem(label: item.label, task: task))
+        }
+        let summary = BatchSummary(
+            batch: Batch(id: id, name: submission.name, createdBy: "tester", createdDate: Self.time,
+                         size: items.count),
+            counts: [.created: items.count])
+        batchDetails[id] = BatchDetail(summary: summary, items: items)
+        return BatchReceipt(summary: summary, warnings: submitWarnings)
+    }
+
+    func rerun(_ idOrPrefix: String, _ rerun: RerunSubmission) throws -> SubmitReceipt {
+        calls.append("rerun \(idOrPrefix)")
+        let earlier = try find(idOrPrefix)
+        reruns.append((earlier.id, rerun))
+        var task = Self.task("c0000000-0000-4000-8000-00000000000\(reruns.count)", .created)
+        task.shots = rerun.shots ?? earlier.shots
+        task.seed = rerun.seed ?? earlier.seed
+        task.qpuID = rerun.qpuID ?? earlier.qpuID
+        task.rerunOf = earlier.id
+        tasks[task.id] = task
+        return SubmitReceipt(task: task, warnings: submitWarnings)
+    }
+
+    func history(_ idOrPrefix: String) throws -> TaskHistory {
+        calls.append("history \(idOrPrefix)")
+        let task = try find(idOrPrefix)
+        return histories[task.id] ?? TaskHistory(lineageID: task.id, entries: [(task, results[task.id])])
+    }
+
+    func batch(_ idOrPrefix: String) throws -> BatchSummary {
+        calls.append("batch \(idOrPrefix)")
+        return try findBatch(idOrPrefix).summary
+    }
+
+    func batchDetail(_ idOrPrefix: String) throws -> BatchDetail {
+        calls.append("batchDetail \(idOrPrefix)")
+        return try findBatch(idOrPrefix)
+    }
+
+    func batches(limit: Int, page: Int) throws -> BatchPage {
+        calls.append("batches \(limit) \(page)")
+        let all = batchDetails.keys.sorted().reversed().map { batchDetails[$0]!.summary }
+        return BatchPage(batches: Array(all.dropFirst(limit * page).prefix(limit)), page: page, total: all.count)
+    }
+
+    func batchResults(_ idOrPrefix: String) throws -> BatchResults {
+        calls.append("batchResults \(idOrPrefix)")
+        let detail = try findBatch(idOrPrefix)
+        return batchResultsByID[detail.summary.batch.id]
+            ?? BatchResults(summary: detail.summary, items: detail.items.map { ($0, nil) })
+    }
+
+    func cancelBatch(_ idOrPrefix: String) throws -> BatchCancelOutcome {
+        calls.append("cancelBatch \(idOrPrefix)")
+        var detail = try findBatch(idOrPrefix)
+        var cancelled: [BatchItem] = [], ended: [BatchItem] = [], refused: [BatchItem] = []
+        for (n, item) in detail.items.enumerated() {
+            if item.task.status.isTerminal {
+                ended.append(item)
+            } else if executing.contains(item.task.id) {
+                refused.append(item)
+            } else {
+                detail.items[n].task.status = .cancelled
+                cancelled.append(detail.items[n])
+            }
+        }
+        var counts: [TaskStatus: Int] = [:]
+        for item in detail.items { counts[item.task.status, default: 0] += 1 }
+        detail.summary = BatchSummary(batch: detail.summary.batch, counts: counts)
+        batchDetails[detail.summary.batch.id] = detail
+        return BatchCancelOutcome(summary: detail.summary, cancelled: cancelled, alreadyEnded: ended, refused: refused)
+    }
+
+    func followBatch(
+        _ id: String, timeout: Double, pause: (Double) -> Bool, receive: (BatchSummary) -> Void,
+        unattended: (BatchSummary) -> Void
+    ) throws -> BatchWaitOutcome {
+        calls.append("followBatch \(id)")
+        followTimeouts.append(timeout)
+        for summary in batchFollowSummaries { receive(summary) }
+        return try batchFollowOutcome ?? .finished(findBatch(id).summary)
+    }
+
+    private func findBatch(_ idOrPrefix: String) throws -> BatchDetail {
+        let matches = batchDetails.keys.filter { $0.hasPrefix(idOrPrefix.lowercased()) }.sorted()
+        guard let id = matches.first else { throw TaskError.batchNotFound(id: idOrPrefix) }
+        guard matches.count == 1 else { throw TaskError.ambiguousBatchPrefix(prefix: idOrPrefix, candidates: matches) }
+        return batchDetails[id]!
     }
 
     private func find(_ idOrPrefix: String) throws -> QuantumTask {
