@@ -10,6 +10,7 @@ enum CommandTable {
             HelpCommand.command,
             VersionCommand.command,
             TasksCommand.command, QpusCommand.command, WorkerCommand.command,
+            ConfigCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }
