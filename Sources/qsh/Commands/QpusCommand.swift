@@ -54,7 +54,7 @@ enum QpusCommand {
             summary: pause
                 ? "Pause a QPU: its tasks are compiled, then wait in Scheduled"
                 : "Resume a paused QPU: the tasks waiting for it run",
-            synopsis: [pause ? "qpus pause <id>" : "qpus resume <id>"],
+            synopsis: [pause ? "qpus pause <id>" : "qpus resume [--no-autostart] <id>"],
             details: pause
                 ? """
                     A paused QPU runs nothing new: a task for it is still compiled (so a faulty \
@@ -68,7 +68,8 @@ enum QpusCommand {
                     changes nothing. Prints the QPU's status.
                     """,
             examples: pause ? ["qsh qpus pause sim:native"] : ["qsh qpus resume sim:native"],
-            options: [CommonOptions.database, OptionSpec("--no-autostart", help: "do not start a worker")]
+            options: [CommonOptions.database]
+                + (pause ? [] : [OptionSpec("--no-autostart", help: "do not start a worker for the waiting tasks")])
                 + CommonOptions.output,
             arguments: 1...1,
             argumentKind: "qpu",

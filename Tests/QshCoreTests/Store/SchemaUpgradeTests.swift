@@ -57,7 +57,7 @@ import TestSupport
 
         let store = try SQLiteTaskStore.open(path: path)
         let db = store.connection
-        #expect(try db.scalar("PRAGMA user_version") == 3)
+        #expect(try db.scalar("PRAGMA user_version") == Int64(Schema.migrations.count))
         #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'results'") == 0)
         #expect(try db.scalar("PRAGMA foreign_key_check") == nil)
         #expect(try Self.rows(db, "SELECT \(Self.v2TaskColumns) FROM tasks ORDER BY rowid") == taskRows)
@@ -157,7 +157,7 @@ import TestSupport
             try old.execute(Self.version1Rows)
         }
         let store = try SQLiteTaskStore.open(path: path)
-        #expect(try store.connection.scalar("PRAGMA user_version") == 3)
+        #expect(try store.connection.scalar("PRAGMA user_version") == Int64(Schema.migrations.count))
         let done = try #require(try store.task(id: Self.doneID))
         #expect(done.status == .completed && done.tags == ["team": "q"] && done.compilationID == "c-done")
         #expect(try store.definition(id: "d1") == ProgramSnapshot(main: SourceFile(name: "old.qasm", text: "OPENQASM 2.0;")))

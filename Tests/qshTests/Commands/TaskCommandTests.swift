@@ -223,7 +223,7 @@ import TestSupport
                                                   supportsMidCircuitMeasurement: false)))
         var (status, context) = run(["qpus", "list", "-o", "tsv"], client)
         #expect(status == .ok)
-        #expect(context.stdout.text.hasSuffix("remote:x\t5\t10\t1048576\tfalse\tfar away\n"))
+        #expect(context.stdout.text.hasSuffix("remote:x\tonline\t0\t5\t10\t1048576\tfalse\tdouble\t\tfar away\n"))
         (status, context) = run(["qpus", "get", "remote:y", "-o", "json"], client)
         #expect(status == .notFound)
         #expect(context.stderr.text == #"{"error": {"code": "not_found", "message": "QPU 'remote:y' not found"}}"# + "\n")
