@@ -59,7 +59,7 @@ struct ConfigFile: Sendable, Equatable {
         var file = ConfigFile(path: path)
         guard let bytes = try readBytes(path) else { return file }
         var number = 0
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             let text = line.trimmingBlanks()
             if text.isEmpty || text.hasPrefix("#") { continue }
