@@ -30,7 +30,11 @@ final class TaskSandbox: @unchecked Sendable {
 
         """
 
-    var environment: [String: String] { ["QSH_DB": db, "QSH_NO_AUTOSTART": "1"] }
+    /// The database, no detached workers, and a settings folder of the sandbox's own (so
+    /// that a user's ~/.config/qsh/config never reaches a test).
+    var environment: [String: String] {
+        ["QSH_DB": db, "QSH_NO_AUTOSTART": "1", "XDG_CONFIG_HOME": dir.file("config")]
+    }
 
     /// Runs qsh in the sandbox's directory against its database.
     func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], timeout: Double = 120)
