@@ -48,7 +48,8 @@ extension CircuitMetrics {
                 counts["reset", default: 0] += 1
                 touch([q] + conditionWires(condition))
             case .barrier:
-                continue
+                // Counted as Qiskit's count_ops counts it; it adds no depth.
+                counts["barrier", default: 0] += 1
             }
         }
         self.init(qubits: nq, clbits: nc, gateCounts: counts, depth: depth, fusedGates: fusedGates)

@@ -32,7 +32,8 @@ public struct RegisterProbabilities: Hashable, Sendable {
 public struct CircuitMetrics: Hashable, Sendable {
     public var qubits: Int
     public var clbits: Int
-    /// Gate applications by OpenQASM name, after lowering.
+    /// Operations by name after lowering: gates by their OpenQASM name, `measure`, `reset`
+    /// and `barrier` (what `qsh qasm check`'s summary counts, as Qiskit's count_ops does).
     public var gateCounts: [String: Int]
     /// The circuit depth (gates, measurements and resets; barriers excluded).
     public var depth: Int

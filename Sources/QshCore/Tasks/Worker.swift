@@ -342,12 +342,7 @@ public final class Worker {
             gates += 1
             if kind.qubitCount == 2 { twoQubit += 1 } else if kind.qubitCount > 2 { multiQubit += 1 }
         }
-        var counts = m.gateCounts
-        let barriers = circuit.operations.reduce(0) { n, op in
-            if case .barrier = op { return n + 1 }
-            return n
-        }
-        if barriers > 0 { counts["barrier"] = barriers }
+        let counts = m.gateCounts
         return .object([
             ("qubits", .int(m.qubits)),
             ("clbits", .int(m.clbits)),

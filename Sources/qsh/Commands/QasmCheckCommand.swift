@@ -80,11 +80,11 @@ enum QasmCheckCommand {
         return text
     }
 
-    /// `bell.qasm: ok, 2 qubits, 2 clbits, 2 gates (h 1, cx 1)`
+    /// `bell.qasm: ok, 2 qubits, 2 clbits, 4 operations (h 1, cx 1, measure 2)`
     static func humanSummary(_ summary: QASMSummary, file: String) -> String {
-        let total = summary.gates.reduce(0) { $0 + $1.count }
+        let total = summary.gates.reduce(0) { $0.addingReportingOverflow($1.count).overflow ? Int.max : $0 + $1.count }
         var text = "\(file): ok, \(summary.qubits) qubit\(summary.qubits == 1 ? "" : "s"), "
-        text += "\(summary.clbits) clbit\(summary.clbits == 1 ? "" : "s"), \(total) gate\(total == 1 ? "" : "s")"
+        text += "\(summary.clbits) clbit\(summary.clbits == 1 ? "" : "s"), \(total) operation\(total == 1 ? "" : "s")"
         if !summary.gates.isEmpty {
             let shown = summary.gates.prefix(8).map { "\($0.name) \($0.count)" }
             text += " (" + shown.joined(separator: ", ") + (summary.gates.count > 8 ? ", ..." : "") + ")"
