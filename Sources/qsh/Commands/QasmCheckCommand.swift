@@ -12,7 +12,10 @@ enum QasmCheckCommand {
                 Parses and checks the program (and the files it includes) and reports every error \
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
-                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; -o csv or tsv \
+                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; summary.gates \
+                counts the operations of the lowered circuit by name (gates defined in the program \
+                expanded; measure, reset, barrier included), as 'qasm run' metrics.gates and Qiskit's \
+                count_ops do. -o csv or tsv \
                 prints the errors as file, line, column, code, message rows (none for a valid program). \
                 Includes are relative to the program's directory (the current one for stdin). A path \
                 must name a regular file: a FIFO or a device is refused at once (give '-' to read a \
