@@ -39,13 +39,25 @@ public struct CircuitMetrics: Hashable, Sendable {
     public var depth: Int
     /// Gate blocks after fusion (what the simulator actually applies).
     public var fusedGates: Int
+    /// Gates before fusion (measure, reset and barrier left out).
+    public var gateCount: Int
+    /// Gates on exactly two qubits.
+    public var twoQubitGates: Int
+    /// Gates on three or more qubits.
+    public var multiQubitGates: Int
 
-    public init(qubits: Int, clbits: Int, gateCounts: [String: Int], depth: Int, fusedGates: Int) {
+    public init(
+        qubits: Int, clbits: Int, gateCounts: [String: Int], depth: Int, fusedGates: Int, gateCount: Int = 0,
+        twoQubitGates: Int = 0, multiQubitGates: Int = 0
+    ) {
         self.qubits = qubits
         self.clbits = clbits
         self.gateCounts = gateCounts
         self.depth = depth
         self.fusedGates = fusedGates
+        self.gateCount = gateCount
+        self.twoQubitGates = twoQubitGates
+        self.multiQubitGates = multiQubitGates
     }
 }
 

@@ -337,21 +337,15 @@ public final class Worker {
     /// `gate_count` (gates alone) and `fused_gates` (the blocks applied after fusion);
     /// `two_qubit_gates` and `multi_qubit_gates` (three or more qubits).
     static func metricsJSON(_ m: CircuitMetrics, circuit: Circuit) -> JSONValue {
-        var gates = 0, twoQubit = 0, multiQubit = 0
-        for case .gate(let kind, _, _, _) in circuit.operations {
-            gates += 1
-            if kind.qubitCount == 2 { twoQubit += 1 } else if kind.qubitCount > 2 { multiQubit += 1 }
-        }
-        let counts = m.gateCounts
-        return .object([
+        .object([
             ("qubits", .int(m.qubits)),
             ("clbits", .int(m.clbits)),
             ("depth", .int(m.depth)),
-            ("gates", .object(counts.keys.sorted().map { ($0, .int(counts[$0] ?? 0)) })),
-            ("gate_count", .int(gates)),
+            ("gates", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
+            ("gate_count", .int(m.gateCount)),
             ("fused_gates", .int(m.fusedGates)),
-            ("two_qubit_gates", .int(twoQubit)),
-            ("multi_qubit_gates", .int(multiQubit)),
+            ("two_qubit_gates", .int(m.twoQubitGates)),
+            ("multi_qubit_gates", .int(m.multiQubitGates)),
         ])
     }
 
