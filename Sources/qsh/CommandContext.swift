@@ -17,6 +17,8 @@ final class CommandContext {
     var sessionOutput: OutputFormat?
     /// The session's default QPU (the REPL's `.qpu`).
     var sessionQPU: String?
+    /// The settings file once read (Config/Settings.swift reads it on first need).
+    var loadedConfig: ConfigFile?
     /// The path of this executable, to start a detached worker.
     var executablePath: String
     /// True inside the interactive shell.

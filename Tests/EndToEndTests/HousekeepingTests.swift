@@ -31,11 +31,6 @@ import TestSupport
         return out
     }
 
-    /// The schema version this qsh writes, as doctor reports it.
-    static func latestSchemaVersion(_ box: TaskSandbox) throws -> Int {
-        try #require(J.parse(box.run(["doctor", "--json"]).stdout)["database"]["latest_schema_version"].int)
-    }
-
     // MARK: Export and import
 
     @Test func exportThenImportIntoANewDatabaseGivesIdenticalOutput() throws {
@@ -44,7 +39,7 @@ import TestSupport
         #expect(export.status == 0 && export.stderr == "")
         let lines = try ndjson(export.stdout)
         #expect(lines.map { $0["record"].string ?? "" } == ["definition", "task", "definition", "task", "task", "task"])
-        let latest = try Self.latestSchemaVersion(box)
+        let latest = try box.latestSchemaVersion()
         #expect(lines.allSatisfy { $0["qsh_export"].int == 1 && $0["schema"].int == latest })
         try box.dir.write("tasks.ndjson", export.stdout)
 
@@ -258,7 +253,7 @@ import TestSupport
         #expect(lines.first == "CHECK      VALUE")
         #expect(lines[1] == "status     healthy")
         #expect(lines[2] == "database   \(box.db)")
-        let latest = try Self.latestSchemaVersion(box)
+        let latest = try box.latestSchemaVersion()
         #expect(lines[3] == "schema     \(latest) (this qsh: \(latest))")
         #expect(lines[5] == "integrity  ok")
         #expect(lines[6] == "workers    0 live")

@@ -68,13 +68,18 @@ import TestSupport
     @Test func qpusGiveTheSameValuesInCsvTsvAndJSON() throws {
         let csv = try Qsh.run(["qpus", "list", "-o", "csv"]), tsv = try Qsh.run(["qpus", "list", "-o", "tsv"])
         let json = try Qsh.run(["qpus", "list", "-o", "json"])
-        #expect(csv.stdout.hasPrefix("id,max_qubits,max_shots,memory_limit,mid_circuit_measurement,summary\n"))
+        #expect(csv.stdout.hasPrefix(
+            "id,status,queued,max_qubits,max_shots,memory_limit,mid_circuit_measurement,precisions,native_gates,summary\n"))
         let (c, t) = cells(csv: csv.stdout, tsv: tsv.stdout)
         #expect(c == t)
         let first = try J.parse(json.stdout)["elements"][0]
         #expect(c.first?[0] == first["id"].string)
-        #expect(c.first?[3] == first["memory_limit"].int.map(String.init))
-        #expect(c.first?[4] == first["mid_circuit_measurement"].bool.map(String.init))
+        #expect(c.first?[1] == first["status"].string)
+        #expect(c.first?[2] == first["queued"].int.map(String.init))
+        #expect(c.first?[5] == first["memory_limit"].int.map(String.init))
+        #expect(c.first?[6] == first["mid_circuit_measurement"].bool.map(String.init))
+        #expect(c.first?[7] == first["precisions"].array.compactMap(\.string).joined(separator: " "))
+        #expect(c[2][8] == "CX cx rz sx x")
         #expect(!tsv.stdout.contains("MiB"))
         let table = try Qsh.run(["qpus", "list", "-o", "table"])
         #expect(table.stdout.contains(" MiB"))

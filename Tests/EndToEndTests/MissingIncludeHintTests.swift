@@ -40,6 +40,6 @@ import TestSupport
         let fixed = Self.program.replacingOccurrences(of: "OPENQASM 2.0;\n", with: "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n")
         let run = try Qsh.run(["qasm", "check", "-", "-o", "table"], stdin: fixed)
         #expect(run.status == 0)
-        #expect(run.stdout == "<stdin>: ok, 3 qubits, 3 clbits, 2 gates (h 1, ccx 1)\n")
+        #expect(run.stdout == "<stdin>: ok, 3 qubits, 3 clbits, 5 operations (h 1, ccx 1, measure 3)\n")
     }
 }

@@ -104,7 +104,7 @@ import TestSupport
         let box = try TaskSandbox()
         let piped = try box.run(["qasm", "check", "-", "-o", "table"], stdin: "OPENQASM 2.0;\nqreg q[1];\n")
         #expect(piped.status == 0)
-        #expect(piped.stdout == "<stdin>: ok, 1 qubit, 0 clbits, 0 gates\n")
+        #expect(piped.stdout == "<stdin>: ok, 1 qubit, 0 clbits, 0 operations\n")
         // /dev/zero on stdin is read up to the size limit, then reported as too large.
         let zeros = try Subprocess.run(
             "/bin/sh", ["-c", "exec \"$0\" qasm check - -o table < /dev/zero", Qsh.binary],

@@ -34,7 +34,7 @@ private let broken = """
             #expect(run.status == 0)
             #expect(
                 run.stdout
-                    == "{\"ok\": true, \"errors\": [], \"summary\": {\"qubits\": 2, \"clbits\": 2, \"gates\": {\"h\": 1, \"cx\": 1}}}\n"
+                    == "{\"ok\": true, \"errors\": [], \"summary\": {\"qubits\": 2, \"clbits\": 2, \"gates\": {\"h\": 1, \"cx\": 1, \"measure\": 2}}}\n"
             )
             #expect(run.stderr == "")
         }
@@ -45,7 +45,7 @@ private let broken = """
         try dir.write("bell.qasm", bell)
         let run = try Qsh.run(["qasm", "check", "-o", "table", "bell.qasm"], directory: dir.path)
         #expect(run.status == 0)
-        #expect(run.stdout == "bell.qasm: ok, 2 qubits, 2 clbits, 2 gates (h 1, cx 1)\n")
+        #expect(run.stdout == "bell.qasm: ok, 2 qubits, 2 clbits, 4 operations (h 1, cx 1, measure 2)\n")
         #expect(run.stderr == "")
     }
 
@@ -108,7 +108,8 @@ private let broken = """
             "src/main.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\ninclude \"defs.inc\";\nqreg q[2];\nbell q[0], q[1];\n")
         let run = try Qsh.run(["qasm", "check", "--json", "src/main.qasm"], directory: dir.path)
         #expect(run.status == 0)
-        #expect(run.stdout.contains("\"gates\": {\"bell\": 1}"))
+        // The gate defined in the include is counted by what it expands to.
+        #expect(run.stdout.contains("\"gates\": {\"h\": 1, \"cx\": 1}"))
         // From stdin, includes are relative to the current directory.
         let piped = try Qsh.run(
             ["qasm", "check", "--json", "-"], stdin: "OPENQASM 2.0;\ninclude \"qelib1.inc\";\ninclude \"src/defs.inc\";\n",
@@ -261,5 +262,36 @@ private let broken = """
                 #expect(lines.contains(first?["line"] as? Int), "\(name): \(run.stdout.prefix(300))")
             }
         }
+    }
+}
+
+/// `qasm check`'s summary.gates and `qasm run`'s metrics.gates count the same things, the
+/// operations of the lowered circuit by name (as Qiskit's count_ops does).
+@Suite struct GateCountAgreementTests {
+    static let program = """
+        OPENQASM 2.0;
+        include "qelib1.inc";
+        gate pair a, b { h a; cx a, b; barrier a, b; }
+        qreg q[3];
+        creg c[3];
+        pair q[0], q[1];
+        ccx q[0], q[1], q[2];
+        barrier q;
+        reset q[2];
+        measure q -> c;
+
+        """
+
+    @Test func checkAndRunCountTheSameOperations() throws {
+        let check = try Qsh.run(["qasm", "check", "-", "--json"], stdin: Self.program)
+        #expect(check.status == 0)
+        let summary = try J.parse(check.stdout)["summary"]["gates"]
+        let run = try Qsh.run(["qasm", "run", "-", "--shots", "10", "--seed", "1", "--json"], stdin: Self.program)
+        #expect(run.status == 0)
+        let metrics = try J.parse(run.stdout)["metrics"]["gates"]
+        #expect(summary.text == #"{"barrier":2,"ccx":1,"cx":1,"h":1,"measure":3,"reset":1}"#)
+        #expect(metrics.text == summary.text)
+        let table = try Qsh.run(["qasm", "check", "-", "-o", "table"], stdin: Self.program)
+        #expect(table.stdout == "<stdin>: ok, 3 qubits, 3 clbits, 9 operations (h 1, cx 1, barrier 2, ccx 1, reset 1, measure 3)\n")
     }
 }

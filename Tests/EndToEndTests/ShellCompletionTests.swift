@@ -19,7 +19,8 @@ enum Shells {
 }
 
 /// A folder holding file names with word breaks in them and a `qsh` on the PATH, where
-/// QPU ids with a colon exist: `sim:statevector` and `test:sleep` (QSH_TEST_QPU=1).
+/// QPU ids with a colon exist: `sim:statevector`, `sim:statevector-single`, `sim:native` and
+/// `test:sleep` (QSH_TEST_QPU=1).
 final class CompletionSandbox {
     let dir: TempDirectory
     let bin: String
@@ -63,9 +64,9 @@ typealias TabCase = (typed: String, line: String)
 
 /// What every shell must complete the same way (bash quotes a file name's blank its way).
 let colonCases: [TabCase] = [
-    ("qsh tasks submit --qpu sim:", "qsh tasks submit --qpu sim:statevector "),
-    ("qsh tasks submit --qpu=sim:", "qsh tasks submit --qpu=sim:statevector "),
-    ("qsh tasks submit --qpu s", "qsh tasks submit --qpu sim:statevector "),
+    ("qsh tasks submit --qpu sim:n", "qsh tasks submit --qpu sim:native "),
+    ("qsh tasks submit --qpu=sim:n", "qsh tasks submit --qpu=sim:native "),
+    ("qsh tasks submit --qpu t", "qsh tasks submit --qpu test:sleep "),
     ("qsh tasks submit --qpu test:s", "qsh tasks submit --qpu test:sleep "),
     ("qsh tasks submit a:", "qsh tasks submit a:b.qasm "),
     ("qsh tasks submit x:", "qsh tasks submit x:dir/"),
@@ -121,9 +122,10 @@ extension TmuxSession {
                 directory: sandbox.dir.path)
         }
         let expected: [(String, String)] = [
-            ("tasks submit --qpu sim:", "statevector\n"),
-            ("tasks submit --qpu=sim:s", "statevector\n"),
-            ("tasks submit --qpu ", "sim:statevector\ntest:sleep\n"),
+            ("tasks submit --qpu sim:n", "native\n"),
+            ("tasks submit --qpu=sim:n", "native\n"),
+            ("tasks submit --qpu sim:statevector-", "statevector-single\n"),
+            ("tasks submit --qpu ", "sim:statevector\nsim:statevector-single\nsim:native\ntest:sleep\n"),
             ("tasks submit --qpu test:", "sleep\n"),
             ("tasks submit a:", ":files\nb.qasm\n"),
             ("tasks submit x:", ":files\ndir/\n"),
@@ -139,8 +141,8 @@ extension TmuxSession {
             #expect(run.stderr == "")
         }
         // Without word breaks (zsh, fish): whole words, and folders marked.
-        let whole = try complete("tasks submit --qpu sim:", breaks: nil)
-        #expect(whole.stdout == "sim:statevector\n")
+        let whole = try complete("tasks submit --qpu sim:n", breaks: nil)
+        #expect(whole.stdout == "sim:native\n")
         let files = try complete("tasks submit x", breaks: nil)
         #expect(files.stdout == ":files\nx:dir/\n")
         // Only with --complete.
@@ -170,9 +172,9 @@ extension TmuxSession {
                 _qsh
                 printf '%s => %s\\n' "$1" "$(IFS='|'; echo "${COMPREPLY[*]}")"
             }
-            probe 'qsh tasks submit --qpu sim:'
-            probe 'qsh tasks submit --qpu=sim:st'
-            probe 'qsh tasks submit --qpu s'
+            probe 'qsh tasks submit --qpu sim:n'
+            probe 'qsh tasks submit --qpu=sim:n'
+            probe 'qsh tasks submit --qpu t'
             probe 'qsh tasks submit --qpu '
             probe 'qsh tasks submit a:'
             probe 'qsh tasks submit x:'
@@ -180,7 +182,7 @@ extension TmuxSession {
             probe 'qsh tasks list --db=x:dir/'
             probe 'qsh tasks submit --output=j'
             COMP_WORDBREAKS=$' \\t\\n'
-            probe 'qsh tasks submit --qpu=sim:st'
+            probe 'qsh tasks submit --qpu=sim:n'
             probe 'qsh tasks list --db=a:'
             """
         let run = try runProgram(
@@ -190,16 +192,16 @@ extension TmuxSession {
         #expect(run.status == 0)
         #expect(
             run.stdout == """
-                qsh tasks submit --qpu sim: => statevector
-                qsh tasks submit --qpu=sim:st => statevector
-                qsh tasks submit --qpu s => sim:statevector
-                qsh tasks submit --qpu  => sim:statevector|test:sleep
+                qsh tasks submit --qpu sim:n => native
+                qsh tasks submit --qpu=sim:n => native
+                qsh tasks submit --qpu t => test:sleep
+                qsh tasks submit --qpu  => sim:statevector|sim:statevector-single|sim:native|test:sleep
                 qsh tasks submit a: => b.qasm
                 qsh tasks submit x: => dir/
                 qsh tasks submit x => x:dir
                 qsh tasks list --db=x:dir/ => dir/in.qasm
                 qsh tasks submit --output=j => json
-                qsh tasks submit --qpu=sim:st => --qpu=sim:statevector
+                qsh tasks submit --qpu=sim:n => --qpu=sim:native
                 qsh tasks list --db=a: => --db=a:b.qasm
 
                 """)
@@ -234,7 +236,7 @@ extension TmuxSession {
         let script = try sandbox.script("fish", as: "qsh.fish")
         // `complete -C` is what fish's Tab asks; each result replaces the whole token.
         let lines = [
-            "qsh tasks submit --qpu sim:", "qsh tasks submit --qpu=sim:", "qsh tasks submit --qpu ",
+            "qsh tasks submit --qpu sim:n", "qsh tasks submit --qpu=sim:n", "qsh tasks submit --qpu ",
             "qsh tasks submit --qpu test:s", "qsh tasks submit a:", "qsh tasks submit x:",
             "qsh tasks list --db=x:", "qsh tasks list --db=e=", "qsh tasks submit --output=n",
         ]
@@ -246,12 +248,14 @@ extension TmuxSession {
         #expect(run.status == 0)
         #expect(
             run.stdout == """
-                qsh tasks submit --qpu sim: =>
-                sim:statevector
-                qsh tasks submit --qpu=sim: =>
-                --qpu=sim:statevector
+                qsh tasks submit --qpu sim:n =>
+                sim:native
+                qsh tasks submit --qpu=sim:n =>
+                --qpu=sim:native
                 qsh tasks submit --qpu  =>
                 sim:statevector
+                sim:statevector-single
+                sim:native
                 test:sleep
                 qsh tasks submit --qpu test:s =>
                 test:sleep
@@ -274,7 +278,7 @@ extension TmuxSession {
         let sandbox = try CompletionSandbox()
         let tmux = try TmuxSession(command: sandbox.tmuxCommand("'\(Qsh.binary)'"))
         let cases = colonCases.map { TabCase(String($0.typed.dropFirst(4)), String($0.line.dropFirst(4))) } + [
-            (".qpu sim:", ".qpu sim:statevector "),
+            (".qpu sim:n", ".qpu sim:native "),
             (".qpu t", ".qpu test:sleep "),
             ("tasks submit 'my f", "tasks submit 'my file.qasm' "),
         ]

@@ -20,7 +20,7 @@ import TestSupport
             bad.qasm:3:1: error: 'foo' is not defined in this scope
             qsh: line 2: 1 error in 'bad.qasm'
             qsh: line 3: 'tasks get' needs more arguments
-            usage: qsh tasks get [--wait [--timeout <seconds>]] <id>
+            usage: qsh tasks get [--diagnostics] [--wait [--timeout <seconds>]] <id>
 
             """)
     }

@@ -166,7 +166,7 @@ import TestSupport
         #expect(r["partial"].bool == false)
         #expect(r["data"]["c"].keys == ["00", "11"])
         #expect((r["data"]["c"]["00"].int ?? 0) + (r["data"]["c"]["11"].int ?? 0) == 1000)
-        #expect(r["timings"].keys == ["compile", "execute", "queue", "sample", "simulate"])
+        #expect(r["timings"].keys == ["compile", "execute", "queued", "sample", "simulate", "total"])
         #expect(r["metrics"]["qubits"].int == 2)
         // The seed is a number in the metadata as in the task, and so is the thread count.
         #expect(r["metadata"]["seed"].text == "42")

@@ -1,6 +1,7 @@
 // Shared fixtures for the task end-to-end tests: a temporary database, programs,
 // and helpers that run qsh against them and read its JSON.
 import Foundation
+import Testing
 import TestSupport
 
 /// A temporary directory with a task database, and qsh runs against it.
@@ -30,7 +31,11 @@ final class TaskSandbox: @unchecked Sendable {
 
         """
 
-    var environment: [String: String] { ["QSH_DB": db, "QSH_NO_AUTOSTART": "1"] }
+    /// The database, no detached workers, and a settings folder of the sandbox's own (so
+    /// that a user's ~/.config/qsh/config never reaches a test).
+    var environment: [String: String] {
+        ["QSH_DB": db, "QSH_NO_AUTOSTART": "1", "XDG_CONFIG_HOME": dir.file("config")]
+    }
 
     /// Runs qsh in the sandbox's directory against its database.
     func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], timeout: Double = 120)
@@ -65,6 +70,13 @@ final class TaskSandbox: @unchecked Sendable {
     }
 
     func status(_ id: String) throws -> String { try task(id)["task_status"].string ?? "?" }
+
+    /// The schema version this qsh writes, as `qsh doctor` reports it for the sandbox's
+    /// database (which must exist).
+    func latestSchemaVersion() throws -> Int {
+        let run = try self.run(["doctor", "--json"])
+        return try #require(J.parse(run.stdout)["database"]["latest_schema_version"].int)
+    }
 }
 
 extension TaskSandbox {

@@ -45,6 +45,8 @@ public enum Qsh {
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
             "QSH_NO_AUTOSTART": "1",
             "LC_ALL": "C",
+            // No settings file: a user's ~/.config/qsh/config must not change what a test sees.
+            "XDG_CONFIG_HOME": "/nonexistent/qsh-test-config",
         ]
         for (k, v) in environment { env[k] = v }
         return try Subprocess.run(

@@ -239,3 +239,33 @@ import Testing
         #expect(real.complete(line: "repl --k").candidates == ["--keep-going"])
     }
 }
+
+/// Completion of QPU ids and settings, over the real command table.
+@Suite struct QPUAndSettingCompletionTests {
+    let completer = Completer(
+        commands: CommandTable.root, metaCommands: Repl.metaCommands,
+        sources: CompletionSources(
+            taskIDs: { _ in [] }, qpuIDs: { ["sim:statevector", "sim:native"] }, listDirectory: { _ in [] },
+            home: "/"))
+
+    func words(_ line: String) -> [String] { completer.complete(line: line).candidates }
+
+    @Test func qpuCommandsCompleteQPUIds() {
+        #expect(words("qpus ") == ["get", "list", "pause", "resume"])
+        #expect(words("qpus pause sim:n") == ["sim:native"])
+        #expect(words("qpus resume --") == ["--db", "--no-autostart", "--output", "--json", "--help", "--version", "--no-color"])
+        #expect(words("qpus get ") == ["sim:statevector", "sim:native"])
+        #expect(words("qpus get sim:native ").isEmpty)
+    }
+
+    @Test func configCompletesKeysThenTheValuesAKeyTakes() {
+        #expect(words("config ") == ["get", "list", "set", "unset"])
+        #expect(words("config set ") == ["default_qpu", "shots", "output"])
+        #expect(words("config get s") == ["shots"])
+        #expect(words("config set output n") == ["ndjson"])
+        #expect(words("config set default_qpu sim:s") == ["sim:statevector"])
+        #expect(words("config set shots ").isEmpty)
+        #expect(words("config unset default_qpu ").isEmpty)
+        #expect(words("tasks get --d") == ["--diagnostics", "--db"])
+    }
+}

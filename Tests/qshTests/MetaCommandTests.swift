@@ -46,7 +46,7 @@ import Testing
         #expect(repl.prompt == "qsh(sim:statevector)> ")
         #expect(repl.meta(".qpu", ["sim:statevectr"]) == .proceed(.usage))
         #expect(context.stderr.text
-            == "qsh: unknown QPU 'sim:statevectr'; the QPUs are: sim:statevector (did you mean 'sim:statevector'?)\n")
+            == "qsh: unknown QPU 'sim:statevectr'; the QPUs are: sim:statevector, sim:statevector-single, sim:native (did you mean 'sim:statevector'?)\n")
         #expect(repl.meta(".qpu", ["none"]) == .proceed(.ok))
         #expect(context.sessionQPU == nil)
         #expect(repl.prompt == "qsh> ")

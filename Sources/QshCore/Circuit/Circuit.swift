@@ -86,16 +86,60 @@ public struct Register: Hashable, Sendable {
     }
 }
 
+/// The statement of the source an operation was lowered from: where it is and, when the
+/// operation comes from the expansion of a gate defined in the program, that gate's name.
+public struct OperationOrigin: Hashable, Sendable {
+    /// The statement's position: the gate's name at a call site, the keyword otherwise.
+    public var location: SourceLocation
+    /// The user-defined gate the statement applies (whose body the operation comes from),
+    /// nil for a gate of qelib1.inc, U, CX, measure, reset and barrier.
+    public var definedGate: String?
+
+    public init(location: SourceLocation, definedGate: String? = nil) {
+        self.location = location
+        self.definedGate = definedGate
+    }
+}
+
 /// A lowered program: registers in declaration order and a flat list of operations.
+/// Equality and hashing look at the registers and operations only, not at the origins.
 public struct Circuit: Hashable, Sendable {
     public var quantumRegisters: [Register]
     public var classicalRegisters: [Register]
     public var operations: [Operation]
+    /// Per operation, an index into `originTable` (the statement it was lowered from);
+    /// empty for a circuit not lowered from source (built in code).
+    public var origins: [Int32]
+    /// The statements operations came from, each once.
+    public var originTable: [OperationOrigin]
 
-    public init(quantumRegisters: [Register], classicalRegisters: [Register], operations: [Operation]) {
+    public init(
+        quantumRegisters: [Register], classicalRegisters: [Register], operations: [Operation],
+        origins: [Int32] = [], originTable: [OperationOrigin] = []
+    ) {
         self.quantumRegisters = quantumRegisters
         self.classicalRegisters = classicalRegisters
         self.operations = operations
+        self.origins = origins
+        self.originTable = originTable
+    }
+
+    /// Where operation `index` came from, or nil when the circuit does not say.
+    public func origin(of index: Int) -> OperationOrigin? {
+        guard index >= 0, index < origins.count else { return nil }
+        let entry = Int(origins[index])
+        return entry >= 0 && entry < originTable.count ? originTable[entry] : nil
+    }
+
+    public static func == (a: Circuit, b: Circuit) -> Bool {
+        a.quantumRegisters == b.quantumRegisters && a.classicalRegisters == b.classicalRegisters
+            && a.operations == b.operations
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(quantumRegisters)
+        hasher.combine(classicalRegisters)
+        hasher.combine(operations)
     }
 
     /// The total number of qubits.

@@ -24,6 +24,7 @@ extension CircuitMetrics {
         // its clbit, a conditional operation every bit of its register.
         var level = [Int](repeating: 0, count: nq + nc)
         var depth = 0
+        var gates = 0, twoQubit = 0, multiQubit = 0
         func touch(_ wires: [Int]) {
             let valid = wires.filter { $0 >= 0 && $0 < level.count }
             let l = (valid.map { level[$0] }.max() ?? 0) + 1
@@ -40,6 +41,8 @@ extension CircuitMetrics {
             switch op {
             case .gate(let kind, let qubits, _, let condition):
                 counts[kind.rawValue, default: 0] += 1
+                gates += 1
+                if qubits.count == 2 { twoQubit += 1 } else if qubits.count > 2 { multiQubit += 1 }
                 touch(qubits + conditionWires(condition))
             case .measure(let q, let c, let condition):
                 counts["measure", default: 0] += 1
@@ -48,9 +51,12 @@ extension CircuitMetrics {
                 counts["reset", default: 0] += 1
                 touch([q] + conditionWires(condition))
             case .barrier:
-                continue
+                // Counted as Qiskit's count_ops counts it; it adds no depth.
+                counts["barrier", default: 0] += 1
             }
         }
-        self.init(qubits: nq, clbits: nc, gateCounts: counts, depth: depth, fusedGates: fusedGates)
+        self.init(
+            qubits: nq, clbits: nc, gateCounts: counts, depth: depth, fusedGates: fusedGates, gateCount: gates,
+            twoQubitGates: twoQubit, multiQubitGates: multiQubit)
     }
 }

@@ -35,10 +35,11 @@ public enum Lowering {
         var lowerer = Lowerer(checked: checked, maximumDepth: limits.maximumGateDepth)
         lowerer.stop = CancellationPoll(stop)
         lowerer.operations.reserveCapacity(checked.operationCount)
+        lowerer.origins.reserveCapacity(checked.operationCount)
         try lowerer.run()
         return Circuit(
             quantumRegisters: checked.quantumRegisters, classicalRegisters: checked.classicalRegisters,
-            operations: lowerer.operations)
+            operations: lowerer.operations, origins: lowerer.origins, originTable: lowerer.originTable)
     }
 }
 
@@ -46,6 +47,9 @@ private struct Lowerer {
     let checked: CheckedProgram
     let program: Program
     var operations: [Operation] = []
+    /// The origin of each operation (an index into `originTable`), one per statement.
+    var origins: [Int32] = []
+    var originTable: [OperationOrigin] = []
     /// Scratch space for the operands of one application.
     var places: [Place] = []
 
@@ -96,9 +100,29 @@ private struct Lowerer {
         do throws(Interrupted) { try stop.tick() } catch { throw LoweringError.interrupted }
     }
 
+    /// Records where the operations lowered since the last call came from.
+    mutating func recordOrigin(_ statement: Statement) {
+        guard operations.count > origins.count else { return }
+        let file = Int(statement.position.file)
+        let name = file >= 0 && file < program.files.count ? program.files[file].name : "?"
+        var definedGate: String?
+        if statement.kind == .apply {
+            let entry = checked.symbols[Int(statement.name)]
+            if entry.kind == .gate, checked.gates[Int(entry.index)].native == nil {
+                definedGate = program.names.name(statement.name)
+            }
+        }
+        let location = SourceLocation(
+            file: name, line: Int(statement.position.line), column: Int(statement.position.column))
+        let index = Int32(originTable.count)
+        originTable.append(OperationOrigin(location: location, definedGate: definedGate))
+        origins.append(contentsOf: repeatElement(index, count: operations.count - origins.count))
+    }
+
     mutating func run() throws(LoweringError) {
         for statement in program.statements {
             try pollStop()
+            defer { recordOrigin(statement) }
             switch statement.kind {
             case .qreg, .creg, .gate, .opaque:
                 continue

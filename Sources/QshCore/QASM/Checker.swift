@@ -52,7 +52,9 @@ struct CheckedGate: Sendable {
     var body: [BodyOperation]
 }
 
-/// How often a gate is applied at the top level (after broadcasting).
+/// How often an operation is applied in the circuit the program lowers to (after
+/// broadcasting, gates defined in the program expanded): a gate by its qelib1.inc name,
+/// `measure`, `reset` or `barrier`, as Qiskit's `count_ops` counts a circuit's operations.
 public struct GateCount: Hashable, Sendable {
     public var name: String
     public var count: Int
@@ -62,7 +64,8 @@ public struct GateCount: Hashable, Sendable {
 public struct QASMSummary: Hashable, Sendable {
     public var qubits: Int
     public var clbits: Int
-    /// Top-level applications by gate name, in order of first use.
+    /// The operations of the lowered circuit by name (gates, measure, reset, barrier), in
+    /// order of first use: what `qsh qasm run`'s and a task's `metrics.gates` count.
     public var gates: [GateCount]
 }
 
@@ -97,7 +100,12 @@ struct Checker {
     var operationTotal = 0
     var reportedTooLarge = false
     var gateCounts: [Int] = []
+    /// Gate indices in order of first use, and `measureOrder`, `resetOrder` and
+    /// `barrierOrder` for those operations' first use.
     var gateOrder: [Int32] = []
+    /// Top-level measure, reset and barrier operations (after broadcasting).
+    var measureCount = 0, resetCount = 0, barrierCount = 0
+    static let measureOrder: Int32 = -1, resetOrder: Int32 = -2, barrierOrder: Int32 = -3
     /// Gate-body operations the non-finite check may still evaluate (see `firstNonFinite`).
     var evaluationBudget: Int
     /// Per gate, the last parameter values its expansion was found finite with: repeated
@@ -686,6 +694,8 @@ struct Checker {
             report(statement.position, QASMMessages.measureMismatch(qubits: qubits, bits: bits))
             return
         }
+        if measureCount == 0 { gateOrder.append(Self.measureOrder) }
+        measureCount = Self.saturatingAdd(measureCount, qubits)
         count(operations: qubits, at: statement.position)
     }
 
@@ -693,7 +703,10 @@ struct Checker {
         checkCondition(statement)
         for operand in program.operands(of: statement) {
             if let r = resolve(operand, as: .qreg, code: "type_mismatch") {
-                count(operations: r.whole ? qregs[r.register].size : 1, at: statement.position)
+                let n = r.whole ? qregs[r.register].size : 1
+                if resetCount == 0 { gateOrder.append(Self.resetOrder) }
+                resetCount = Self.saturatingAdd(resetCount, n)
+                count(operations: n, at: statement.position)
             }
         }
     }
@@ -717,7 +730,57 @@ struct Checker {
         for operand in program.operands(of: statement) {
             _ = resolve(operand, as: .qreg, code: "type_mismatch")
         }
+        if barrierCount == 0 { gateOrder.append(Self.barrierOrder) }
+        barrierCount = Self.saturatingAdd(barrierCount, 1)
         count(operations: 1, at: statement.position)
+    }
+
+    /// The operations of the lowered circuit by name, in order of first use: each gate
+    /// applied at the top level by its native name, or expanded from its definition (its
+    /// body's counts, worked out once per gate, times its applications), then measure,
+    /// reset and barrier where they were first used. Counts saturate at `Int.max`.
+    func operationCounts() -> [GateCount] {
+        var order: [String] = []
+        var totals: [String: Int] = [:]
+        func add(_ name: String, _ n: Int) {
+            guard n > 0 else { return }
+            if totals[name] == nil { order.append(name) }
+            totals[name] = Self.saturatingAdd(totals[name] ?? 0, n)
+        }
+        // Per gate index, its expansion's counts in order of first use.
+        var expansions: [Int: [(String, Int)]] = [:]
+        func expansion(_ index: Int) -> [(String, Int)] {
+            if let known = expansions[index] { return known }
+            let gate = gates[index]
+            var result: [(String, Int)] = []
+            if let native = gate.native {
+                result = [(native.rawValue, 1)]
+            } else {
+                var names: [String] = []
+                var counts: [String: Int] = [:]
+                for operation in gate.body {
+                    let parts = operation.gate < 0 ? [("barrier", 1)] : expansion(Int(operation.gate))
+                    for (name, n) in parts {
+                        if counts[name] == nil { names.append(name) }
+                        counts[name] = Self.saturatingAdd(counts[name] ?? 0, n)
+                    }
+                }
+                result = names.map { ($0, counts[$0] ?? 0) }
+            }
+            expansions[index] = result
+            return result
+        }
+        for entry in gateOrder {
+            switch entry {
+            case Self.measureOrder: add("measure", measureCount)
+            case Self.resetOrder: add("reset", resetCount)
+            case Self.barrierOrder: add("barrier", barrierCount)
+            default:
+                let applications = gateCounts[Int(entry)]
+                for (name, n) in expansion(Int(entry)) { add(name, Self.saturatingMultiply(applications, n)) }
+            }
+        }
+        return order.map { GateCount(name: $0, count: totals[$0] ?? 0) }
     }
 
     /// The checked program; call only when no error was reported.
@@ -725,9 +788,7 @@ struct Checker {
         func registers(_ infos: [RegisterInfo]) -> [Register] {
             infos.map { Register(name: name($0.name), size: $0.size, offset: $0.offset) }
         }
-        let summary = QASMSummary(
-            qubits: qubitTotal, clbits: clbitTotal,
-            gates: gateOrder.map { GateCount(name: name(gates[Int($0)].name), count: gateCounts[Int($0)]) })
+        let summary = QASMSummary(qubits: qubitTotal, clbits: clbitTotal, gates: operationCounts())
         return CheckedProgram(
             program: program, quantumRegisters: registers(qregs), classicalRegisters: registers(cregs),
             summary: summary, symbols: symbols, qregs: qregs, cregs: cregs, gates: gates,

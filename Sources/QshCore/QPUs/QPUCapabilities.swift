@@ -102,35 +102,65 @@ public struct QPUCapabilities: Hashable, Sendable {
                 reasons: ["QPU '\(qpu)' does not support mid-circuit measurement, reset or 'if'"])
         }
         guard nativeGates != nil || couplingMap != nil else { return nil }
-        let reasons = gateReasons(circuit, qpu: qpu)
-        return reasons.isEmpty ? nil : CompileFailure(errorClass: .unsupportedFeature, reasons: reasons)
+        return gateRefusal(circuit, qpu: qpu)
     }
 
-    /// One reason per gate outside the native set and per pair of uncoupled qubits.
-    private func gateReasons(_ circuit: Circuit, qpu: String) -> [String] {
+    /// One reason per gate outside the native set and per pair of uncoupled qubits (in
+    /// order of first use), and one diagnostic per statement that uses each, at the
+    /// statement (a call of a gate defined in the program is where its constituents are
+    /// reported, with a note naming the gate), up to `maximumDiagnostics`.
+    private func gateRefusal(_ circuit: Circuit, qpu: String) -> CompileFailure? {
         var reasons: [String] = []
+        var diagnostics: [Diagnostic] = []
         var unsupported = Set<GateKind>()
         var uncoupled = Set<CouplingMap.Edge>()
-        for case .gate(let kind, let qubits, _, _) in circuit.operations {
+        // (what, origin) pairs already reported as a diagnostic.
+        var reported = Set<String>()
+        func diagnose(_ key: String, at index: Int, _ message: String) {
+            guard diagnostics.count < Self.maximumDiagnostics, let origin = circuit.origin(of: index),
+                reported.insert("\(key) \(circuit.origins[index])").inserted
+            else { return }
+            let notes = origin.definedGate.map { ["from the definition of gate '\($0)', called here"] } ?? []
+            diagnostics.append(
+                Diagnostic(code: ErrorCode.unsupportedFeature.rawValue, message: message, at: origin.location, notes: notes))
+        }
+        for (index, operation) in circuit.operations.enumerated() {
+            guard case .gate(let kind, let qubits, _, _) = operation else { continue }
             if let nativeGates, !nativeGates.contains(kind) {
-                if unsupported.insert(kind).inserted {
-                    reasons.append(
-                        "Unsupported gate: \(kind.rawValue) - The \(kind.rawValue) gate is not supported by qpu \(qpu)")
-                }
+                let reason = "Unsupported gate: \(kind.rawValue) - The \(kind.rawValue) (\(kind.descriptiveName)) gate "
+                    + "is not supported by qpu \(qpu)"
+                if unsupported.insert(kind).inserted { reasons.append(reason) }
+                diagnose(kind.rawValue, at: index, reason)
                 continue
             }
             guard let couplingMap, qubits.count > 1 else { continue }
             for i in qubits.indices {
                 for j in qubits.indices where j > i && !couplingMap.connects(qubits[i], qubits[j]) {
                     let edge = CouplingMap.Edge(qubits[i], qubits[j])
-                    if uncoupled.insert(edge).inserted {
-                        reasons.append(
-                            "Unsupported gate: \(kind.rawValue) on qubits \(edge.low) and \(edge.high) - "
-                                + "qubits \(edge.low) and \(edge.high) are not connected on qpu \(qpu)")
-                    }
+                    let a = circuit.qubitName(edge.low), b = circuit.qubitName(edge.high)
+                    let reason = "Unsupported gate: \(kind.rawValue) on \(a), \(b) - qubits \(edge.low) and \(edge.high) "
+                        + "are not connected on qpu \(qpu)"
+                    if uncoupled.insert(edge).inserted { reasons.append(reason) }
+                    diagnose("\(edge.low)-\(edge.high)", at: index, reason)
                 }
             }
         }
-        return reasons
+        guard !reasons.isEmpty else { return nil }
+        var failure = CompileFailure(errorClass: .unsupportedFeature, reasons: reasons)
+        failure.diagnostics = diagnostics
+        return failure
+    }
+
+    /// The most diagnostics a gate refusal carries (the reasons are never cut).
+    public static let maximumDiagnostics = 100
+}
+
+extension Circuit {
+    /// Qubit `index` (global) by its register: `q[2]`; `$index` when no register holds it.
+    public func qubitName(_ index: Int) -> String {
+        for r in quantumRegisters where index >= r.offset && index < r.offset + r.size {
+            return "\(r.name)[\(index - r.offset)]"
+        }
+        return "$\(index)"
     }
 }

@@ -26,15 +26,28 @@ public struct QPURegistry: Sendable {
         self.defaultID = chosen
     }
 
-    /// The QPUs qsh ships: the state-vector simulator (the default) within `memoryLimit`
-    /// bytes and, for qsh's own tests, `test:sleep` sleeping `testQPUMillisecondsPerShot`
-    /// per shot (clamped to 0 to 60 000) when that is given.
-    public static func standard(memoryLimit: Int, testQPUMillisecondsPerShot: Int? = nil) -> QPURegistry {
-        var qpus: [any QPU] = [StateVectorQPU(memoryLimit: memoryLimit)]
+    /// The QPUs qsh ships, each within `memoryLimit` bytes: `sim:statevector` (double
+    /// precision, or single when asked; the default unless `defaultID` names another),
+    /// `sim:statevector-single` (single precision only), `sim:native` (the hardware-like
+    /// QPU, `StandardQPUs.native`) and, for qsh's own tests, `test:sleep` sleeping
+    /// `testQPUMillisecondsPerShot` per shot (clamped to 0 to 60 000) when that is given.
+    /// A `defaultID` that is not among them leaves `sim:statevector` the default.
+    public static func standard(
+        memoryLimit: Int, testQPUMillisecondsPerShot: Int? = nil, defaultID: String? = nil
+    ) -> QPURegistry {
+        var qpus: [any QPU] = [
+            StateVectorQPU(memoryLimit: memoryLimit),
+            StateVectorQPU(
+                memoryLimit: memoryLimit, id: "sim:statevector-single",
+                summary: "local state-vector simulator in single precision (half the memory)",
+                precisions: [.single]),
+            StandardQPUs.native(memoryLimit: memoryLimit),
+        ]
         if let milliseconds = testQPUMillisecondsPerShot {
             qpus.append(SleepQPU(millisecondsPerShot: min(60_000, max(0, milliseconds))))
         }
-        return QPURegistry(qpus)
+        let chosen = defaultID.flatMap { id in qpus.contains { $0.id == id } ? id : nil }
+        return QPURegistry(qpus, defaultID: chosen)
     }
 
     /// The ids, in order.

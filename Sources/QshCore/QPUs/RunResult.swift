@@ -32,19 +32,32 @@ public struct RegisterProbabilities: Hashable, Sendable {
 public struct CircuitMetrics: Hashable, Sendable {
     public var qubits: Int
     public var clbits: Int
-    /// Gate applications by OpenQASM name, after lowering.
+    /// Operations by name after lowering: gates by their OpenQASM name, `measure`, `reset`
+    /// and `barrier` (what `qsh qasm check`'s summary counts, as Qiskit's count_ops does).
     public var gateCounts: [String: Int]
     /// The circuit depth (gates, measurements and resets; barriers excluded).
     public var depth: Int
     /// Gate blocks after fusion (what the simulator actually applies).
     public var fusedGates: Int
+    /// Gates before fusion (measure, reset and barrier left out).
+    public var gateCount: Int
+    /// Gates on exactly two qubits.
+    public var twoQubitGates: Int
+    /// Gates on three or more qubits.
+    public var multiQubitGates: Int
 
-    public init(qubits: Int, clbits: Int, gateCounts: [String: Int], depth: Int, fusedGates: Int) {
+    public init(
+        qubits: Int, clbits: Int, gateCounts: [String: Int], depth: Int, fusedGates: Int, gateCount: Int = 0,
+        twoQubitGates: Int = 0, multiQubitGates: Int = 0
+    ) {
         self.qubits = qubits
         self.clbits = clbits
         self.gateCounts = gateCounts
         self.depth = depth
         self.fusedGates = fusedGates
+        self.gateCount = gateCount
+        self.twoQubitGates = twoQubitGates
+        self.multiQubitGates = multiQubitGates
     }
 }
 

@@ -22,7 +22,7 @@ struct Simulation<T: SimulatorScalar> {
     func metadata(method: String) -> [String: String] {
         [
             "simulator": qpu.id, "precision": request.precision.rawValue, "seed": String(request.seed),
-            "threads": String(request.threads), "method": method,
+            "threads": String(request.threads), "method": method, "simd": SIMDLevel.name,
         ]
     }
 

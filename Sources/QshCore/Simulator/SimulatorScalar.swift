@@ -112,3 +112,17 @@ extension Float: SimulatorScalar {
     }
 }
 #endif
+
+/// The instruction set the simulator's kernels were compiled for, as run metadata gives it.
+public enum SIMDLevel {
+    /// `avx512`, `avx2`, or `portable` (the compiler's default for the target).
+    public static var name: String {
+        #if QSH_AVX512
+        return "avx512"
+        #elseif QSH_AVX2
+        return "avx2"
+        #else
+        return "portable"
+        #endif
+    }
+}

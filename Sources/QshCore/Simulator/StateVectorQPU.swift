@@ -5,8 +5,10 @@
 
 /// The state-vector simulator as a QPU.
 public struct StateVectorQPU: QPU {
-    public var id: String { "sim:statevector" }
-    public var summary: String { "local state-vector simulator (SIMD, double or single precision)" }
+    /// `sim:statevector` unless the registry gives it another (the single-precision and
+    /// hardware-like QPUs are this simulator with other capabilities).
+    public var id: String
+    public var summary: String
     public var capabilities: QPUCapabilities
     /// Fusion settings; nil picks `FusionOptions.default(precision:)`.
     public var fusion: FusionOptions?
@@ -19,14 +21,22 @@ public struct StateVectorQPU: QPU {
     /// - Parameters:
     ///   - memoryLimit: the most bytes the simulation may allocate; the executable passes
     ///     a safe fraction of physical memory (the core never reads the system).
+    ///   - id, summary: the QPU's id and its line in `qsh qpus list`.
+    ///   - precisions: the precisions it runs in, its default first.
+    ///   - nativeGates, couplingMap: the gates and qubit pairs it accepts (nil: any).
     public init(
         memoryLimit: Int, maxQubits: Int = 40, maxShots: Int = RunLimits.standard.maximumShots,
-        fusion: FusionOptions? = nil
+        fusion: FusionOptions? = nil, id: String = "sim:statevector",
+        summary: String = "local state-vector simulator (SIMD, double or single precision)",
+        precisions: [Precision] = [.double, .single], nativeGates: Set<GateKind>? = nil,
+        couplingMap: CouplingMap? = nil
     ) {
         sweeps = nil
+        self.id = id
+        self.summary = summary
         capabilities = QPUCapabilities(
             maxQubits: maxQubits, maxShots: maxShots, memoryLimit: memoryLimit, supportsMidCircuitMeasurement: true,
-            precisions: [.double, .single])
+            nativeGates: nativeGates, couplingMap: couplingMap, precisions: precisions)
         self.fusion = fusion
     }
 

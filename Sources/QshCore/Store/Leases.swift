@@ -3,10 +3,12 @@
 // tasks whose lease expired.
 
 extension SQLiteTaskStore {
-    /// Claims the oldest Created task for `owner`: moves it to PayloadProcessing with a
-    /// lease. A candidate another claimer took first is passed over for the next one.
+    /// Claims a held Scheduled task of a running QPU, else the oldest Created task for
+    /// `owner` (moved to PayloadProcessing), with a lease. A candidate another claimer
+    /// took first is passed over for the next one.
     public func claimNext(owner: String, at: Timestamp, leaseSeconds: Double) throws -> QuantumTask? {
         let lease = TaskLease(owner: owner, expires: at.adding(seconds: leaseSeconds))
+        if let held = try claimHeld(owner: owner, lease: lease) { return held }
         return try TaskClaim.next(
             candidates: { limit in
                 try connection.cached(
@@ -23,6 +25,43 @@ extension SQLiteTaskStore {
                         .first([.text(id)], decodeTask)
                 }
             })
+    }
+
+    /// The oldest Scheduled task no worker holds whose QPU is not paused, leased to `owner`.
+    private func claimHeld(owner: String, lease: TaskLease) throws -> QuantumTask? {
+        let running = "qpu_id NOT IN (SELECT qpu_id FROM qpu_states WHERE paused = 1)"
+        return try TaskClaim.next(
+            candidates: { limit in
+                try connection.cached(
+                    """
+                    SELECT id FROM tasks WHERE task_status = 'Scheduled' AND lease_owner IS NULL AND \(running)
+                    ORDER BY created_ms, rowid LIMIT ?
+                    """
+                ).rows([.int(limit)]) { $0.text(0) }
+            },
+            take: { id in
+                try connection.transaction { db -> QuantumTask? in
+                    try db.run(
+                        """
+                        UPDATE tasks SET lease_owner = ?, lease_expires_ms = ? WHERE id = ? \
+                        AND task_status = 'Scheduled' AND lease_owner IS NULL AND \(running)
+                        """,
+                        [.text(lease.owner), .integer(lease.expires.milliseconds), .text(id)])
+                    guard db.changes == 1 else { return nil }
+                    return try db.cached("SELECT \(Self.columns) FROM tasks WHERE id = ?").first([.text(id)], decodeTask)
+                }
+            })
+    }
+
+    /// Drops `owner`'s lease on Scheduled task `id` when its QPU is paused.
+    public func holdIfPaused(id: String, owner: String) throws -> Bool {
+        try connection.run(
+            """
+            UPDATE tasks SET lease_owner = NULL, lease_expires_ms = NULL WHERE id = ? AND lease_owner = ? \
+            AND task_status = 'Scheduled' AND qpu_id IN (SELECT qpu_id FROM qpu_states WHERE paused = 1)
+            """,
+            [.text(id), .text(owner)])
+        return connection.changes == 1
     }
 
     /// Extends every lease `owner` holds (and its registration) to `at + leaseSeconds`.

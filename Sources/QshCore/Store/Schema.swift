@@ -17,6 +17,7 @@ public enum Schema {
         Migration(version: 2, name: "program-bytes-and-includes", sql: version2),
         Migration(version: 3, name: "runs-compilations-batches", sql: version3),
         Migration(version: 4, name: "batches-reruns-idempotency", sql: version4),
+        Migration(version: 5, name: "qpu-pause-states", sql: qpuPauseStates),
     ]
 
     static let version1 = """
@@ -272,5 +273,24 @@ public enum Schema {
         ) STRICT;
         CREATE INDEX idempotency_keys_by_task ON idempotency_keys(task_id) WHERE task_id IS NOT NULL;
         CREATE INDEX idempotency_keys_by_batch ON idempotency_keys(batch_id) WHERE batch_id IS NOT NULL;
+        """
+
+    /// Pausing QPUs (self-contained: it may be renumbered when steps of other work are
+    /// merged before it).
+    /// - `qpu_states`: one row per QPU that was ever paused or resumed (`paused` 1 or 0,
+    ///   when it last changed); a QPU without a row is running. The ids are those of the
+    ///   registry, not a foreign key: QPUs are built in code.
+    /// - `tasks_held`: the Scheduled tasks no worker holds (they wait for a paused QPU),
+    ///   which a claim looks at before the Created ones.
+    /// Each run's diagnostics (timings, metrics, metadata) live in the JSON columns `runs`
+    /// has since version 3, so no column is added for them.
+    static let qpuPauseStates = """
+        CREATE TABLE qpu_states (
+            qpu_id      TEXT PRIMARY KEY,
+            paused      INTEGER NOT NULL CHECK (paused IN (0, 1)),
+            updated_ms  INTEGER NOT NULL,
+            actor       TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX tasks_held ON tasks(created_ms) WHERE task_status = 'Scheduled' AND lease_owner IS NULL;
         """
 }

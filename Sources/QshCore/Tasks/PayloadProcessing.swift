@@ -9,10 +9,11 @@ extension Worker {
     /// capabilities, shot limit and own validation, memory included). The run carries
     /// `stop`, which the check asks too; a caller whose stop request was granted takes
     /// any failure for the interruption it is.
+    /// `precision` nil runs in the QPU's own (its default precision).
     /// - Returns: the run to start, or why the task ends PayloadProcessingError.
     public static func prepare(
         _ program: ProgramSnapshot, qpuID: String, shots: Int, seed: UInt64, compiler: TaskCompiler,
-        qpus: QPURegistry, threads: Int, precision: Precision, stop: Cancellation = .never
+        qpus: QPURegistry, threads: Int, precision: Precision? = nil, stop: Cancellation = .never
     ) -> Result<PreparedRun, CompileFailure> {
         let qpu: any QPU
         switch qpus.resolve(qpuID) {
@@ -21,7 +22,8 @@ extension Worker {
         }
         return compiler.compile(program).flatMap { circuit in
             Compiler.target(
-                circuit, on: qpu, shots: shots, seed: seed, threads: threads, precision: precision, stop: stop
+                circuit, on: qpu, shots: shots, seed: seed, threads: threads,
+                precision: precision ?? qpu.capabilities.defaultPrecision, stop: stop
             )
             .map { PreparedRun(qpu: qpu, request: $0) }.mapError(\.failure)
         }

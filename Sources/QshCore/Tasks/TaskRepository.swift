@@ -101,10 +101,17 @@ public protocol TaskRepository: AnyObject {
     @discardableResult
     func transition(_ transition: TaskTransition) throws -> Bool
 
-    /// Claims the oldest Created task for `owner`: moves it to PayloadProcessing with a
-    /// lease until `at + leaseSeconds`. A claim that loses its compare-and-set to another
-    /// claimer tries the next candidate (`TaskClaim`): nil means no task was waiting.
+    /// Claims a task for `owner` with a lease until `at + leaseSeconds`: first the oldest
+    /// Scheduled task no worker holds whose QPU is not paused (a task held while its QPU
+    /// was paused; it stays Scheduled, the claim records no event), else the oldest Created
+    /// task, which moves to PayloadProcessing. A claim that loses its compare-and-set to
+    /// another claimer tries the next candidate (`TaskClaim`): nil means no task was waiting.
     func claimNext(owner: String, at: Timestamp, leaseSeconds: Double) throws -> QuantumTask?
+
+    /// Atomically: when the QPU of task `id` is paused and `owner` holds the task in
+    /// Scheduled, drops the lease (the task waits, unheld, until the QPU is resumed and a
+    /// claim takes it again) and returns true; otherwise changes nothing and returns false.
+    func holdIfPaused(id: String, owner: String) throws -> Bool
 
     /// Records progress while the task is ExecutionStarted (nothing otherwise): shots
     /// done and, when given, the partial counts of its current run.
@@ -127,6 +134,23 @@ public protocol TaskRepository: AnyObject {
     func recoverExpiredLeases(
         at: Timestamp, actor: String, reason: (QuantumTask) -> String, completed: (QuantumTask) -> String
     ) throws -> [QuantumTask]
+
+    // MARK: QPUs
+
+    /// Pauses (`paused` true) or resumes QPU `qpuID`, recording when and by whom, and
+    /// returns its state. Pausing a paused QPU (or resuming a running one) changes nothing.
+    @discardableResult
+    func setQPUPaused(_ qpuID: String, paused: Bool, at: Timestamp, actor: String) throws -> QPUState
+
+    /// The state of every QPU that was ever paused or resumed, by id; a QPU not listed runs.
+    func qpuStates() throws -> [QPUState]
+
+    /// Where task `id` stands in its QPU's queue (the QPU's Created, PayloadProcessing and
+    /// Scheduled tasks in order of creation), or nil when it is not waiting (or not there).
+    func queuePosition(taskID id: String) throws -> QueuePosition?
+
+    /// How many tasks wait (Created, PayloadProcessing, Scheduled) for each QPU that has any.
+    func queueLengths() throws -> [String: Int]
 
     // MARK: Workers
 

@@ -208,6 +208,38 @@ public final class TaskService {
         throw TaskError.cancelRefused(id: task.id, status: task.status)
     }
 
+    // MARK: QPUs and queues
+
+    /// Pauses (`paused` true) or resumes QPU `qpuID` (an id the caller checked against its
+    /// registry): a paused QPU's tasks are compiled, then wait in Scheduled until it is
+    /// resumed. Idempotent.
+    @discardableResult
+    public func setQPUPaused(_ qpuID: String, paused: Bool, actor: String = "cli") throws -> QPUState {
+        try repository.setQPUPaused(qpuID, paused: paused, at: clock.now(), actor: actor)
+    }
+
+    /// The state of every QPU that was ever paused or resumed, by id (the others run).
+    public func qpuStates() throws -> [String: QPUState] {
+        Dictionary(try repository.qpuStates().map { ($0.qpuID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Tasks waiting (Created, PayloadProcessing, Scheduled) per QPU.
+    public func queueLengths() throws -> [String: Int] { try repository.queueLengths() }
+
+    /// Where a waiting task stands in its QPU's queue; nil once it runs or ended.
+    public func queuePosition(taskID: String) throws -> QueuePosition? {
+        try repository.queuePosition(taskID: taskID)
+    }
+
+    /// What `tasks get --diagnostics` shows: the task, every run (timings, metrics and
+    /// metadata in its results) and the diagnostics its compile recorded.
+    public func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
+        let task = try get(idOrPrefix)
+        return TaskDiagnostics(
+            task: task, runs: try repository.runs(taskID: task.id),
+            diagnostics: try repository.diagnostics(taskID: task.id))
+    }
+
     /// Polls until every task is terminal, the timeout runs out, or `pause` reports an
     /// interrupt. `onChange` sees every task whenever its state or shot count changes
     /// (and once at the start). A task whose worker's lease expired is recovered (the
@@ -254,3 +286,18 @@ public final class TaskService {
 
 @available(*, unavailable)
 extension TaskService: Sendable {}
+
+/// A task's diagnostics: its runs, each with the timings, metrics and metadata it
+/// recorded, and the diagnostics of its compile (a refused program's, with line and column).
+public struct TaskDiagnostics: Sendable {
+    public var task: QuantumTask
+    /// First attempt first; empty for a task that never ran.
+    public var runs: [TaskRun]
+    public var diagnostics: [Diagnostic]
+
+    public init(task: QuantumTask, runs: [TaskRun], diagnostics: [Diagnostic]) {
+        self.task = task
+        self.runs = runs
+        self.diagnostics = diagnostics
+    }
+}

@@ -55,22 +55,26 @@ public struct WorkerOptions: Sendable {
     public var leaseSeconds: Double
     /// Threads handed to the QPU.
     public var threads: Int
-    public var precision: Precision
+    /// The precision of every run; nil (the default) runs each QPU in its own.
+    public var precision: Precision?
     /// Least time between two progress writes.
     public var progressInterval: Double
     /// Asked in every phase of a task (and handed to the QPU); when it asks to stop, the
     /// task ends Failed with `internal_error` and a reason naming the stop, and the
     /// worker claims nothing more. A run that already finished is still recorded.
     public var stop: Cancellation
+    /// qsh's version, recorded in each run's metadata (`qsh_version`); nil leaves it out.
+    public var version: String?
     /// Called after the worker moved a task into a state (its claim included), with the
     /// task's id and the state: for tests that must catch a task in a given state.
     public var afterTransition: (@Sendable (_ taskID: String, _ to: TaskStatus) -> Void)?
 
     public init(
-        owner: String, leaseSeconds: Double = 15, threads: Int = 1, precision: Precision = .double,
+        owner: String, leaseSeconds: Double = 15, threads: Int = 1, precision: Precision? = nil,
         progressInterval: Double = 0.2, stop: Cancellation = .never,
-        afterTransition: (@Sendable (_ taskID: String, _ to: TaskStatus) -> Void)? = nil
+        afterTransition: (@Sendable (_ taskID: String, _ to: TaskStatus) -> Void)? = nil, version: String? = nil
     ) {
+        self.version = version
         self.owner = owner
         self.leaseSeconds = leaseSeconds
         self.threads = threads
@@ -199,11 +203,15 @@ public final class Worker {
             [Self.interruptionReason(owner: options.owner, stop: why, status: from)])
     }
 
-    /// Drives a claimed (PayloadProcessing) task to a terminal state.
+    /// Drives a claimed task to a terminal state: a PayloadProcessing one from its compile,
+    /// a Scheduled one (held while its QPU was paused, claimed again) from its run, compiled
+    /// again from its stored program. A task whose QPU is paused when it is Scheduled is
+    /// left there unheld (`holdIfPaused`), for a claim after the QPU is resumed.
     public func process(_ task: QuantumTask) throws {
         let claimed = clock.now()
+        let phase = task.status == .scheduled ? TaskStatus.scheduled : .payloadProcessing
         guard let definition = try repository.definition(id: task.definitionID) else {
-            return try fail(task, from: .payloadProcessing, to: .failed, .internalError, ["the task's program is missing"])
+            return try fail(task, from: phase, to: .failed, .internalError, ["the task's program is missing"])
         }
         // PayloadProcessing: parse, check, lower (from the stored program and includes
         // only), then check against the QPU. The compile step was made with the same stop
@@ -213,23 +221,28 @@ public final class Worker {
         let prepared = Self.prepare(
             definition, qpuID: task.qpuID, shots: task.shots, seed: task.seed, compiler: compiler, qpus: qpus,
             threads: options.threads, precision: options.precision, stop: options.stop)
-        if let why = options.stop.reason() { return try interrupted(task, from: .payloadProcessing, why) }
+        if let why = options.stop.reason() { return try interrupted(task, from: phase, why) }
         switch prepared {
         case .success(let prepared):
             request = prepared.request
             qpu = prepared.qpu
         case .failure(let failure):
+            // A held task compiled when it was scheduled; what changed since is qsh's.
             return try fail(
-                task, from: .payloadProcessing, to: .payloadProcessingError, failure.errorClass, failure.reasons,
-                diagnostics: failure.diagnostics)
+                task, from: phase, to: phase == .scheduled ? .failed : .payloadProcessingError,
+                failure.errorClass, failure.reasons, diagnostics: failure.diagnostics)
         }
         let compiled = clock.now()
 
-        let compilation = Compilation(
-            id: TaskID.generate(), definitionID: task.definitionID, qpuID: qpu.id, created: compiled,
-            circuit: request.circuit)
-        guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilation: compilation)) else {
-            return
+        if phase == .payloadProcessing {
+            let compilation = Compilation(
+                id: TaskID.generate(), definitionID: task.definitionID, qpuID: qpu.id, created: compiled,
+                circuit: request.circuit)
+            guard try move(task, .payloadProcessing, .scheduled, changes: TaskChanges(compilation: compilation)) else {
+                return
+            }
+            // A paused QPU: the task waits in Scheduled, held by no worker.
+            if try repository.holdIfPaused(id: task.id, owner: options.owner) { return }
         }
         if let why = options.stop.reason() { return try interrupted(task, from: .scheduled, why) }
         guard try move(task, .scheduled, .executionStarted) else { return }
@@ -284,15 +297,11 @@ public final class Worker {
         case .success(let run):
             let result = TaskResult(
                 taskID: task.id, shots: task.shots, shotsDone: run.shots, partial: false, registers: run.registers,
-                timings: [
-                    ("queue", task.createdDate.seconds(until: claimed)),
-                    ("compile", claimed.seconds(until: compiled)),
-                    ("simulate", Self.microseconds(run.timings.simulate)),
-                    ("sample", Self.microseconds(run.timings.sample)),
-                    ("execute", started.seconds(until: finished)),
-                ],
-                metrics: Self.metricsJSON(run.metrics),
-                metadata: Self.metadataJSON(run.metadata, qpu: qpu.id, request: request))
+                timings: Self.timings(
+                    created: task.createdDate, claimed: claimed, compiled: compiled, started: started,
+                    finished: finished, run: run.timings),
+                metrics: Self.metricsJSON(run.metrics, circuit: request.circuit),
+                metadata: Self.metadataJSON(run.metadata, qpu: qpu.id, request: request, version: options.version))
             guard
                 try move(
                     task, .executionStarted, .executionCompleted,
@@ -305,21 +314,53 @@ public final class Worker {
     /// Seconds rounded to the microsecond, so the stored JSON stays short.
     static func microseconds(_ seconds: Double) -> Double { (seconds * 1_000_000).rounded() / 1_000_000 }
 
-    static func metricsJSON(_ m: CircuitMetrics) -> JSONValue {
+    /// A run's timings, in seconds: `queued` (waiting for a worker and, held, for a paused
+    /// QPU: the total less compiling and executing), `compile` (this run's compile),
+    /// `execute` (the QPU's run, of which `simulate` and `sample` are parts) and `total`
+    /// (from submission to the end of the run).
+    static func timings(
+        created: Timestamp, claimed: Timestamp, compiled: Timestamp, started: Timestamp, finished: Timestamp,
+        run: RunTimings
+    ) -> [(String, Double)] {
+        let total = created.seconds(until: finished)
+        let compile = claimed.seconds(until: compiled), execute = started.seconds(until: finished)
+        return [
+            ("queued", Self.microseconds(max(0, total - compile - execute))),
+            ("compile", compile),
+            ("execute", execute),
+            ("simulate", Self.microseconds(run.simulate)),
+            ("sample", Self.microseconds(run.sample)),
+            ("total", total),
+        ]
+    }
+
+    /// The metrics of a run: qubits, clbits, depth; `gates` (the circuit's operations by
+    /// name before fusion: gates, measure, reset, barrier, as `qasm check` counts them),
+    /// `gate_count` (gates alone) and `fused_gates` (the blocks applied after fusion);
+    /// `two_qubit_gates` and `multi_qubit_gates` (three or more qubits).
+    static func metricsJSON(_ m: CircuitMetrics, circuit: Circuit) -> JSONValue {
         .object([
             ("qubits", .int(m.qubits)),
             ("clbits", .int(m.clbits)),
-            ("gates", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
             ("depth", .int(m.depth)),
+            ("gates", .object(m.gateCounts.keys.sorted().map { ($0, .int(m.gateCounts[$0] ?? 0)) })),
+            ("gate_count", .int(m.gateCount)),
             ("fused_gates", .int(m.fusedGates)),
+            ("two_qubit_gates", .int(m.twoQubitGates)),
+            ("multi_qubit_gates", .int(m.multiQubitGates)),
         ])
     }
 
-    static func metadataJSON(_ metadata: [String: String], qpu: String, request: RunRequest) -> JSONValue {
+    /// The metadata of a run: the QPU's own (simulator, method, SIMD level...) and the
+    /// run's seed, threads and precision, with qsh's version when the worker was given it.
+    static func metadataJSON(
+        _ metadata: [String: String], qpu: String, request: RunRequest, version: String? = nil
+    ) -> JSONValue {
         var members: [(String, JSONValue)] = [("qpu_id", .string(qpu))]
         var defaults: [String: String] = [
             "seed": String(request.seed), "threads": String(request.threads), "precision": request.precision.rawValue,
         ]
+        if let version { defaults["qsh_version"] = version }
         for (k, v) in metadata { defaults[k] = v }
         // Counts and the seed are JSON numbers, as the task's own `seed` is.
         for key in defaults.keys.sorted() {

@@ -169,6 +169,42 @@ final class LocalTaskClient: TaskClient {
         try service(.write).cancel(idOrPrefix, actor: "cli \(user)")
     }
 
+    func setQPUPaused(_ id: String, paused: Bool) throws -> QPUStatus {
+        guard Backends.registry(environment)[id] != nil else { throw TaskError.unknownQPU(id: id) }
+        let service = try service(.create)
+        let state = try service.setQPUPaused(id, paused: paused, actor: "cli \(user)")
+        let queued = try service.queueLengths()[id] ?? 0
+        // The tasks held for it wait for a worker to claim them again.
+        if !paused, queued > 0, let workerExecutable {
+            _ = WorkerLauncher.ensureWorker(
+                store: service.repository, executable: workerExecutable, database: try database.absolutePath())
+        }
+        return QPUStatus(paused: state.paused, since: state.updated, queued: queued)
+    }
+
+    func qpuStatuses() throws -> [String: QPUStatus] {
+        let ids = Backends.registry(environment).ids
+        var states: [String: QPUState] = [:]
+        var queued: [String: Int] = [:]
+        // No database yet: nothing paused, nothing queued (reads never create one).
+        let path = try database.path()
+        if opened != nil || access(path, F_OK) == 0 {
+            let service = try service(.read)
+            states = try service.qpuStates()
+            queued = try service.queueLengths()
+        }
+        var statuses: [String: QPUStatus] = [:]
+        for id in ids {
+            let state = states[id]
+            statuses[id] = QPUStatus(paused: state?.paused ?? false, since: state?.updated, queued: queued[id] ?? 0)
+        }
+        return statuses
+    }
+
+    func queuePosition(_ id: String) throws -> QueuePosition? { try service(.read).queuePosition(taskID: id) }
+
+    func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics { try service(.read).diagnostics(idOrPrefix) }
+
     /// Polls the database with backoff (`TaskService.waitUntilTerminal`), settling tasks
     /// whose worker was lost, and tells a new state from more shots done in the same one.
     func follow(

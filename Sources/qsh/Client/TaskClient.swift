@@ -35,6 +35,21 @@ protocol TaskClient: AnyObject {
     /// - Throws: `TaskError.cancelRefused` once execution has started (completion wins).
     func cancel(_ idOrPrefix: String) throws -> CancelOutcome
 
+    /// Pauses (`paused` true) or resumes a QPU of `qpus()`, and returns its status; after
+    /// a resume, something runs the tasks that wait for it.
+    /// - Throws: `TaskError.unknownQPU` for an id `qpus()` does not list.
+    func setQPUPaused(_ id: String, paused: Bool) throws -> QPUStatus
+
+    /// The status of every QPU of `qpus()`, by id: paused or online, and its queue. With no
+    /// task database yet, every QPU is online with nothing queued.
+    func qpuStatuses() throws -> [String: QPUStatus]
+
+    /// Where a waiting task (full id) stands in its QPU's queue; nil once it runs or ended.
+    func queuePosition(_ id: String) throws -> QueuePosition?
+
+    /// The task with its runs (timings, metrics, metadata) and compile diagnostics.
+    func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics
+
     /// Follows tasks (full ids) until every one has ended, `timeout` seconds (`.infinity`:
     /// no limit) have passed, or `pause` returns false. Hands each event to `receive` as it
     /// happens and returns how the following ended.
@@ -185,4 +200,16 @@ struct QPUInfo: Sendable, Equatable {
     }
 
     init(_ qpu: any QPU) { self.init(id: qpu.id, summary: qpu.summary, capabilities: qpu.capabilities) }
+}
+
+/// Whether a QPU takes work now, and how many tasks wait for it.
+struct QPUStatus: Sendable, Equatable {
+    var paused: Bool
+    /// When it was last paused or resumed; nil when never.
+    var since: Timestamp?
+    /// Tasks waiting for it (Created, PayloadProcessing, Scheduled).
+    var queued: Int
+
+    /// `online` or `paused`, as the JSON gives it.
+    var name: String { paused ? "paused" : "online" }
 }

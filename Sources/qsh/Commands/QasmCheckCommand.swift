@@ -12,7 +12,10 @@ enum QasmCheckCommand {
                 Parses and checks the program (and the files it includes) and reports every error \
                 with its line and column. Exits 0 for a valid program and 1 for an invalid one. \
                 With --json, stdout holds one document: {"ok": true, "errors": [], "summary": {...}} \
-                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; -o csv or tsv \
+                or {"ok": false, "errors": [{"line", "column", "code", "message"}, ...]}; summary.gates \
+                counts the operations of the lowered circuit by name (gates defined in the program \
+                expanded; measure, reset, barrier included), as 'qasm run' metrics.gates and Qiskit's \
+                count_ops do. -o csv or tsv \
                 prints the errors as file, line, column, code, message rows (none for a valid program). \
                 Includes are relative to the program's directory (the current one for stdin). A path \
                 must name a regular file: a FIFO or a device is refused at once (give '-' to read a \
@@ -80,11 +83,11 @@ enum QasmCheckCommand {
         return text
     }
 
-    /// `bell.qasm: ok, 2 qubits, 2 clbits, 2 gates (h 1, cx 1)`
+    /// `bell.qasm: ok, 2 qubits, 2 clbits, 4 operations (h 1, cx 1, measure 2)`
     static func humanSummary(_ summary: QASMSummary, file: String) -> String {
-        let total = summary.gates.reduce(0) { $0 + $1.count }
+        let total = summary.gates.reduce(0) { $0.addingReportingOverflow($1.count).overflow ? Int.max : $0 + $1.count }
         var text = "\(file): ok, \(summary.qubits) qubit\(summary.qubits == 1 ? "" : "s"), "
-        text += "\(summary.clbits) clbit\(summary.clbits == 1 ? "" : "s"), \(total) gate\(total == 1 ? "" : "s")"
+        text += "\(summary.clbits) clbit\(summary.clbits == 1 ? "" : "s"), \(total) operation\(total == 1 ? "" : "s")"
         if !summary.gates.isEmpty {
             let shown = summary.gates.prefix(8).map { "\($0.name) \($0.count)" }
             text += " (" + shown.joined(separator: ", ") + (summary.gates.count > 8 ? ", ..." : "") + ")"

@@ -199,6 +199,8 @@ enum QasmRunCommand {
             ("qubits", .int(m.qubits)), ("clbits", .int(m.clbits)),
             ("gates", .object(m.gateCounts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("depth", .int(m.depth)),
+            ("gate_count", .int(m.gateCount)), ("two_qubit_gates", .int(m.twoQubitGates)),
+            ("multi_qubit_gates", .int(m.multiQubitGates)),
         ]
         if fused { members.append(("fused_gates", .int(m.fusedGates))) }
         return .object(members)

@@ -6,10 +6,16 @@ enum TasksGetCommand {
     static let command = Command(
         name: "get",
         summary: "Show one task",
-        synopsis: ["tasks get [--wait [--timeout <seconds>]] <id>"],
-        details: "Prints the task in the wire shape of the manual (one JSON object with -o json).",
-        examples: ["qsh tasks get 550e8400", "qsh tasks get 550e8400 --json | jq -r .task_status"],
+        synopsis: ["tasks get [--diagnostics] [--wait [--timeout <seconds>]] <id>"],
+        details: """
+            Prints the task in the wire shape of the manual (one JSON object with -o json). While             the task waits (Created, PayloadProcessing, Scheduled), it also shows its place in its             QPU's queue: "queue": {"position", "length", "qpu_status"} (a paused QPU holds its tasks             in Scheduled). With --diagnostics, also every run's timings (queued, compile, execute,             total, in seconds), metrics (qubits, depth, gate counts before and after fusion,             two-qubit gates) and metadata (qsh version, SIMD level, precision, threads, seed),             as "runs": [...], and the diagnostics of its compile, with line and column, as             "diagnostics": [...].
+            """,
+        examples: [
+            "qsh tasks get 550e8400", "qsh tasks get 550e8400 --json | jq -r .task_status",
+            "qsh tasks get 550e8400 --diagnostics --json | jq '.runs[-1].timings'",
+        ],
         options: [
+            OptionSpec("--diagnostics", help: "also show each run's timings, metrics and metadata"),
             OptionSpec("--wait", help: "wait until the task ends first"),
             OptionSpec(
                 "--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
@@ -24,10 +30,28 @@ enum TasksGetCommand {
             let client = invocation.taskClient()
             let task = try client.get(id)
             if invocation.arguments.has("--wait") {
+                if invocation.arguments.has("--diagnostics") {
+                    throw invocation.arguments.error(
+                        "'--diagnostics' and '--wait' cannot go together; wait first, then get the diagnostics",
+                        option: "--diagnostics")
+                }
                 return try TaskFollow.run([task.id], client: client, invocation: invocation, format: format)
             }
-            invocation.stdout.write(
-                TaskRenderer.task(task, format: format, color: invocation.context.terminal.colorStdout))
+            let color = invocation.context.terminal.colorStdout
+            var queue: TaskQueueInfo?
+            if !task.status.isTerminal && task.status != .executionStarted && task.status != .executionCompleted,
+                let position = try client.queuePosition(task.id)
+            {
+                let paused = try client.qpuStatuses()[task.qpuID]?.paused ?? false
+                queue = TaskQueueInfo(position: position, qpuPaused: paused)
+            }
+            if invocation.arguments.has("--diagnostics") {
+                let diagnostics = try client.diagnostics(task.id)
+                invocation.stdout.write(
+                    TaskRenderer.diagnostics(diagnostics, queue: queue, format: format, color: color))
+            } else {
+                invocation.stdout.write(TaskRenderer.task(task, queue: queue, format: format, color: color))
+            }
             return .ok
         })
 }

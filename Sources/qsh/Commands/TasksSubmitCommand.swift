@@ -43,8 +43,11 @@ enum TasksSubmitCommand {
             "qsh tasks submit bell.qasm --idempotency-key run-2026-12-07",
         ],
         options: [
-            OptionSpec("--qpu", value: "<id>", help: "the QPU to run on (default: sim:statevector)"),
-            OptionSpec("--shots", value: "<n>", help: "how many shots (default: 1000)"),
+            OptionSpec(
+                "--qpu", value: "<id>",
+                help: "the QPU to run on (default: $QSH_QPU, else default_qpu of 'qsh config', else sim:statevector)"),
+            OptionSpec(
+                "--shots", value: "<n>", help: "how many shots (default: $QSH_SHOTS, else shots of 'qsh config', else 1000)"),
             OptionSpec("--seed", value: "<n>", help: "seed for reproducible runs, 0 to 2^53 (default: random, stored)"),
             OptionSpec("--name", value: "<name>", help: "a name for the task (for a batch: the batch's)"),
             OptionSpec("--tag", value: "<key>=<value>", help: "a label; may be repeated", repeatable: true),
@@ -69,7 +72,7 @@ enum TasksSubmitCommand {
         let args = invocation.arguments
         let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
-        let shots = try args.int("--shots", in: RunLimits.standard.shots) ?? 1000
+        let shots = try args.int("--shots", in: RunLimits.standard.shots) ?? configuredShots(context)
         let seed = try args.seed()
         if args.has("--timeout") && !args.has("--wait") {
             throw args.error("option '--timeout' needs '--wait'", option: "--timeout")
@@ -80,7 +83,8 @@ enum TasksSubmitCommand {
         let client = invocation.taskClient()
         let known = try client.qpus().map(\.id)
         // The client lists its default QPU first.
-        let qpuID = args.value("--qpu") ?? context.sessionQPU ?? known.first ?? ""
+        let qpuID = try args.value("--qpu") ?? context.sessionQPU ?? configuredQPU(context, known: known)
+            ?? known.first ?? ""
         guard known.contains(qpuID) else {
             var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
             if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
@@ -134,6 +138,26 @@ enum TasksSubmitCommand {
         return try TaskFollow.run(
             [task.id], client: client, invocation: invocation, format: format,
             options: TaskFollow.Options(quiet: quiet, showResults: true))
+    }
+
+    /// The shots of $QSH_SHOTS, else of `shots` in the settings file, else 1000.
+    /// - Throws: `UsageError` naming where a value that is not a number of shots came from.
+    static func configuredShots(_ context: CommandContext) throws -> Int {
+        guard let (value, source) = try context.setting(.shots) else { return 1000 }
+        if let problem = SettingValues.problem(.shots, value, qpus: []) {
+            throw UsageError("\(context.settingOrigin(.shots, source)): \(problem)")
+        }
+        return Int(value)!
+    }
+
+    /// The QPU of $QSH_QPU, else of `default_qpu` in the settings file; nil when neither names one.
+    /// - Throws: `UsageError` naming where a QPU that is not among `known` came from.
+    static func configuredQPU(_ context: CommandContext, known: [String]) throws -> String? {
+        guard let (value, source) = try context.setting(.defaultQPU) else { return nil }
+        if let problem = SettingValues.problem(.defaultQPU, value, qpus: known) {
+            throw UsageError("\(context.settingOrigin(.defaultQPU, source)): \(problem)")
+        }
+        return value
     }
 
     /// Shows a dry run's verdict: the circuit's size (or the verdict's document) on stdout, and

@@ -83,7 +83,7 @@ enum WorkerCommand {
             qpus: Backends.registry(context.environment),
             options: WorkerOptions(
                 owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,
-                afterTransition: testHold(context.environment, signals: signals)))
+                afterTransition: testHold(context.environment, signals: signals), version: VersionCommand.version))
         func log(_ text: String) {
             context.stderr.line("qsh worker: " + text.terminalSafe())
             context.stderr.flush()

@@ -1,5 +1,6 @@
 // Which renderer a command uses: an explicit flag wins, then the REPL's `.output`,
-// then QSH_OUTPUT, then a table on a terminal and JSON in a pipe. Errors are JSON
+// then QSH_OUTPUT, then `output` in the settings file, then a table on a terminal and
+// JSON in a pipe. Errors are JSON
 // only when JSON was asked for (not when it is just the default of a pipe).
 
 /// An output format for data on stdout.
@@ -29,6 +30,15 @@ enum OutputFormat: String, CaseIterable, Sendable {
             }
             return f
         }
+        if let configured = try invocation.context.config()[ConfigKey.output.name] {
+            guard let f = OutputFormat(rawValue: configured) else {
+                let context = invocation.context
+                throw UsageError(
+                    "\(context.settingOrigin(.output, .config)) is '\(configured.terminalSafe())', not an output "
+                        + "format; use one of: " + allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return f
+        }
         return invocation.context.terminal.stdoutIsTTY ? .table : .json
     }
 
@@ -38,6 +48,11 @@ enum OutputFormat: String, CaseIterable, Sendable {
         if let named { return named }
         if let session = context.sessionOutput { return session }
         if let env = context.environment["QSH_OUTPUT"], let format = OutputFormat(rawValue: env) { return format }
+        if context.environment["QSH_OUTPUT"]?.isEmpty ?? true,
+            let configured = (try? context.config())?[ConfigKey.output.name]
+        {
+            return OutputFormat(rawValue: configured)
+        }
         return nil
     }
 

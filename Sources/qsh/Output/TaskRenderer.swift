@@ -95,11 +95,12 @@ enum TaskRenderer {
         }
     }
 
-    /// One task: a field list for people, one object for json, one row for csv/tsv.
-    static func task(_ task: QuantumTask, format: OutputFormat, color: Bool) -> String {
+    /// One task: a field list for people, one object for json, one row for csv/tsv; with
+    /// `queue` (a waiting task's place), its `queue` member and line.
+    static func task(_ task: QuantumTask, queue: TaskQueueInfo? = nil, format: OutputFormat, color: Bool) -> String {
         switch format {
-        case .json: return task.wireJSON.prettySerialized() + "\n"
-        case .ndjson: return task.wireJSON.serialized() + "\n"
+        case .json: return taskJSON(task, queue: queue).prettySerialized() + "\n"
+        case .ndjson: return taskJSON(task, queue: queue).serialized() + "\n"
         case .csv, .tsv: return tasks([task], page: nil, format: format, color: color)
         case .table, .wide:
             var rows: [(String, String)] = [
@@ -114,6 +115,7 @@ enum TaskRenderer {
             rows.append(("updated", task.updatedDate.rfc3339))
             if let batch = task.batchID { rows.append(("batch", "\(batch) (\(task.batchLabel ?? "-"))")) }
             if let earlier = task.rerunOf { rows.append(("rerun of", earlier)) }
+            if let queue { rows.append(("queue", queue.text(qpu: task.qpuID))) }
             if let errorClass = task.errorClass { rows.append(("error class", errorClass.rawValue)) }
             for reason in task.errorReasons { rows.append(("error", reason)) }
             if format == .wide {

@@ -30,7 +30,7 @@ struct CompletionSources {
     var home: String = "/"
 
     /// The QPUs that ship with qsh.
-    static let knownQPUs = ["sim:statevector"]
+    static let knownQPUs = QPURegistry.standard(memoryLimit: 1).ids
 
     /// The task states, for `--status` when its spec lists no choices (DESIGN.md's wire names).
     static let taskStates = [
@@ -305,6 +305,15 @@ struct Completer {
         case "file": return files(partial)
         case "task": return Completion(candidates: sources.taskIDs(partial).filter { $0.hasPrefix(partial) })
         case "batch": return Completion(candidates: sources.batchIDs(partial).filter { $0.hasPrefix(partial) })
+        case "qpu": return filtered(sources.qpuIDs(), partial)
+        case "setting":
+            // `config get|set|unset <key>`, then for `set` the values the key takes.
+            if positionals.isEmpty { return filtered(ConfigKey.all.map(\.name), partial) }
+            switch positionals[0] {
+            case ConfigKey.defaultQPU.name: return filtered(sources.qpuIDs(), partial)
+            case ConfigKey.output.name: return filtered(CommonOptions.formats, partial)
+            default: return .none
+            }
         case "command":
             if positionals.isEmpty {
                 var names = commands.map(\.name).sorted()

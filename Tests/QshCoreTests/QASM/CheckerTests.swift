@@ -226,7 +226,39 @@ import Testing
         let summary = try #require(check(text).summary)
         #expect(summary.qubits == 2)
         #expect(summary.clbits == 2)
-        #expect(summary.gates == [GateCount(name: "h", count: 3), GateCount(name: "cx", count: 1)])
+        #expect(summary.gates == [
+            GateCount(name: "h", count: 3), GateCount(name: "cx", count: 1), GateCount(name: "measure", count: 2),
+        ])
+    }
+
+    /// The summary counts the operations of the circuit the program lowers to, by name, as
+    /// Qiskit's count_ops does: gates defined in the program expanded (barriers in their
+    /// bodies too), broadcasts resolved, measure, reset and barrier included; the same
+    /// counts as the lowered circuit's metrics.
+    @Test func theSummaryCountsTheLoweredCircuitsOperations() throws {
+        let text = header + """
+            gate inner a, b { cx a, b; barrier a, b; rz(0.1) b; }
+            gate outer a, b { h a; inner a, b; inner b, a; }
+            qreg q[2];
+            qreg r[2];
+            creg c[2];
+            outer q[0], q[1];
+            outer q, r;
+            barrier q, r;
+            reset r;
+            if (c == 1) x q[0];
+            measure q -> c;
+            U(0, 0, 0) r[0];
+            CX r[0], r[1];
+
+            """
+        let summary = try #require(check(text).summary)
+        #expect(summary.gates.map { "\($0.name) \($0.count)" } == [
+            "h 3", "cx 6", "barrier 7", "rz 6", "reset 2", "x 1", "measure 2", "U 1", "CX 1",
+        ])
+        let circuit = try Compiler.circuit(ProgramSnapshot(main: SourceFile(name: "test.qasm", text: text))).get()
+        let metrics = CircuitMetrics(circuit: circuit, fusedGates: 0)
+        #expect(Dictionary(uniqueKeysWithValues: summary.gates.map { ($0.name, $0.count) }) == metrics.gateCounts)
     }
 
     @Test func acceptedCornerCases() {

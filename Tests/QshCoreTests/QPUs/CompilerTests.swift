@@ -142,8 +142,12 @@ struct LoadedProgram: ProgramSource {
         }
         #expect(refusal.errorClass == .unsupportedFeature)
         #expect(refusal.reasons == [
-            "Unsupported gate: ccx - The ccx gate is not supported by qpu test:native",
-            "Unsupported gate: cx on qubits 0 and 2 - qubits 0 and 2 are not connected on qpu test:native",
+            "Unsupported gate: ccx - The ccx (Toffoli) gate is not supported by qpu test:native",
+            "Unsupported gate: cx on q[0], q[2] - qubits 0 and 2 are not connected on qpu test:native",
+        ])
+        // Each with the line and column of the statement that uses it.
+        #expect(refusal.diagnostics.map { "\($0.location) \($0.code)" } == [
+            "p.qasm:5:1 unsupported_feature", "p.qasm:6:1 unsupported_feature",
         ])
         #expect(qpu.validations.count == 0)
         // Within the capabilities, the QPU's own refusal is the verdict.
@@ -262,6 +266,6 @@ struct LoadedProgram: ProgramSource {
             Issue.record("expected a failure")
             return
         }
-        #expect(gates.reasons == ["Unsupported gate: h - The h gate is not supported by qpu test:native"])
+        #expect(gates.reasons == ["Unsupported gate: h - The h (Hadamard) gate is not supported by qpu test:native"])
     }
 }

@@ -68,11 +68,13 @@ import Testing
         let refusal = Self.native.refusal(of: Self.request(circuit), qpu: "q")
         #expect(refusal?.errorClass == .unsupportedFeature)
         #expect(refusal?.reasons == [
-            "Unsupported gate: ccx - The ccx gate is not supported by qpu q",
-            "Unsupported gate: h - The h gate is not supported by qpu q",
-            "Unsupported gate: cx on qubits 0 and 3 - qubits 0 and 3 are not connected on qpu q",
-            "Unsupported gate: cx on qubits 2 and 4 - qubits 2 and 4 are not connected on qpu q",
+            "Unsupported gate: ccx - The ccx (Toffoli) gate is not supported by qpu q",
+            "Unsupported gate: h - The h (Hadamard) gate is not supported by qpu q",
+            "Unsupported gate: cx on q[0], q[3] - qubits 0 and 3 are not connected on qpu q",
+            "Unsupported gate: cx on q[2], q[4] - qubits 2 and 4 are not connected on qpu q",
         ])
+        // A circuit built in code has no source: no diagnostics, the reasons all the same.
+        #expect(refusal?.diagnostics.isEmpty == true)
         let fine = C.circuit(qubits: 5, cregs: [("c", 2)], [
             C.g(.sx, 0), C.g(.cx, 0, 1), C.g(.cx, 2, 1), C.g(.x, 4), C.g(.cx, 3, 4),
             .measure(qubit: 0, clbit: 0, condition: nil), .measure(qubit: 4, clbit: 1, condition: nil),
@@ -86,7 +88,7 @@ import Testing
             couplingMap: CouplingMap([(0, 1), (1, 2), (2, 3), (3, 0)]))
         let circuit = C.circuit(qubits: 4, cregs: [], [C.g(.ccx, 0, 1, 2), C.g(.swap, 3, 0)])
         #expect(ring.refusal(of: Self.request(circuit), qpu: "r")?.reasons == [
-            "Unsupported gate: ccx on qubits 0 and 2 - qubits 0 and 2 are not connected on qpu r"
+            "Unsupported gate: ccx on q[0], q[2] - qubits 0 and 2 are not connected on qpu r"
         ])
         ring.couplingMap = nil
         #expect(ring.refusal(of: Self.request(circuit), qpu: "r") == nil)

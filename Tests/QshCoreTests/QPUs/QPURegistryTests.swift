@@ -6,11 +6,11 @@ import Testing
 @Suite struct QPURegistryTests {
     @Test func theStandardRegistryHoldsTheSimulatorAndTheTestQPUOnlyWhenAsked() {
         let plain = QPURegistry.standard(memoryLimit: 1 << 30)
-        #expect(plain.ids == ["sim:statevector"])
+        #expect(plain.ids == ["sim:statevector", "sim:statevector-single", "sim:native"])
         #expect(plain.defaultID == "sim:statevector")
         #expect(plain.defaultQPU.capabilities.memoryLimit == 1 << 30)
         let tested = QPURegistry.standard(memoryLimit: 1 << 20, testQPUMillisecondsPerShot: 20)
-        #expect(tested.ids == ["sim:statevector", "test:sleep"])
+        #expect(tested.ids == ["sim:statevector", "sim:statevector-single", "sim:native", "test:sleep"])
         #expect(tested.defaultID == "sim:statevector")
         #expect((tested["test:sleep"] as? SleepQPU)?.millisecondsPerShot == 20)
         // The delay is kept between 0 and a minute.
@@ -24,7 +24,7 @@ import Testing
         let registry = QPURegistry.standard(memoryLimit: 1 << 20, testQPUMillisecondsPerShot: 0)
         #expect(registry["sim:statevector"]?.id == "sim:statevector")
         #expect(registry["sim"] == nil)
-        #expect(registry.qpus.map(\.mode) == ["sim-statevector", "test-sleep"])
+        #expect(registry.qpus.map(\.mode) == ["sim-statevector", "sim-statevector-single", "sim-native", "test-sleep"])
         #expect(registry.qpu(mode: "test-sleep")?.id == "test:sleep")
         #expect(registry.qpu(mode: "test:sleep") == nil)
     }
@@ -45,7 +45,7 @@ import Testing
         let registry = QPURegistry.standard(memoryLimit: 1 << 20, testQPUMillisecondsPerShot: 0)
         #expect(registry.suggestion(for: "sim:statevectr") == "sim:statevector")
         #expect(registry.suggestion(for: "test:slep") == "test:sleep")
-        #expect(registry.suggestion(for: "sim") == "sim:statevector")
+        #expect(registry.suggestion(for: "sim:nativ") == "sim:native")
         #expect(registry.suggestion(for: "quantinuum") == nil)
     }
 

@@ -1,4 +1,4 @@
-// Upgrading to schema version 4 without loss: the file a qsh of schema 3 wrote (Tests/
+// Upgrading from schema version 3 without loss: the file a qsh of schema 3 wrote (Tests/
 // Fixtures/schema3, see make.sh) keeps every row of every table, gains the batch,
 // lineage and idempotency columns and tables empty, and its tasks can be re-run; a
 // schema-3 file whose tasks name a batch gets that batch's row.

@@ -48,7 +48,9 @@ struct FakeQPU: QPU {
         return RunResult(
             registers: [RegisterCounts(name: "c", width: 2, counts: ["00": half, "11": request.shots - half])],
             shots: request.shots,
-            metrics: CircuitMetrics(qubits: 2, clbits: 2, gateCounts: ["h": 1, "cx": 1], depth: 3, fusedGates: 1),
+            metrics: CircuitMetrics(
+                qubits: 2, clbits: 2, gateCounts: ["h": 1, "cx": 1], depth: 3, fusedGates: 1, gateCount: 2,
+                twoQubitGates: 1),
             timings: RunTimings(simulate: 0.001, sample: 0.002), metadata: ["simulator": "fake"])
     }
 }

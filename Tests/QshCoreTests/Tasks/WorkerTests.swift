@@ -32,7 +32,7 @@ import TestSupport
         let (_, result) = try service.results(t.id)
         #expect(result.partial == false)
         #expect(result.dataJSON == ["c": ["00": 500, "11": 500]])
-        #expect(result.timings.map(\.0) == ["queue", "compile", "simulate", "sample", "execute"])
+        #expect(result.timings.map(\.0) == ["queued", "compile", "execute", "simulate", "sample", "total"])
         #expect(result.metrics["gates"] == ["cx": 1, "h": 1])
         // Numbers in the metadata are JSON numbers, as the task's own seed is; names stay strings.
         #expect(result.metadata["seed"] == .int(7))

@@ -140,7 +140,7 @@ import TestSupport
     @Test func theQPUsAreTheOnesThisQshRuns() throws {
         let dir = try TempDirectory()
         let qpus = try client(dir).qpus()
-        #expect(qpus.map(\.id) == ["sim:statevector"])
+        #expect(qpus.map(\.id) == ["sim:statevector", "sim:statevector-single", "sim:native"])
         #expect(qpus[0].capabilities.memoryLimit == 64 << 20)
     }
 }

@@ -43,6 +43,14 @@ final class TaskClientDouble: TaskClient {
     var batchFollowOutcome: BatchWaitOutcome?
     private(set) var batchSubmissions: [BatchSubmission] = []
     private(set) var reruns: [(id: String, rerun: RerunSubmission)] = []
+    /// QPU statuses by id (`qpuStatuses`, `setQPUPaused` changes them); a QPU of
+    /// `qpuList` not here is online with nothing queued.
+    var statuses: [String: QPUStatus] = [:]
+    /// Queue positions by full task id.
+    var positions: [String: QueuePosition] = [:]
+    /// Runs and compile diagnostics by full task id (`diagnostics`).
+    var runs: [String: [TaskRun]] = [:]
+    var compileDiagnostics: [String: [Diagnostic]] = [:]
 
     /// What the commands asked, in order: `get 550e`, `cancel 550e...`, `follow 2`.
     private(set) var calls: [String] = []
@@ -271,6 +279,34 @@ final class TaskClientDouble: TaskClient {
         guard let id = matches.first else { throw TaskError.batchNotFound(id: idOrPrefix) }
         guard matches.count == 1 else { throw TaskError.ambiguousBatchPrefix(prefix: idOrPrefix, candidates: matches) }
         return batchDetails[id]!
+    }
+
+    func setQPUPaused(_ id: String, paused: Bool) throws -> QPUStatus {
+        calls.append("\(paused ? "pause" : "resume") \(id)")
+        guard qpuList.contains(where: { $0.id == id }) else { throw TaskError.unknownQPU(id: id) }
+        var status = statuses[id] ?? QPUStatus(paused: false, since: nil, queued: 0)
+        status.paused = paused
+        status.since = Self.time
+        statuses[id] = status
+        return status
+    }
+
+    func qpuStatuses() throws -> [String: QPUStatus] {
+        calls.append("qpuStatuses")
+        var all: [String: QPUStatus] = [:]
+        for qpu in qpuList { all[qpu.id] = statuses[qpu.id] ?? QPUStatus(paused: false, since: nil, queued: 0) }
+        return all
+    }
+
+    func queuePosition(_ id: String) throws -> QueuePosition? {
+        calls.append("queuePosition \(id)")
+        return positions[id]
+    }
+
+    func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
+        calls.append("diagnostics \(idOrPrefix)")
+        let task = try find(idOrPrefix)
+        return TaskDiagnostics(task: task, runs: runs[task.id] ?? [], diagnostics: compileDiagnostics[task.id] ?? [])
     }
 
     private func find(_ idOrPrefix: String) throws -> QuantumTask {

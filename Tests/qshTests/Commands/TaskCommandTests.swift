@@ -223,9 +223,88 @@ import TestSupport
                                                   supportsMidCircuitMeasurement: false)))
         var (status, context) = run(["qpus", "list", "-o", "tsv"], client)
         #expect(status == .ok)
-        #expect(context.stdout.text.hasSuffix("remote:x\t5\t10\t1048576\tfalse\tfar away\n"))
+        #expect(context.stdout.text.hasSuffix("remote:x\tonline\t0\t5\t10\t1048576\tfalse\tdouble\t\tfar away\n"))
         (status, context) = run(["qpus", "get", "remote:y", "-o", "json"], client)
         #expect(status == .notFound)
         #expect(context.stderr.text == #"{"error": {"code": "not_found", "message": "QPU 'remote:y' not found"}}"# + "\n")
+    }
+}
+
+/// The QPU commands and `tasks get`'s queue and diagnostics, against the client double.
+@Suite struct QPUCommandTests {
+    let a = "550e8400-e29b-41d4-a716-446655440000"
+
+    func run(_ words: [String], _ client: TaskClientDouble) -> (QshCore.ExitStatus, CommandContext) {
+        let context = CommandContext.capturing(client: client)
+        return (Dispatcher.run(words, context: context), context)
+    }
+
+    @Test func pauseAndResumeAskTheClientAndPrintTheStatus() {
+        let client = TaskClientDouble()
+        var (status, context) = run(["qpus", "pause", "sim:statevector", "-o", "tsv"], client)
+        #expect(status == .ok)
+        #expect(context.stdout.text == "sim:statevector\tpaused\t0\t30\t100000000\t1073741824\ttrue\tdouble\t\tstate vector\n")
+        #expect(context.stderr.text == "qpu sim:statevector paused\n")
+        (status, context) = run(["qpus", "resume", "sim:statevector", "-o", "json"], client)
+        #expect(status == .ok)
+        #expect(context.stderr.text == "qpu sim:statevector online\n")
+        #expect(context.stdout.text.contains("\"status\": \"online\",\n  \"status_date\": \"2026-01-26T10:00:00Z\""))
+        (status, context) = run(["qpus", "pause", "sim:nope"], client)
+        #expect(status == .notFound)
+        #expect(context.stderr.text == "qsh: QPU 'sim:nope' not found\n")
+        #expect(client.calls == ["qpus", "pause sim:statevector", "qpus", "resume sim:statevector", "qpus"])
+    }
+
+    @Test func getShowsAWaitingTasksPlaceInItsQueue() {
+        let client = TaskClientDouble()
+        client.tasks[a] = TaskClientDouble.task(a, .scheduled)
+        client.positions[a] = QueuePosition(position: 2, length: 3)
+        client.statuses["sim:statevector"] = QPUStatus(paused: true, since: nil, queued: 3)
+        var (status, context) = run(["tasks", "get", a, "-o", "json"], client)
+        #expect(status == .ok)
+        #expect(context.stdout.text.hasSuffix(
+            "\"queue\": {\n    \"position\": 2,\n    \"length\": 3,\n    \"qpu_status\": \"paused\"\n  }\n}\n"))
+        (status, context) = run(["tasks", "get", a, "-o", "table"], client)
+        #expect(context.stdout.text.contains("\nqueue:   2 of 3 for sim:statevector (paused)\n"))
+        // An ended task has no place in a queue, and the client is not asked.
+        client.tasks[a] = TaskClientDouble.task(a, .completed)
+        (status, context) = run(["tasks", "get", a, "-o", "json"], client)
+        #expect(context.stdout.text == client.tasks[a]!.wireJSON.prettySerialized() + "\n")
+        #expect(client.calls.filter { $0.hasPrefix("queuePosition") }.count == 2)
+    }
+
+    @Test func getWithDiagnosticsShowsEveryRunAndTheCompilesDiagnostics() throws {
+        let client = TaskClientDouble()
+        client.tasks[a] = TaskClientDouble.task(a, .completed)
+        let result = TaskResult(
+            taskID: a, shots: 100, shotsDone: 100, partial: false, registers: [],
+            timings: [("queued", 0.5), ("compile", 0.25), ("execute", 1), ("total", 1.75)],
+            metrics: .object([("qubits", .int(2)), ("gates", .object([("h", .int(1))]))]),
+            metadata: .object([("qsh_version", "0.1.0"), ("simd", "avx2")]))
+        client.runs[a] = [
+            TaskRun(
+                id: "r1", taskID: a, attempt: 1, compilationID: "c1", worker: "pid 1 on h",
+                started: TaskClientDouble.time, ended: TaskClientDouble.time, result: result)
+        ]
+        var (status, context) = run(["tasks", "get", a, "--diagnostics", "-o", "json"], client)
+        #expect(status == .ok)
+        let document = try JSONValue.parse(context.stdout.text)
+        #expect(document["runs"]?.arrayValue?.count == 1)
+        #expect(document["runs"]?.arrayValue?.first?["timings"] == JSONValue.object([
+            ("queued", .double(0.5)), ("compile", .double(0.25)), ("execute", .double(1)), ("total", .double(1.75)),
+        ]))
+        #expect(document["runs"]?.arrayValue?.first?["metadata"]?["simd"] == "avx2")
+        #expect(document["diagnostics"] == .array([]))
+        (status, context) = run(["tasks", "get", a, "--diagnostics", "-o", "table"], client)
+        #expect(context.stdout.text.hasSuffix("""
+
+            run 1: started 2026-01-26T10:00:00Z, ended 2026-01-26T10:00:00Z by pid 1 on h
+              timings:  queued 500ms, compile 250ms, execute 1.0s, total 1.75s
+              metrics:  qubits 2, gates {h 1}
+              metadata: qsh_version 0.1.0, simd avx2
+
+            """))
+        (status, context) = run(["tasks", "get", a, "--diagnostics", "--wait"], client)
+        #expect(status == .usage)
     }
 }
