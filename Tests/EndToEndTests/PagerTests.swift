@@ -70,6 +70,25 @@ import TestSupport
         #expect(both.output.hasPrefix("paged: ID  "))
     }
 
+    @Test func batchTablesAndHistoryGoThroughThePagerToo() throws {
+        let box = try TaskSandbox()
+        try box.program("a.qasm")
+        try box.program("b.qasm")
+        let batch = try box.run(["tasks", "submit", "a.qasm", "b.qasm", "-q"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let task = try box.submit()
+        #expect(try box.run(["worker", "--once"]).status == 0)
+        for arguments in [
+            ["batches", "list"], ["batches", "get", batch], ["batches", "results", batch], ["tasks", "history", task],
+        ] {
+            let paged = try Self.onTerminal(box, arguments, Self.marking)
+            let lines = paged.output.split(separator: "\n").map(String.init)
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("paged: ") }, "\(arguments): \(paged.output)")
+            let direct = try Self.onTerminal(box, arguments + ["--no-pager"], Self.marking)
+            #expect(!direct.output.contains("paged: "), "\(arguments): \(direct.output)")
+        }
+    }
+
     @Test func noPagerJSONAndCatWriteDirectly() throws {
         let box = try TaskSandbox()
         _ = try box.submit()

@@ -35,7 +35,7 @@ enum BatchesGetCommand {
     static let command = Command(
         name: "get",
         summary: "Show a batch and its items",
-        synopsis: ["batches get <batch>"],
+        synopsis: ["batches get [--no-pager] <batch>"],
         details: """
             Prints the batch's aggregate status, its counts per state and every item (label, task, state,
             error) in the order they were submitted. With -o json: {"id", "batch_status", "name",
@@ -44,15 +44,16 @@ enum BatchesGetCommand {
             row per item.
             """,
         examples: ["qsh batches get 7c9e6679", "qsh batches get 7c9e6679 -o json | jq -r .batch_status"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             try BatchesCommand.checkID(invocation.positionals[0])
             let detail = try invocation.taskClient().batchDetail(invocation.positionals[0])
-            invocation.stdout.write(
-                BatchRenderer.detail(detail, format: format, color: invocation.context.terminal.colorStdout))
+            Pager.write(
+                BatchRenderer.detail(detail, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 }
@@ -61,7 +62,7 @@ enum BatchesListCommand {
     static let command = Command(
         name: "list",
         summary: "List batches, newest first",
-        synopsis: ["batches list [--limit <n>] [--page <n>]"],
+        synopsis: ["batches list [--limit <n>] [--page <n>] [--no-pager]"],
         details: """
             One row per batch: its status, items done of all, when it was made and its name. With -o json
             prints {"elements": [...], "page": 0, "size": N, "total": T}, each element as 'batches get'
@@ -71,7 +72,7 @@ enum BatchesListCommand {
         options: [
             OptionSpec("--limit", value: "<n>", help: "batches per page (default: 20)"),
             OptionSpec("--page", value: "<n>", help: "which page, from 0 (default: 0)"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.noPager,
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in
@@ -80,8 +81,9 @@ enum BatchesListCommand {
             let limit = try args.int("--limit", in: 1...10_000) ?? 20
             let page = try args.int("--page", in: 0...1_000_000_000) ?? 0
             let batches = try invocation.taskClient().batches(limit: limit, page: page)
-            invocation.stdout.write(
-                BatchRenderer.list(batches, format: format, color: invocation.context.terminal.colorStdout))
+            Pager.write(
+                BatchRenderer.list(batches, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 }
@@ -126,7 +128,7 @@ enum BatchesResultsCommand {
     static let command = Command(
         name: "results",
         summary: "Show the counts of every item of a batch that completed",
-        synopsis: ["batches results <batch>"],
+        synopsis: ["batches results [--no-pager] <batch>"],
         details: """
             One call for the whole batch. With -o json prints {"batch_id", "batch_status", "results":
             {"label": {"c": {"00": 503, ...}}, ...}, "missing": {"label": {"task_id", "task_status",
@@ -137,7 +139,7 @@ enum BatchesResultsCommand {
             (no_results) while some are still running.
             """,
         examples: ["qsh batches results 7c9e6679", "qsh batches results 7c9e6679 -o json | jq .missing"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
         run: { invocation in
@@ -145,7 +147,9 @@ enum BatchesResultsCommand {
             try BatchesCommand.checkID(invocation.positionals[0])
             let results = try invocation.taskClient().batchResults(invocation.positionals[0])
             let context = invocation.context
-            context.stdout.write(BatchRenderer.results(results, format: format, color: context.terminal.colorStdout))
+            Pager.write(
+                BatchRenderer.results(results, format: format, color: context.terminal.colorStdout),
+                invocation: invocation, format: format)
             let missing = results.missing
             if missing.isEmpty { return .ok }
             if !format.isJSON {

@@ -95,7 +95,7 @@ enum TasksHistoryCommand {
     static let command = Command(
         name: "history",
         summary: "Show every run of a task's lineage, oldest first",
-        synopsis: ["tasks history <id>"],
+        synopsis: ["tasks history [--no-pager] <id>"],
         details: """
             A lineage is a task and every re-run made from it or from its re-runs; any of its tasks
             finds it. One row per task, oldest first: its state, QPU, shots, seed, program (definition),
@@ -104,15 +104,16 @@ enum TasksHistoryCommand {
             element a task's wire shape with its counts as "data" (null when it has none).
             """,
         examples: ["qsh tasks history 550e8400", "qsh tasks history 550e8400 -o json | jq '.elements[].task_status'"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             try TaskCLI.checkID(invocation.positionals[0])
             let history = try invocation.taskClient().history(invocation.positionals[0])
-            invocation.stdout.write(
-                BatchRenderer.history(history, format: format, color: invocation.context.terminal.colorStdout))
+            Pager.write(
+                BatchRenderer.history(history, format: format, color: invocation.context.terminal.colorStdout),
+                invocation: invocation, format: format)
             return .ok
         })
 }
