@@ -40,17 +40,9 @@ public enum Qsh {
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         directory: String? = nil, timeout: Double = 120
     ) throws -> QshRun {
-        var env: [String: String] = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
-            "QSH_NO_AUTOSTART": "1",
-            "LC_ALL": "C",
-            // No settings file: a user's ~/.config/qsh/config must not change what a test sees.
-            "XDG_CONFIG_HOME": "/nonexistent/qsh-test-config",
-        ]
-        for (k, v) in environment { env[k] = v }
-        return try Subprocess.run(
-            binary, arguments, stdin: stdin, environment: env, directory: directory, timeout: timeout)
+        try Subprocess.run(
+            binary, arguments, stdin: stdin, environment: cleanEnvironment(environment), directory: directory,
+            timeout: timeout)
     }
 }
 

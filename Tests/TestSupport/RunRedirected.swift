@@ -3,13 +3,18 @@
 import Foundation
 
 extension Qsh {
-    /// The environment `Qsh.run` gives qsh: PATH, HOME, no autostart, the C locale, plus `extra`.
-    static func cleanEnvironment(_ extra: [String: String]) -> [String: String] {
+    /// The environment `Qsh.run` gives qsh: PATH, HOME, no autostart, the C locale, and
+    /// data, state and settings folders that do not exist, so that no test reads or
+    /// writes the user's database, shell history or settings; plus `extra`.
+    public static func cleanEnvironment(_ extra: [String: String]) -> [String: String] {
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
             "QSH_NO_AUTOSTART": "1",
             "LC_ALL": "C",
+            "XDG_DATA_HOME": "/nonexistent/qsh-test-data",
+            "XDG_STATE_HOME": "/nonexistent/qsh-test-state",
+            "XDG_CONFIG_HOME": "/nonexistent/qsh-test-config",
         ]
         for (k, v) in extra { env[k] = v }
         return env
