@@ -86,7 +86,7 @@ import TestSupport
         let dry = try box.run(["tasks", "submit", "src.qasm", "--dry-run", "-o", "table"])
         #expect(dry.status == 0)
         #expect(dry.stdout == "ok: src.qasm is valid for sim:statevector (2 qubits, 2 bits, 6 operations)\n")
-        let id = try box.submit(["--seed", "11", "--shots", "200"], text: try String(contentsOfFile: box.dir.file("src.qasm")), name: "main.qasm")
+        let id = try box.submit(["--seed", "11", "--shots", "200"], text: try String(contentsOfFile: box.dir.file("src.qasm"), encoding: .utf8), name: "main.qasm")
         // Edits after the submit: a broken include, a missing one.
         try box.program("lib/gates.inc", "this is not OpenQASM\n")
         try FileManager.default.removeItem(atPath: box.dir.file("lib/more.inc"))

@@ -147,7 +147,7 @@ import TestSupport
         let files = [box.db, box.db + "-wal", box.db + "-shm"]
         if replace {
             let other = box.dir.file("data/other.sqlite")
-            FileManager.default.createFile(atPath: other, contents: Data())
+            _ = FileManager.default.createFile(atPath: other, contents: Data())
             #expect(rename(other, box.db) == 0)
         } else {
             for file in files { try? FileManager.default.removeItem(atPath: file) }

@@ -62,20 +62,8 @@ enum BatchManifest {
     /// - Throws: `CommandFailure` for a file that cannot be read (exit 1) or is not a
     ///   valid manifest (`invalid_json` or `invalid_argument`, with where and what to do).
     static func read(_ path: String) throws -> [BatchManifestItem] {
-        let bytes: [UInt8]
         let name = path == "-" ? "<stdin>" : path
-        if path == "-" {
-            bytes = try QasmInput.readAll(fd: 0, name: name, limit: maximumSize)
-        } else {
-            let fd: Int32
-            switch QasmInput.openRegularFile(path) {
-            case .opened(let opened): fd = opened
-            case .failed(let code): throw QasmInput.readFailure(path, code)
-            case .notRegular(let kind): throw QasmInput.notRegularFailure(path, kind)
-            }
-            defer { close(fd) }
-            bytes = try QasmInput.readAll(fd: fd, name: path, limit: maximumSize)
-        }
+        let bytes = try QasmInput.readFileOrStandardInput(path, limit: maximumSize)
         guard bytes.count <= maximumSize else {
             throw CommandFailure(code: .resourceLimit, message: "the manifest '\(name)' is larger than 256 MiB")
         }

@@ -190,6 +190,22 @@ struct QasmInput {
         return String(path[..<slash])
     }
 
+    /// The bytes of the regular file at `path`, or of standard input for `-`, at most
+    /// `limit + 1` of them (the caller says what is too large).
+    /// - Throws: `CommandFailure` for a file that cannot be opened or read, or is not a
+    ///   regular file (a FIFO or a device is never opened for reading).
+    static func readFileOrStandardInput(_ path: String, limit: Int) throws -> [UInt8] {
+        if path == "-" { return try readAll(fd: 0, name: "<stdin>", limit: limit) }
+        let fd: Int32
+        switch openRegularFile(path) {
+        case .opened(let opened): fd = opened
+        case .failed(let code): throw readFailure(path, code)
+        case .notRegular(let kind): throw notRegularFailure(path, kind)
+        }
+        defer { close(fd) }
+        return try readAll(fd: fd, name: path, limit: limit)
+    }
+
     /// Reads to end of file, but at most `limit + 1` bytes.
     static func readAll(fd: Int32, name: String, limit: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []

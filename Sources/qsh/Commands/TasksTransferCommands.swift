@@ -96,20 +96,8 @@ enum TasksImportCommand {
     /// - Throws: `CommandFailure` when it cannot be read, `ArchiveFormatError` for a line
     ///   that is not a record.
     static func read(_ path: String) throws -> [ArchiveRecord] {
-        let bytes: [UInt8]
         let name = path == "-" ? "<stdin>" : path
-        if path == "-" {
-            bytes = try QasmInput.readAll(fd: 0, name: name, limit: 1 << 40)
-        } else {
-            let fd: Int32
-            switch QasmInput.openRegularFile(path) {
-            case .opened(let opened): fd = opened
-            case .failed(let code): throw QasmInput.readFailure(path, code)
-            case .notRegular(let kind): throw QasmInput.notRegularFailure(path, kind)
-            }
-            defer { close(fd) }
-            bytes = try QasmInput.readAll(fd: fd, name: path, limit: 1 << 40)
-        }
+        let bytes = try QasmInput.readFileOrStandardInput(path, limit: 1 << 40)
         var records: [ArchiveRecord] = []
         var number = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {

@@ -229,7 +229,7 @@ extension WorkerTests {
         qpu.onShot = { step in
             if step == 2 {
                 let other = dir.file("other.sqlite")
-                FileManager.default.createFile(atPath: other, contents: Data("x".utf8))
+                _ = FileManager.default.createFile(atPath: other, contents: Data("x".utf8))
                 _ = rename(other, path)
             }
         }
