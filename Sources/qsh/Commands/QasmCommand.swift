@@ -68,12 +68,7 @@ struct QasmInput {
             }
             return QasmInput(source: SourceFile(name: "<stdin>", bytes: bytes), directory: ".")
         }
-        let fd: Int32
-        switch openRegularFile(path) {
-        case .opened(let opened): fd = opened
-        case .failed(let code): throw readFailure(path, code)
-        case .notRegular(let kind): throw notRegularFailure(path, kind)
-        }
+        let fd = try openForReading(path)
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0 && Int(info.st_size) > limits.maximumFileSize {
@@ -91,6 +86,16 @@ struct QasmInput {
         case failed(Int32)
         /// Something other than a regular file: what it is ("a named pipe (FIFO)").
         case notRegular(String)
+    }
+
+    /// The descriptor of the regular file at `path`, open for reading; the caller closes it.
+    /// - Throws: `CommandFailure` when it cannot be opened or is not a regular file.
+    static func openForReading(_ path: String) throws -> Int32 {
+        switch openRegularFile(path) {
+        case .opened(let fd): return fd
+        case .failed(let code): throw readFailure(path, code)
+        case .notRegular(let kind): throw notRegularFailure(path, kind)
+        }
     }
 
     /// Opens `path` without blocking (a FIFO without a writer would block `open` forever)
@@ -196,12 +201,7 @@ struct QasmInput {
     ///   regular file (a FIFO or a device is never opened for reading).
     static func readFileOrStandardInput(_ path: String, limit: Int) throws -> [UInt8] {
         if path == "-" { return try readAll(fd: 0, name: "<stdin>", limit: limit) }
-        let fd: Int32
-        switch openRegularFile(path) {
-        case .opened(let opened): fd = opened
-        case .failed(let code): throw readFailure(path, code)
-        case .notRegular(let kind): throw notRegularFailure(path, kind)
-        }
+        let fd = try openForReading(path)
         defer { close(fd) }
         return try readAll(fd: fd, name: path, limit: limit)
     }

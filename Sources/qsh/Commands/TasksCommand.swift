@@ -60,6 +60,44 @@ enum TaskCLI {
         throw CommandFailure(code: ErrorClass.resourceLimit.code, message: message)
     }
 
+    /// Checks that `--qpu`'s value `id` is one of `known`.
+    /// - Throws: a usage error at `--qpu` naming the closest QPU id.
+    static func checkQPU(_ id: String, known: [String], _ invocation: Invocation) throws {
+        guard !known.contains(id) else { return }
+        var message = "unknown QPU '\(id)'; see '\(invocation.context.commandText("qpus list"))'"
+        if let guess = closestMatch(id, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
+        throw invocation.arguments.error(message, option: "--qpu")
+    }
+
+    /// What `tasks submit` and `tasks rerun` show of the task they stored: its id alone with
+    /// `-q`, else `notice` on stderr and the task on stdout; the warnings; then, with
+    /// `--wait`, the task followed to its end.
+    /// - Returns: 0, or with `--wait` the exit status of the task's end.
+    static func showStored(
+        _ receipt: SubmitReceipt, notice: String, client: any TaskClient, invocation: Invocation,
+        format: OutputFormat
+    ) throws -> ExitStatus {
+        let context = invocation.context
+        let args = invocation.arguments
+        let task = receipt.task
+        let quiet = args.has("--quiet")
+        if quiet {
+            context.stdout.line(task.id)
+            context.stdout.flush()
+        } else {
+            context.stderr.line(notice)
+            if !args.has("--wait") {
+                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
+            }
+        }
+        for warning in receipt.warnings { context.stderr.line("qsh: warning: " + warning) }
+        guard args.has("--wait") else { return .ok }
+        context.stdout.flush()
+        return try TaskFollow.run(
+            [task.id], client: client, invocation: invocation, format: format,
+            options: TaskFollow.Options(quiet: quiet, showResults: true))
+    }
+
     /// `--timeout` in seconds: 300 s by default; `0` or `none` waits without a limit
     /// (`.infinity`).
     static func timeout(_ invocation: Invocation) throws -> Double {

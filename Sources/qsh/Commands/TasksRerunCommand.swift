@@ -43,7 +43,6 @@ enum TasksRerunCommand {
 
     static func run(_ invocation: Invocation) throws -> ExitStatus {
         let args = invocation.arguments
-        let context = invocation.context
         let format = try OutputFormat.resolve(invocation)
         var rerun = RerunSubmission()
         rerun.shots = try args.int("--shots", in: RunLimits.standard.shots)
@@ -59,35 +58,15 @@ enum TasksRerunCommand {
         try TaskCLI.checkID(invocation.positionals[0])
         let client = invocation.taskClient()
         if let qpu = args.value("--qpu") {
-            let known = try client.qpus().map(\.id)
-            guard known.contains(qpu) else {
-                var message = "unknown QPU '\(qpu)'; see '\(context.commandText("qpus list"))'"
-                if let guess = closestMatch(qpu, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
-                throw args.error(message, option: "--qpu")
-            }
+            try TaskCLI.checkQPU(qpu, known: try client.qpus().map(\.id), invocation)
             rerun.qpuID = qpu
         }
         if let path = args.value("--program") {
             rerun.program = try TaskCLI.readProgram(path, invocation: invocation, format: format)
         }
         let receipt = try client.rerun(invocation.positionals[0], rerun)
-        let task = receipt.task
-        let quiet = args.has("--quiet")
-        if quiet {
-            context.stdout.line(task.id)
-            context.stdout.flush()
-        } else {
-            context.stderr.line("submitted task \(task.id), a re-run of \(task.rerunOf ?? "")")
-            if !args.has("--wait") {
-                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
-            }
-        }
-        for warning in receipt.warnings { context.stderr.line("qsh: warning: " + warning) }
-        guard args.has("--wait") else { return .ok }
-        context.stdout.flush()
-        return try TaskFollow.run(
-            [task.id], client: client, invocation: invocation, format: format,
-            options: TaskFollow.Options(quiet: quiet, showResults: true))
+        let notice = "submitted task \(receipt.task.id), a re-run of \(receipt.task.rerunOf ?? "")"
+        return try TaskCLI.showStored(receipt, notice: notice, client: client, invocation: invocation, format: format)
     }
 }
 

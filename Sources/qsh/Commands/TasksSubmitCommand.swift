@@ -85,11 +85,7 @@ enum TasksSubmitCommand {
         // The client lists its default QPU first.
         let qpuID = try args.value("--qpu") ?? context.sessionQPU ?? configuredQPU(context, known: known)
             ?? known.first ?? ""
-        guard known.contains(qpuID) else {
-            var message = "unknown QPU '\(qpuID)'; see '\(context.commandText("qpus list"))'"
-            if let guess = closestMatch(qpuID, in: known.sorted()) { message += " (did you mean '\(guess)'?)" }
-            throw args.error(message, option: "--qpu")
-        }
+        try TaskCLI.checkQPU(qpuID, known: known, invocation)
         let defaults = TaskSubmission(
             program: ProgramSnapshot(main: SourceFile(name: "", bytes: [])), qpuID: qpuID, shots: shots, seed: seed,
             name: args.value("--name"), tags: tags, idempotencyKey: args.value("--idempotency-key"))
@@ -115,29 +111,11 @@ enum TasksSubmitCommand {
         }
 
         let receipt = try client.submit(submission)
-        let task = receipt.task
-        let quiet = args.has("--quiet")
-        if quiet {
-            context.stdout.line(task.id)
-            context.stdout.flush()
-        } else if receipt.reused {
-            context.stderr.line(
-                "task \(task.id) was submitted before with idempotency key '\(submission.idempotencyKey ?? "")'")
-            if !args.has("--wait") {
-                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
-            }
-        } else {
-            context.stderr.line("submitted task \(task.id)")
-            if !args.has("--wait") {
-                context.stdout.write(TaskRenderer.task(task, format: format, color: context.terminal.colorStdout))
-            }
-        }
-        for warning in receipt.warnings { context.stderr.line("qsh: warning: " + warning) }
-        guard args.has("--wait") else { return .ok }
-        context.stdout.flush()
-        return try TaskFollow.run(
-            [task.id], client: client, invocation: invocation, format: format,
-            options: TaskFollow.Options(quiet: quiet, showResults: true))
+        let id = receipt.task.id
+        let notice = receipt.reused
+            ? "task \(id) was submitted before with idempotency key '\(submission.idempotencyKey ?? "")'"
+            : "submitted task \(id)"
+        return try TaskCLI.showStored(receipt, notice: notice, client: client, invocation: invocation, format: format)
     }
 
     /// The shots of $QSH_SHOTS, else of `shots` in the settings file, else 1000.
