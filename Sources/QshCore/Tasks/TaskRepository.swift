@@ -209,6 +209,35 @@ public protocol TaskRepository: AnyObject {
     /// sweep), so what it finds is still there to see.
     func health(at: Timestamp) throws -> StoreHealth
 
+    // MARK: API tokens
+
+    /// Makes a token for `user` with `scope`, valid until `expires` (nil: for ever), and
+    /// returns it with its secret: `qsh_` and 40 base62 characters, and its id, drawn from
+    /// `rng` (`createToken(user:scope:expires:now:)` uses the system's cryptographic
+    /// generator). Only the secret's SHA-256 is stored, so the secret cannot be shown again.
+    /// - Throws: `TaskError.invalidRequest` for a user name that is not 1 to 64 of
+    ///   A-Z a-z 0-9 . _ @ - (nothing is stored).
+    func createToken<R: RandomNumberGenerator>(
+        user: String, scope: TokenScope, expires: Timestamp?, now: Timestamp, using rng: inout R
+    ) throws -> (token: AccessToken, secret: String)
+
+    /// Every token, revoked and expired ones too, oldest first.
+    func tokens() throws -> [AccessToken]
+
+    /// Revokes the one token whose id starts with `idOrPrefix` (case-insensitive) at `now`.
+    /// A token revoked before stays as it was: its `revoked` date is the first revocation's,
+    /// which tells the caller it was revoked already.
+    /// - Returns: the token as it is now.
+    /// - Throws: `TaskError.invalidTokenID`, `.tokenNotFound` or `.ambiguousTokenPrefix`.
+    func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> AccessToken
+
+    /// The token whose secret this is, when it is neither revoked nor expired at `now`;
+    /// nil otherwise (unknown, malformed, revoked or expired: the caller cannot tell which,
+    /// and should not). The stored digest is found by the secret's SHA-256 and compared with
+    /// it in constant time. Records `now` as its last use when the one stored is a minute
+    /// old or more (`AccessToken.lastUsedResolution`), so that most requests only read.
+    func authenticate(secret: String, now: Timestamp) throws -> AccessToken?
+
     // MARK: The storage
 
     /// Checks that the storage this repository opened is still the one its name leads
@@ -222,6 +251,15 @@ extension TaskRepository {
     /// `insert(_:program:actor:idempotency:)` without an idempotency key.
     public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
         try insert(task, program: program, actor: actor, idempotency: nil)
+    }
+
+    /// `createToken(user:scope:expires:now:using:)` with the system's cryptographic generator:
+    /// the token and its secret, which only the caller ever sees.
+    public func createToken(user: String, scope: TokenScope, expires: Timestamp?, now: Timestamp) throws
+        -> (token: AccessToken, secret: String)
+    {
+        var rng = SystemRandomNumberGenerator()
+        return try createToken(user: user, scope: scope, expires: expires, now: now, using: &rng)
     }
 
     /// `transition(_:)` with the transition's fields as arguments.
