@@ -10,6 +10,7 @@ enum CommandTable {
             HelpCommand.command,
             VersionCommand.command,
             TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
+            TokensCommand.command,
             DoctorCommand.command, ConfigCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
