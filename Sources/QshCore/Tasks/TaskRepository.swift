@@ -19,6 +19,13 @@ public protocol TaskRepository: AnyObject {
     ///   is written).
     func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String, idempotency: IdempotencyRecord?) throws
 
+    /// Stores several tasks as `insert` does, each at once or not at all, in as few
+    /// writes as the store can (the SQLite store: one transaction, so one sync).
+    /// - Returns: per insertion, in order: nil when it was stored, else why it was not
+    ///   (`TaskError.idempotencyKeyUsed`, ...); one insertion's failure leaves the others.
+    /// - Throws: when the shared write failed as a whole (nothing was stored).
+    func insertMany(_ insertions: [TaskInsertion]) throws -> [(any Error)?]
+
     /// The task with exactly this id, or nil.
     func task(id: String) throws -> QuantumTask?
 
@@ -78,8 +85,9 @@ public protocol TaskRepository: AnyObject {
     /// none), read at once.
     func batchResults(batchID: String) throws -> [(item: BatchItem, result: TaskResult?)]
 
-    /// One page of batches, newest first, with their counts, and how many there are.
-    func listBatches(limit: Int, page: Int) throws -> BatchPage
+    /// One page of batches, newest first, with their counts, and how many there are;
+    /// only `createdBy`'s batches when it is given.
+    func listBatches(limit: Int, page: Int, createdBy: String?) throws -> BatchPage
 
     /// The first task of the task's lineage and every task of the lineage (the first
     /// and every re-run made from it or from its re-runs), oldest first; nil when no
@@ -206,8 +214,10 @@ public protocol TaskRepository: AnyObject {
 
     /// The store's health at `at`: schema, size, integrity check, workers and their leases,
     /// counts per state and the tasks stranded past their lease. It changes nothing (no
-    /// sweep), so what it finds is still there to see.
-    func health(at: Timestamp) throws -> StoreHealth
+    /// sweep), so what it finds is still there to see. Without `checkIntegrity` the
+    /// integrity check (a read of every page) is skipped and `integrity` is empty: the
+    /// cheap report a server's /health and /metrics make on every request.
+    func health(at: Timestamp, checkIntegrity: Bool) throws -> StoreHealth
 
     // MARK: API tokens
 
@@ -260,6 +270,14 @@ extension TaskRepository {
     {
         var rng = SystemRandomNumberGenerator()
         return try createToken(user: user, scope: scope, expires: expires, now: now, using: &rng)
+    }
+
+    /// `health(at:checkIntegrity:)` with the integrity check.
+    public func health(at: Timestamp) throws -> StoreHealth { try health(at: at, checkIntegrity: true) }
+
+    /// `listBatches(limit:page:createdBy:)` of everyone's batches.
+    public func listBatches(limit: Int, page: Int) throws -> BatchPage {
+        try listBatches(limit: limit, page: page, createdBy: nil)
     }
 
     /// `transition(_:)` with the transition's fields as arguments.
