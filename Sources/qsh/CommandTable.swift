@@ -12,6 +12,7 @@ enum CommandTable {
             TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
             TokensCommand.command,
             DoctorCommand.command, ConfigCommand.command,
+            ServeCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }
