@@ -59,8 +59,9 @@ demo: release
 # is 512 bits, the simulator's suites run again at 256 bits, the other width qsh ships.
 SIM_SUITES := KernelTests|FusionTests|StateVectorQPUTests|SamplerTests|ProductStateTests|SweepsTests
 # A failed run repeats its failures (the lines marked ✘) at the end, where a CI log's
-# tail shows them.
-RUN_TESTS = set -o pipefail; $(SWIFT) test --skip-build --disable-xctest $(1) 2>&1 | tee $(2) \
+# tail shows them. The tests get a throwaway PostgreSQL cluster (scripts/with-postgres)
+# for the PostgreSQL store's runs of the contract suite.
+RUN_TESTS = set -o pipefail; scripts/with-postgres $(SWIFT) test --skip-build --disable-xctest $(1) 2>&1 | tee $(2) \
 	|| { echo "== failed tests"; grep -a '✘' $(2); exit 1; }
 test:
 	$(SWIFT) build --build-tests $(SIMD_FLAGS)

@@ -31,9 +31,11 @@ let package = Package(
         ),
         // Header only: whole-vector fused multiply-add for the simulator's kernels.
         .systemLibrary(name: "CSIMD"),
+        // libpq, opened with dlopen only for a PostgreSQL database (Sources/CPostgres/include/cpq.h).
+        .target(name: "CPostgres"),
         .target(
             name: "QshCore",
-            dependencies: ["CSQLite", "CSIMD"]
+            dependencies: ["CSQLite", "CSIMD", "CPostgres"]
         ),
         .executableTarget(
             name: "qsh",

@@ -1,0 +1,54 @@
+// The PostgreSQL server of a test run: `$QSH_TEST_POSTGRES` when the caller started one
+// (make test and .ci/run do, with scripts/pg-cluster), else a throwaway cluster this
+// process starts once through that script and stops when it exits. Without PostgreSQL
+// installed there is none, and the tests that need it say why they were skipped (unless
+// `$QSH_REQUIRE_POSTGRES` is set, as in CI, where that is a failure).
+import Foundation
+
+/// The test run's PostgreSQL server, if there can be one.
+public enum TestPostgres {
+    /// The server's URL (`postgresql://qsh@127.0.0.1:<port>/qsh`), or nil.
+    public static var url: String? { server.url }
+
+    /// Why there is no server, for the skip message; nil when there is one.
+    public static var unavailableReason: String? { server.reason }
+
+    /// True when a missing server must fail the run rather than skip tests.
+    public static let required: Bool = {
+        let value = ProcessInfo.processInfo.environment["QSH_REQUIRE_POSTGRES"] ?? ""
+        return !value.isEmpty && value != "0"
+    }()
+
+    private static let server: (url: String?, reason: String?) = {
+        let environment = ProcessInfo.processInfo.environment
+        if let given = environment["QSH_TEST_POSTGRES"], !given.isEmpty { return (given, nil) }
+        let script = Qsh.packageRoot.appendingPathComponent("scripts/pg-cluster").path
+        let folder = NSTemporaryDirectory() + "qsh-test-pg-\(getpid())"
+        do {
+            let run = try Subprocess.run("/bin/bash", [script, "start", folder], timeout: 120)
+            let url = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard run.status == 0, url.hasPrefix("postgresql://") else {
+                let why = run.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(run.status)"
+                return (nil, "PostgreSQL could not be started (\(why)); install Debian's 'postgresql' package")
+            }
+            startedFolder = folder
+            atexit {
+                if let folder = TestPostgres.startedFolder {
+                    let script = Qsh.packageRoot.appendingPathComponent("scripts/pg-cluster").path
+                    _ = try? Subprocess.run("/bin/bash", [script, "stop", folder], timeout: 60)
+                }
+            }
+            return (url, nil)
+        } catch {
+            return (nil, "PostgreSQL could not be started: \(error)")
+        }
+    }()
+
+    /// The folder of the cluster this process started, to stop at exit.
+    nonisolated(unsafe) static var startedFolder: String?
+
+    /// `url` with its search path set to `schema` (a URL query parameter libpq reads).
+    public static func url(schema: String) -> String? {
+        url.map { $0 + ($0.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema }
+    }
+}
