@@ -1,15 +1,18 @@
-// The task database as the server uses it: a pool of SQLite connections (one per request
-// in flight, kept for reuse), each used by one thread at a time on a dispatch queue off
-// Swift's cooperative pool, since SQLite blocks (a busy lock waits up to its timeout).
+// The task database as the server uses it: a pool of connections (one per request in
+// flight, kept for reuse) to the SQLite file or the PostgreSQL database of `--db`, each
+// used by one thread at a time on a dispatch queue off Swift's cooperative pool, since
+// both block (a busy lock, a round trip).
 import Dispatch
 import QshCore
 import Synchronization
 
 /// Runs repository work for requests off the cooperative thread pool.
 final class Database: Sendable {
-    /// The database file (`--db`).
+    /// The database file, or PostgreSQL address (`--db`).
     let path: String
-    let clock: any WallClock
+    /// Where times come from: the given clock, or PostgreSQL's once `prepare` connected.
+    var clock: any WallClock { clockSource.withLock { $0 } }
+    private let clockSource: Mutex<any WallClock>
     /// How many idle connections are kept for reuse (an arbitrary bound: more are opened
     /// while more requests are in flight, and closed when they finish).
     static let idleLimit = 16
@@ -18,14 +21,30 @@ final class Database: Sendable {
 
     init(path: String, clock: any WallClock = SystemClock()) {
         self.path = path
-        self.clock = clock
+        clockSource = Mutex(clock)
     }
 
     /// Opens the database once (creating it, and migrating it), so that a bad path fails
     /// at start-up, not at the first request.
     func prepare() throws {
-        let store = try SQLiteTaskStore.open(path: path, access: .create)
+        let store = try Self.open(path)
+        let clock = try Self.clock(for: store, fallback: self.clock)
+        clockSource.withLock { $0 = clock }
         idle.withLock { $0.append(PooledStore(store: store)) }
+    }
+
+    /// Opens the store `path` names: PostgreSQL for a postgres:// URL or libpq's key/value
+    /// form (libpq is loaded then), else the SQLite file, created when missing.
+    static func open(_ path: String) throws -> any TaskRepository {
+        if let address = PostgresAddress(path) { return try PostgresTaskStore(address: address) }
+        return try SQLiteTaskStore.open(path: path, access: .create)
+    }
+
+    /// The time source for `store`: the server's clock for PostgreSQL (every replica and
+    /// worker agrees on it), else `fallback`.
+    static func clock(for store: any TaskRepository, fallback: any WallClock) throws -> any WallClock {
+        guard fallback is SystemClock, let postgres = store as? PostgresTaskStore else { return fallback }
+        return try postgres.databaseClock()
     }
 
     /// Runs `body` with a task service on a pooled connection, on the database queue.
@@ -39,11 +58,11 @@ final class Database: Sendable {
     }
 
     /// Runs `body` with a pooled store on the calling thread (a database-queue thread).
-    func withStore<T>(_ body: (SQLiteTaskStore) throws -> T) throws -> T {
-        let pooled = try idle.withLock { $0.popLast() } ?? PooledStore(store: SQLiteTaskStore.open(path: path, access: .create))
+    func withStore<T>(_ body: (any TaskRepository) throws -> T) throws -> T {
+        let pooled = try idle.withLock { $0.popLast() } ?? PooledStore(store: Self.open(path))
         defer {
             // A connection left inside a transaction (it cannot be, but if it were) is dropped.
-            if !pooled.store.connection.inTransaction {
+            if !pooled.inTransaction {
                 idle.withLock { if $0.count < Self.idleLimit { $0.append(pooled) } }
             }
         }
@@ -55,5 +74,11 @@ final class Database: Sendable {
 /// mutex (SQLITE_OPEN_NOMUTEX) may move between threads as long as one thread uses them
 /// at a time: the pool's lock hands each to one request at a time, hence unchecked.
 struct PooledStore: @unchecked Sendable {
-    let store: SQLiteTaskStore
+    let store: any TaskRepository
+
+    /// True when its connection is inside a transaction.
+    var inTransaction: Bool {
+        (store as? SQLiteTaskStore)?.connection.inTransaction ?? (store as? PostgresTaskStore)?.connection.inTransaction
+            ?? false
+    }
 }

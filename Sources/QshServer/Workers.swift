@@ -96,18 +96,19 @@ final class WorkerPool: Sendable {
             finished.signal()
         }
         let owner = "pid \(getpid()) on \(hostName()) (qsh serve worker \(index + 1))"
-        let clock = SystemClock()
         let stop = Cancellation(reason: { [self] in stopReason })
-        let store: SQLiteTaskStore
+        let store: any TaskRepository
         let heartbeat: LeaseHeartbeat
+        let clock: any WallClock
         do {
-            store = try SQLiteTaskStore.open(path: settings.databasePath, access: .create)
+            store = try Database.open(settings.databasePath)
+            clock = try Database.clock(for: store, fallback: SystemClock())
             try store.registerWorker(
                 owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: settings.leaseSeconds)
             let path = settings.databasePath
             heartbeat = try LeaseHeartbeat(
                 owner: owner, leaseSeconds: settings.leaseSeconds,
-                open: { try SQLiteTaskStore.open(path: path, access: .create) })
+                open: { try Database.open(path) }, clock: clock)
         } catch {
             log("worker \(index + 1) cannot start: \(Self.describe(error))")
             return

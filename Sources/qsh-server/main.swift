@@ -193,7 +193,12 @@ do {
     server = try QshAPIServer(options: options, log: { errorLine($0) })
 } catch {
     let message = (error as? any QshError)?.message ?? "\(error)"
-    errorLine("qsh serve: cannot open the task database '\(databasePath)': \(message)")
+    if PostgresAddress.isPostgres(databasePath) {
+        // The message names the database already, without its password.
+        errorLine("qsh serve: \(message)")
+    } else {
+        errorLine("qsh serve: cannot open the task database '\(databasePath)': \(message)")
+    }
     exit(1)
 }
 
@@ -217,7 +222,7 @@ let status = Atomic(Int32(0))
 Task {
     do {
         try await server.run { port in
-            errorLine("listening on \(scheme)://\(shownHost):\(port) (database '\(databasePath)', \(workers) worker\(workers == 1 ? "" : "s"))")
+            errorLine("listening on \(scheme)://\(shownHost):\(port) (database '\(PostgresAddress.redact(databasePath))', \(workers) worker\(workers == 1 ? "" : "s"))")
         }
     } catch {
         errorLine("qsh serve: cannot serve on '\(shownHost):\(port)': \(error)")

@@ -1,6 +1,7 @@
 // Where the local task database is (`--db`, else $QSH_DB, else the XDG data folder) and
 // how this process opens it: the one place the executable opens a task store (the local
-// client's and the worker's).
+// client's and the worker's): an SQLite file, or PostgreSQL for a postgres:// URL or
+// libpq's key/value form.
 import QshCore
 
 /// The task database file a command works on.
@@ -47,23 +48,34 @@ struct LocalDatabase {
         return home + "/.local/share/qsh/tasks.sqlite"
     }
 
-    /// The path made absolute (for a worker started in another folder).
+    /// The path made absolute (for a worker started in another folder); a PostgreSQL
+    /// address as it is.
     func absolutePath() throws -> String {
         let path = try path()
+        if PostgresAddress.isPostgres(path) { return path }
         return path.hasPrefix("/") ? path : currentDirectory() + "/" + path
     }
+
+    /// The database as messages name it: a path, or a PostgreSQL address without its password.
+    func displayName() throws -> String { Self.displayName(try path()) }
+
+    /// `path` as messages name it (a PostgreSQL address without its password).
+    static func displayName(_ path: String) -> String { PostgresAddress(path)?.redacted ?? path }
 
     /// Opens the store for `access`. Reading and changing need an existing database: they
     /// never create one.
     /// - Throws: `CommandFailure` (`no_database`) when there is no database at the path,
     ///   else what opening throws (`StoreError`, `SQLiteError`).
-    func open(_ access: StoreAccess) throws -> SQLiteTaskStore {
+    func open(_ access: StoreAccess) throws -> any TaskRepository {
         try Self.open(path: path(), access: access)
     }
 
     /// Opens the store at `path` for `access` (a worker's heartbeat thread opens its own).
-    /// - Throws: as `open(_:)`.
-    static func open(path: String, access: StoreAccess) throws -> SQLiteTaskStore {
+    /// A PostgreSQL database is connected to (libpq is loaded then, and only then) and
+    /// migrated whatever the access: its tables are made in a database that has none.
+    /// - Throws: as `open(_:)`; `PostgresError`, `PostgresStoreError` for PostgreSQL.
+    static func open(path: String, access: StoreAccess) throws -> any TaskRepository {
+        if let address = PostgresAddress(path) { return try PostgresTaskStore(address: address) }
         do {
             return try SQLiteTaskStore.open(path: path, access: access)
         } catch StoreError.missing(let missing) {

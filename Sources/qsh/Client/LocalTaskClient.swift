@@ -53,7 +53,11 @@ final class LocalTaskClient: TaskClient {
     /// The service, opening the database for `access` if no operation opened it yet.
     private func service(_ access: StoreAccess) throws -> TaskService {
         if let opened { return opened }
-        let service = TaskService(repository: try database.open(access), clock: clock)
+        let repository = try database.open(access)
+        // On PostgreSQL every machine takes its times from the server's clock.
+        var clock = self.clock
+        if clock is SystemClock, let postgres = repository as? PostgresTaskStore { clock = try postgres.databaseClock() }
+        let service = TaskService(repository: repository, clock: clock)
         opened = service
         return service
     }
@@ -173,7 +177,7 @@ final class LocalTaskClient: TaskClient {
         var queued: [String: Int] = [:]
         // No database yet: nothing paused, nothing queued (reads never create one).
         let path = try database.path()
-        if opened != nil || access(path, F_OK) == 0 {
+        if opened != nil || PostgresAddress.isPostgres(path) || access(path, F_OK) == 0 {
             let service = try service(.read)
             states = try service.qpuStates()
             queued = try service.queueLengths()

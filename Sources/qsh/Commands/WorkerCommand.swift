@@ -64,7 +64,8 @@ enum WorkerCommand {
         let database = LocalDatabase(invocation)
         let path = try database.path()
         let store = try database.open(.create)
-        let clock = SystemClock()
+        // On PostgreSQL every machine takes its times from the server's clock.
+        let clock: any WallClock = try (store as? PostgresTaskStore)?.databaseClock() ?? SystemClock()
         let owner = "pid \(getpid()) on \(hostName())"
         // Blocked before the heartbeat thread and the simulator's threads start, so every
         // thread inherits the mask and a signal stays pending until the latch takes it.
@@ -74,7 +75,8 @@ enum WorkerCommand {
         let stop = Cancellation(reason: { signals.signal.map(SignalLatch.name) })
         try store.registerWorker(owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: lease)
         let heartbeat = try LeaseHeartbeat(
-            owner: owner, leaseSeconds: lease, open: { try LocalDatabase.open(path: path, access: .create) })
+            owner: owner, leaseSeconds: lease, open: { try LocalDatabase.open(path: path, access: .create) },
+            clock: clock)
         defer {
             heartbeat.stop()
             try? store.unregisterWorker(owner: owner)
@@ -94,7 +96,7 @@ enum WorkerCommand {
             if let reason = task.errorReasons.first { line += ": \(reason)" }
             log(line)
         }
-        log("\(owner) started on '\(path)'")
+        log("\(owner) started on '\(LocalDatabase.displayName(path))'")
         do {
             for task in try worker.sweep() { report(task) }
             var lastWork = clock.now()

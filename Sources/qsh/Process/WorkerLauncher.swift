@@ -20,7 +20,11 @@ enum WorkerLauncher {
         } catch {
             return "cannot check for a running worker: \((error as? QshError)?.message ?? "\(error)")"
         }
-        if let problem = spawn(executable, ["worker", "--idle-exit", "30", "--db", database]) {
+        // A PostgreSQL address may hold a password: it goes by the environment, which other
+        // users cannot read, not on the command line, which `ps` shows to everyone.
+        let postgres = PostgresAddress.isPostgres(database)
+        let arguments = ["worker", "--idle-exit", "30"] + (postgres ? [] : ["--db", database])
+        if let problem = spawn(executable, arguments, database: postgres ? database : nil) {
             return "cannot start a worker (\(problem)); run 'qsh worker' to process tasks"
         }
         return nil
@@ -42,7 +46,8 @@ enum WorkerLauncher {
     }
 
     /// Spawns `executable arguments...` detached; returns an error text or nil.
-    static func spawn(_ executable: String, _ arguments: [String]) -> String? {
+    /// - Parameter database: set as QSH_DB in the worker's environment when given.
+    static func spawn(_ executable: String, _ arguments: [String], database: String? = nil) -> String? {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
@@ -77,7 +82,20 @@ enum WorkerLauncher {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        var environment: [UnsafeMutablePointer<CChar>?] = []
+        if let database {
+            var p = environ
+            while let entry = p.pointee {
+                if strncmp(entry, "QSH_DB=", 7) != 0 { environment.append(strdup(entry)) }
+                p += 1
+            }
+            environment.append(strdup("QSH_DB=" + database))
+            environment.append(nil)
+        }
+        defer { for p in environment { free(p) } }
+        let rc = database == nil
+            ? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+            : posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
         return rc == 0 ? nil : String(cString: strerror(rc)).lowercased()
     }
 }
