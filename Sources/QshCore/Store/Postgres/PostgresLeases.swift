@@ -1,7 +1,7 @@
 // Leases in PostgreSQL: a claim is one transaction that locks the oldest candidate with
-// SELECT ... FOR UPDATE SKIP LOCKED (claimers never wait on each other's rows) and moves
-// it; renewal, release, and the sweep of tasks whose lease expired (each re-checked under
-// its row lock).
+// SELECT ... FOR UPDATE SKIP LOCKED (claimers pass over each other's rows; only when every
+// waiting row is taken does one wait) and moves it; renewal, release, and the sweep of
+// tasks whose lease expired (each re-checked under its row lock).
 
 extension PostgresTaskStore {
     static let running = "qpu_id NOT IN (SELECT qpu_id FROM qpu_states WHERE paused = 1)"
@@ -34,11 +34,22 @@ extension PostgresTaskStore {
                     [.text(owner), .integer(lease.expires.milliseconds), .text(id)])
                 return try task(db, id: id)
             }
-            let created = try db.query(
+            var created = try db.query(
                 """
                 SELECT id FROM tasks WHERE task_status = 'Created' ORDER BY created_ms, row_order LIMIT 1
                 FOR UPDATE SKIP LOCKED
                 """)
+            // Every waiting task locked by other claimers: wait for them (a claim that rolls
+            // back leaves its task to this one), and look again while a statement still
+            // sees one waiting, so that nil means no task was waiting. Bounded (arbitrary).
+            var looks = 0
+            while created.count == 0, looks < 1000,
+                try db.query("SELECT 1 FROM tasks WHERE task_status = 'Created' LIMIT 1").count == 1
+            {
+                looks += 1
+                created = try db.query(
+                    "SELECT id FROM tasks WHERE task_status = 'Created' ORDER BY created_ms, row_order LIMIT 1 FOR UPDATE")
+            }
             guard created.count == 1 else { return nil }
             let id = created.text(0, 0)
             let move = TaskTransition(
