@@ -1,9 +1,9 @@
 # qsh: build, test, bench, install.
-#   make            optimised, statically linked binary at .build/release/qsh
+#   make            optimised, statically linked binaries at .build/release/qsh and qsh-server
 #   make demo       build, then run examples/bell.qasm as a task
 #   make test       build and run every test (Swift Testing)
 #   make bench      parser and simulator benchmarks against the peers (see README)
-#   make install    PREFIX=/usr/local: bin/qsh and share/man/man1/qsh.1
+#   make install    PREFIX=/usr/local: bin/qsh, bin/qsh-server and share/man/man1/qsh.1
 #   make clean
 
 PREFIX ?= /usr/local
@@ -41,8 +41,10 @@ SHARED ?= ../shared
 
 all: release
 
+# qsh-server (`qsh serve`, with Hummingbird) is its own product so that qsh never links it.
 release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product qsh
+	$(SWIFT) build $(RELEASE_FLAGS) --product qsh-server
 
 debug:
 	$(SWIFT) build --product qsh
@@ -81,6 +83,7 @@ bench: release
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/qsh
+	install -m 0755 .build/release/qsh-server $(DESTDIR)$(PREFIX)/bin/qsh-server
 	install -m 0644 man/qsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/qsh.1
 
 clean:
