@@ -11,6 +11,7 @@ enum CommandTable {
             VersionCommand.command,
             TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
             DoctorCommand.command, ConfigCommand.command,
+            LoginCommand.command, LogoutCommand.command, CacheCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

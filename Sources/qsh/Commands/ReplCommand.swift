@@ -28,7 +28,7 @@ enum ReplCommand {
         examples: ["qsh", "qsh repl < night.qsh", "qsh repl --keep-going < night.qsh"],
         options: [
             OptionSpec("--keep-going", short: "k", help: "in a script, run every line even after a failure"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         run: { invocation in
             let context = invocation.context
