@@ -20,6 +20,8 @@ final class CommandContext {
     /// The server of the REPL's `.connect`; "" after `.disconnect` (local, whatever
     /// $QSH_API says); nil when neither was typed.
     var sessionAPI: String?
+    /// `qsh --offline` started the shell: every command answers from the cache alone.
+    var sessionOffline = false
     /// The settings file once read (Config/Settings.swift reads it on first need).
     var loadedConfig: ConfigFile?
     /// The path of this executable, to start a detached worker.

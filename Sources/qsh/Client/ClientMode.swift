@@ -37,7 +37,7 @@ enum ClientMode {
         let context = invocation.context
         var token = context.environment["QSH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if token == nil { token = try Credentials.load(environment: context.environment, home: context.home).token(for: server) }
-        return Remote(server: server, token: token, offline: invocation.arguments.has("--offline"))
+        return Remote(server: server, token: token, offline: invocation.arguments.has("--offline") || context.sessionOffline)
     }
 
     /// The URL asked for and where it came from; nil when none was (or `.disconnect` said local).
@@ -54,6 +54,20 @@ enum ClientMode {
         if let session = context.sessionAPI { return session.isEmpty ? nil : (session, ".connect") }
         guard let (value, source) = try context.setting(.api) else { return nil }
         return (value, context.settingOrigin(.api, source))
+    }
+
+    /// The server the session uses now (`.connect`, else $QSH_API, else the settings file), nil
+    /// when local; a setting that cannot be read counts as none here (the commands report it).
+    static func serverURL(_ context: CommandContext) -> String? {
+        let invocation = Invocation(context: context, arguments: ParsedArguments(), path: [])
+        guard let (text, _) = (try? apiSetting(invocation)) ?? nil else { return nil }
+        return (try? ServerAddress(text))?.url ?? text
+    }
+
+    /// `127.0.0.1:8080`: the session's server as the prompt names it.
+    static func serverName(_ context: CommandContext) -> String? {
+        guard let url = serverURL(context) else { return nil }
+        return (try? ServerAddress(url))?.hostAndPort ?? url
     }
 
     /// The client of an invocation: the server's, or the local database's.
