@@ -39,17 +39,6 @@ extension BatchItem {
                 errorReasons: try r.strings("error_reasons"), batchID: batch.id, batchLabel: label))
     }
 
-    /// The element `BatchDetail.wireJSON` writes for the item.
-    public var wireJSON: JSONValue {
-        .object([
-            ("label", .string(label)),
-            ("task_id", .string(task.id)),
-            ("task_status", .string(task.status.rawValue)),
-            ("shots", .int(task.shots)),
-            ("error_class", .string(task.errorClass?.rawValue)),
-            ("error_reasons", .array(task.errorReasons.map { .string($0) })),
-        ])
-    }
 }
 
 extension BatchDetail {
@@ -120,12 +109,4 @@ extension BatchCancelOutcome {
             refused: try items("refused"))
     }
 
-    /// The summary's wire shape with the items of each kind, as the decoder reads it.
-    public var wireJSON: JSONValue {
-        guard case .object(var members) = summary.wireJSON else { return summary.wireJSON }
-        members.append(("cancelled", .array(cancelled.map(\.wireJSON))))
-        members.append(("already_ended", .array(alreadyEnded.map(\.wireJSON))))
-        members.append(("refused", .array(refused.map(\.wireJSON))))
-        return .object(members)
-    }
 }

@@ -20,34 +20,10 @@ extension DeletedTask {
         return deleted
     }
 
-    /// The JSON `tasks delete --json` prints for `deleted`.
-    public static func wireJSON(_ deleted: [DeletedTask]) -> JSONValue {
-        .object([
-            ("deleted", .array(deleted.map { d in
-                .object([("id", .string(d.task.id)), ("task_status", .string(d.task.status.rawValue)),
-                         ("cancelled", .bool(d.cancelled))])
-            })),
-            ("count", .int(deleted.count)),
-        ])
-    }
 }
 
-/// What a prune deleted (or would delete, in a dry run).
-public struct PruneSummary: Sendable, Equatable {
-    public var dryRun: Bool
-    /// Their ids, oldest end first.
-    public var ids: [String]
-
-    public init(dryRun: Bool, ids: [String]) {
-        self.dryRun = dryRun
-        self.ids = ids
-    }
-
-    /// `{"dry_run", "count", "ids"}`, as `tasks prune --json` prints.
-    public var wireJSON: JSONValue {
-        .object([("dry_run", .bool(dryRun)), ("count", .int(ids.count)), ("ids", .array(ids.map { .string($0) }))])
-    }
-
+extension PruneSummary {
+    /// The summary of `{"dry_run", "count", "ids"}`.
     /// - Throws: `WireDecodingError`.
     public init(wireJSON: JSONValue) throws(WireDecodingError) {
         let r = try WireReader(wireJSON, shape: "prune")
@@ -56,14 +32,7 @@ public struct PruneSummary: Sendable, Equatable {
 }
 
 extension ImportSummary {
-    /// `{"imported", "skipped", "definitions", "ids", "skipped_ids"}`, as `tasks import --json` prints.
-    public var wireJSON: JSONValue {
-        .object([
-            ("imported", .int(imported.count)), ("skipped", .int(skipped.count)), ("definitions", .int(definitions)),
-            ("ids", .array(imported.map { .string($0) })), ("skipped_ids", .array(skipped.map { .string($0) })),
-        ])
-    }
-
+    /// The summary of `{"imported", "skipped", "definitions", "ids", "skipped_ids"}`.
     /// - Throws: `WireDecodingError`.
     public init(wireJSON: JSONValue) throws(WireDecodingError) {
         let r = try WireReader(wireJSON, shape: "import")

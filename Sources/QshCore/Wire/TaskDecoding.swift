@@ -66,12 +66,4 @@ extension CancelOutcome {
         default: throw r.failure("outcome", "'cancelled' or 'already_terminal'")
         }
     }
-
-    /// The JSON the decoder reads: `{"task", "outcome"}`.
-    public var wireJSON: JSONValue {
-        switch self {
-        case .cancelled(let task): return .object([("task", task.wireJSON), ("outcome", "cancelled")])
-        case .alreadyTerminal(let task): return .object([("task", task.wireJSON), ("outcome", "already_terminal")])
-        }
-    }
 }
