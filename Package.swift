@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // qsh: a command-line shell for quantum tasks. See DESIGN.md in shared/ and README.md.
 import PackageDescription
 
@@ -6,7 +6,17 @@ let package = Package(
     name: "qsh",
     products: [
         .executable(name: "qsh", targets: ["qsh"]),
+        .executable(name: "qsh-server", targets: ["qsh-server"]),
         .library(name: "QshCore", targets: ["QshCore"]),
+    ],
+    dependencies: [
+        // The HTTP server of `qsh serve`, linked only into qsh-server (never into qsh).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        // Already Hummingbird's own dependencies: named for the modules the server uses directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,6 +41,26 @@ let package = Package(
             name: "qsh",
             dependencies: ["QshCore", "CSQLite", "CReadline", "CCurl"]
         ),
+        // The HTTP API (`qsh serve`): routes, auth, SSE, metrics; no CLI code.
+        .target(
+            name: "QshServer",
+            dependencies: [
+                "QshCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("openapi.json")]
+        ),
+        // The server's executable, which `qsh serve` runs: flags, signals, the terminal.
+        .executableTarget(
+            name: "qsh-server",
+            dependencies: ["QshServer", "QshCore"]
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"
@@ -42,6 +72,14 @@ let package = Package(
         .testTarget(
             name: "qshTests",
             dependencies: ["qsh", "QshCore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "QshServerTests",
+            dependencies: [
+                "QshServer", "QshCore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

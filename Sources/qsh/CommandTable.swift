@@ -10,8 +10,9 @@ enum CommandTable {
             HelpCommand.command,
             VersionCommand.command,
             TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
+            TokensCommand.command,
             DoctorCommand.command, ConfigCommand.command,
-            LoginCommand.command, LogoutCommand.command, CacheCommand.command,
+            ServeCommand.command, LoginCommand.command, LogoutCommand.command, CacheCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

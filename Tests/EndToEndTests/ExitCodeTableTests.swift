@@ -50,6 +50,9 @@ import TestSupport
             (["qasm", "run", "missing.qasm"], "file_not_found"),
             (["qasm", "run", "bad.qasm"], "invalid_program"),
             (["tasks", "submit", "bad.qasm", "--dry-run"], "invalid_program"),
+            (["tokens", "revoke", "ffff"], "not_found"),
+            (["tokens", "revoke", "zz"], "invalid_id"),
+            (["tokens", "create", "--user", "a b"], "usage"),
         ]
         for (arguments, code) in cases {
             let run = try box.run(arguments + ["-o", "json"])

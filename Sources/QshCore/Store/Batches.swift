@@ -108,13 +108,15 @@ extension SQLiteTaskStore {
     }
 
     /// One page of batches, newest first, each with its counts, and how many there are.
-    public func listBatches(limit: Int, page: Int) throws -> BatchPage {
+    public func listBatches(limit: Int, page: Int, createdBy: String?) throws -> BatchPage {
         let size = max(0, limit)
         let offset = max(0, page).multipliedReportingOverflow(by: size)
+        let filter = createdBy == nil ? "" : " WHERE created_by = ?"
+        let user: [SQLValue] = createdBy.map { [.text($0)] } ?? []
         let batches = try connection.cached(
-            "SELECT \(Self.batchColumns) FROM batches ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?"
-        ).rows([.int(size), .int(offset.overflow ? Int.max : offset.partialValue)], Self.batch)
-        let total = Int(try connection.scalar("SELECT count(*) FROM batches") ?? 0)
+            "SELECT \(Self.batchColumns) FROM batches\(filter) ORDER BY created_ms DESC, rowid DESC LIMIT ? OFFSET ?"
+        ).rows(user + [.int(size), .int(offset.overflow ? Int.max : offset.partialValue)], Self.batch)
+        let total = Int(try connection.scalar("SELECT count(*) FROM batches\(filter)", user) ?? 0)
         return BatchPage(
             batches: try batches.map { BatchSummary(batch: $0, counts: try batchCounts(batchID: $0.id)) },
             page: max(0, page), total: total)

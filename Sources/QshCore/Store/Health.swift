@@ -4,9 +4,9 @@
 
 extension SQLiteTaskStore {
     /// The store's health at `at`; see `TaskRepository.health(at:)`.
-    public func health(at: Timestamp) throws -> StoreHealth {
+    public func health(at: Timestamp, checkIntegrity: Bool) throws -> StoreHealth {
         try connection.transaction(.deferred) { db in
-            let integrity = try db.prepare("PRAGMA integrity_check").rows { $0.text(0) }
+            let integrity = checkIntegrity ? try db.prepare("PRAGMA integrity_check").rows { $0.text(0) } : []
             let workers = try db.prepare(
                 """
                 SELECT w.owner, w.pid, w.started_ms, w.expires_ms,

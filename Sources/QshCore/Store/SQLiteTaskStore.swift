@@ -102,6 +102,34 @@ public final class SQLiteTaskStore: TaskRepository {
         }
     }
 
+    /// Stores every insertion in one transaction: each inside its own savepoint, so one
+    /// that fails (an idempotency key stored already) is undone alone.
+    public func insertMany(_ insertions: [TaskInsertion]) throws -> [(any Error)?] {
+        if insertions.isEmpty { return [] }
+        return try connection.transaction { db in
+            insertions.map { i -> (any Error)? in
+                do {
+                    try db.execute("SAVEPOINT submit")
+                    do {
+                        try Self.insertTask(db, i.task, program: i.program, actor: i.actor)
+                        if let idempotency = i.idempotency {
+                            try Self.insertIdempotencyKey(
+                                db, idempotency, taskID: i.task.id, batchID: nil, at: i.task.createdDate)
+                        }
+                    } catch {
+                        try db.execute("ROLLBACK TO submit")
+                        try db.execute("RELEASE submit")
+                        return error
+                    }
+                    try db.execute("RELEASE submit")
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+    }
+
     /// Writes a task, its program, tags and creation event. Call inside a transaction.
     static func insertTask(_ db: Connection, _ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
         try insertDefinition(db, id: task.definitionID, program, at: task.createdDate)

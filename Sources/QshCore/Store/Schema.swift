@@ -18,6 +18,7 @@ public enum Schema {
         Migration(version: 3, name: "runs-compilations-batches", sql: version3),
         Migration(version: 4, name: "batches-reruns-idempotency", sql: version4),
         Migration(version: 5, name: "qpu-pause-states", sql: qpuPauseStates),
+        Migration(version: 6, name: "api-tokens", sql: apiTokens),
     ]
 
     static let version1 = """
@@ -292,5 +293,23 @@ public enum Schema {
             actor       TEXT NOT NULL
         ) STRICT;
         CREATE INDEX tasks_held ON tasks(created_ms) WHERE task_status = 'Scheduled' AND lease_owner IS NULL;
+        """
+
+    /// API tokens for `qsh serve` (self-contained: it may be renumbered when steps of other
+    /// work are merged before it). One row per token, revoked and expired ones kept (so
+    /// `qsh tokens list` can show them): `token_sha256` is the SHA-256 of the secret in
+    /// lower-case hex, never the secret; a revoked token keeps its row with `revoked_ms` set.
+    /// Tokens are not part of exports: they belong to a server, not to its tasks.
+    static let apiTokens = """
+        CREATE TABLE api_tokens (
+            id            TEXT PRIMARY KEY,
+            user          TEXT NOT NULL,
+            scope         TEXT NOT NULL CHECK (scope IN ('read', 'submit', 'admin')),
+            token_sha256  TEXT NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+            created_ms    INTEGER NOT NULL,
+            last_used_ms  INTEGER,
+            expires_ms    INTEGER,
+            revoked_ms    INTEGER
+        ) STRICT;
         """
 }

@@ -32,6 +32,10 @@ extension SQLiteTaskStore {
             conditions.append("batch_id = ?")
             values.append(.text(batch))
         }
+        if let user = query.createdBy {
+            conditions.append("created_by = ?")
+            values.append(.text(user))
+        }
         for (key, value) in query.tags {
             conditions.append("id IN (SELECT task_id FROM task_tags WHERE key = ? AND value = ?)")
             values += [.text(key), .text(value)]

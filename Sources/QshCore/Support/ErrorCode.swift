@@ -113,6 +113,26 @@ extension ErrorCode {
     public static let executionError = ErrorCode(
         "execution_error", .failure, 500, "the QPU failed while running the program")
 
+    // The API: who asks, how, and how often (`qsh serve` and its clients).
+    /// No token, or a token that is unknown, revoked or expired.
+    public static let unauthenticated = ErrorCode(
+        "unauthenticated", .failure, 401, "no valid API token (missing, revoked, expired)")
+    /// The token's scope does not allow the request.
+    public static let forbidden = ErrorCode("forbidden", .failure, 403, "the API token's scope does not allow it")
+    /// The token made too many requests; the answer says when to try again.
+    public static let rateLimited = ErrorCode("rate_limited", .failure, 429, "too many requests; try again later")
+    /// The request body is larger than the server accepts.
+    public static let payloadTooLarge = ErrorCode(
+        "payload_too_large", .failure, 413, "the request body is over the server's limit")
+    /// The request body is not of a media type the route accepts.
+    public static let unsupportedMediaType = ErrorCode(
+        "unsupported_media_type", .failure, 415, "the request body's media type is not accepted")
+    /// The route exists, but not with this method.
+    public static let methodNotAllowed = ErrorCode(
+        "method_not_allowed", .failure, 405, "the route does not take this HTTP method")
+    /// The client cannot reach the server (no answer, refused, TLS). Client side only.
+    public static let networkError = ErrorCode("network_error", .failure, 503, "the qsh server cannot be reached")
+
     // The machine: files, the database, qsh itself.
     /// Reading or writing a file or a stream failed.
     public static let ioError = ErrorCode(
@@ -150,6 +170,8 @@ extension ErrorCode {
         .notFound, .fileNotFound,
         .conflict, .alreadyExists, .illegalTransition, .noResults, .idempotencyConflict,
         .timeout, .interrupted,
+        .unauthenticated, .forbidden, .rateLimited, .payloadTooLarge, .unsupportedMediaType, .methodNotAllowed,
+        .networkError,
         .invalidProgram, .unsupportedFeature, .resourceLimit, .programTooLarge, .nonFiniteParameter, .executionError,
         .ioError, .invalidRecord, .invalidJSON, .databaseError, .databaseBusy, .noDatabase, .foreignDatabase, .newerDatabase,
         .notADatabase, .unhealthy, .internalError,

@@ -117,16 +117,7 @@ public struct BatchDetail: Sendable {
         guard case .object(var members) = summary.wireJSON else { return summary.wireJSON }
         members.append((
             "elements",
-            .array(items.map { item in
-                .object([
-                    ("label", .string(item.label)),
-                    ("task_id", .string(item.task.id)),
-                    ("task_status", .string(item.task.status.rawValue)),
-                    ("shots", .int(item.task.shots)),
-                    ("error_class", .string(item.task.errorClass?.rawValue)),
-                    ("error_reasons", .array(item.task.errorReasons.map { .string($0) })),
-                ])
-            })
+            .array(items.map(\.wireJSON))
         ))
         return .object(members)
     }

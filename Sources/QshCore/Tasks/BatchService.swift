@@ -97,9 +97,9 @@ extension TaskService {
     }
 
     /// A page of batches, newest first.
-    public func listBatches(limit: Int, page: Int) throws -> BatchPage {
+    public func listBatches(limit: Int, page: Int, createdBy: String? = nil) throws -> BatchPage {
         recoverLostTasks()
-        return try repository.listBatches(limit: limit, page: page)
+        return try repository.listBatches(limit: limit, page: page, createdBy: createdBy)
     }
 
     /// Every item with the counts of its latest run when it Completed (nil for any other

@@ -32,6 +32,12 @@ public enum TaskError: QshError, Equatable {
     /// The idempotency key is stored already (a repository's insert refuses it; the
     /// service then returns what the key made).
     case idempotencyKeyUsed(key: String)
+    /// No API token has this id or id prefix.
+    case tokenNotFound(id: String)
+    /// The prefix matches more than one API token.
+    case ambiguousTokenPrefix(prefix: String, candidates: [String])
+    /// The text cannot be an API token id or id prefix.
+    case invalidTokenID(text: String)
 
     public var code: ErrorCode {
         switch self {
@@ -48,6 +54,9 @@ public enum TaskError: QshError, Equatable {
         case .ambiguousBatchPrefix: return .ambiguousID
         case .invalidBatchID: return .invalidID
         case .idempotencyMismatch, .idempotencyKeyUsed: return .idempotencyConflict
+        case .tokenNotFound: return .notFound
+        case .ambiguousTokenPrefix: return .ambiguousID
+        case .invalidTokenID: return .invalidID
         }
     }
 
@@ -95,6 +104,12 @@ public enum TaskError: QshError, Equatable {
             return "idempotency key '\(key)' was used for a different request; use a new key for a new request"
         case .idempotencyKeyUsed(let key):
             return "idempotency key '\(key)' is already used"
+        case .tokenNotFound(let id):
+            return "token '\(id)' not found; 'qsh tokens list' shows the tokens"
+        case .ambiguousTokenPrefix(let prefix, let candidates):
+            return "token id prefix '\(prefix)' is ambiguous; candidates: " + candidates.joined(separator: ", ")
+        case .invalidTokenID(let text):
+            return "'\(text)' is not a token id; give a token id or a unique prefix of at least 4 hexadecimal digits"
         }
     }
 
@@ -107,7 +122,7 @@ public enum TaskError: QshError, Equatable {
         case .ambiguousPrefix(let prefix, _): return prefix
         case .invalidID(let text): return text
         case .unknownQPU, .invalidRequest, .batchNotFound, .ambiguousBatchPrefix, .invalidBatchID,
-            .idempotencyMismatch, .idempotencyKeyUsed:
+            .idempotencyMismatch, .idempotencyKeyUsed, .tokenNotFound, .ambiguousTokenPrefix, .invalidTokenID:
             return nil
         }
     }
@@ -118,6 +133,16 @@ public enum TaskError: QshError, Equatable {
         case .batchNotFound(let id): return id
         case .ambiguousBatchPrefix(let prefix, _): return prefix
         case .invalidBatchID(let text): return text
+        default: return nil
+        }
+    }
+
+    /// The token id (or prefix, or text) the error is about, for the JSON error object.
+    public var tokenID: String? {
+        switch self {
+        case .tokenNotFound(let id): return id
+        case .ambiguousTokenPrefix(let prefix, _): return prefix
+        case .invalidTokenID(let text): return text
         default: return nil
         }
     }

@@ -20,6 +20,8 @@ public struct TaskQuery: Sendable {
     public var qpuID: String?
     /// Only the tasks of this batch.
     public var batchID: String?
+    /// Only the tasks this user submitted (the API's users see only their own).
+    public var createdBy: String?
     /// Every pair must match.
     public var tags: [(String, String)] = []
     /// Created at or after.
@@ -37,7 +39,7 @@ public struct TaskQuery: Sendable {
     /// True when only the states filter is set (or none is): the total then comes from
     /// counts the repository keeps, not from counting rows.
     var filtersOnlyByStatus: Bool {
-        qpuID == nil && batchID == nil && tags.isEmpty && since == nil && until == nil
+        qpuID == nil && batchID == nil && createdBy == nil && tags.isEmpty && since == nil && until == nil
     }
 }
 

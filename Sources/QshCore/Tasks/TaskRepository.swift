@@ -19,6 +19,13 @@ public protocol TaskRepository: AnyObject {
     ///   is written).
     func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String, idempotency: IdempotencyRecord?) throws
 
+    /// Stores several tasks as `insert` does, each at once or not at all, in as few
+    /// writes as the store can (the SQLite store: one transaction, so one sync).
+    /// - Returns: per insertion, in order: nil when it was stored, else why it was not
+    ///   (`TaskError.idempotencyKeyUsed`, ...); one insertion's failure leaves the others.
+    /// - Throws: when the shared write failed as a whole (nothing was stored).
+    func insertMany(_ insertions: [TaskInsertion]) throws -> [(any Error)?]
+
     /// The task with exactly this id, or nil.
     func task(id: String) throws -> QuantumTask?
 
@@ -78,8 +85,9 @@ public protocol TaskRepository: AnyObject {
     /// none), read at once.
     func batchResults(batchID: String) throws -> [(item: BatchItem, result: TaskResult?)]
 
-    /// One page of batches, newest first, with their counts, and how many there are.
-    func listBatches(limit: Int, page: Int) throws -> BatchPage
+    /// One page of batches, newest first, with their counts, and how many there are;
+    /// only `createdBy`'s batches when it is given.
+    func listBatches(limit: Int, page: Int, createdBy: String?) throws -> BatchPage
 
     /// The first task of the task's lineage and every task of the lineage (the first
     /// and every re-run made from it or from its re-runs), oldest first; nil when no
@@ -206,8 +214,39 @@ public protocol TaskRepository: AnyObject {
 
     /// The store's health at `at`: schema, size, integrity check, workers and their leases,
     /// counts per state and the tasks stranded past their lease. It changes nothing (no
-    /// sweep), so what it finds is still there to see.
-    func health(at: Timestamp) throws -> StoreHealth
+    /// sweep), so what it finds is still there to see. Without `checkIntegrity` the
+    /// integrity check (a read of every page) is skipped and `integrity` is empty: the
+    /// cheap report a server's /health and /metrics make on every request.
+    func health(at: Timestamp, checkIntegrity: Bool) throws -> StoreHealth
+
+    // MARK: API tokens
+
+    /// Makes a token for `user` with `scope`, valid until `expires` (nil: for ever), and
+    /// returns it with its secret: `qsh_` and 40 base62 characters, and its id, drawn from
+    /// `rng` (`createToken(user:scope:expires:now:)` uses the system's cryptographic
+    /// generator). Only the secret's SHA-256 is stored, so the secret cannot be shown again.
+    /// - Throws: `TaskError.invalidRequest` for a user name that is not 1 to 64 of
+    ///   A-Z a-z 0-9 . _ @ - (nothing is stored).
+    func createToken<R: RandomNumberGenerator>(
+        user: String, scope: TokenScope, expires: Timestamp?, now: Timestamp, using rng: inout R
+    ) throws -> (token: AccessToken, secret: String)
+
+    /// Every token, revoked and expired ones too, oldest first.
+    func tokens() throws -> [AccessToken]
+
+    /// Revokes the one token whose id starts with `idOrPrefix` (case-insensitive) at `now`.
+    /// A token revoked before stays as it was: its `revoked` date is the first revocation's,
+    /// which tells the caller it was revoked already.
+    /// - Returns: the token as it is now.
+    /// - Throws: `TaskError.invalidTokenID`, `.tokenNotFound` or `.ambiguousTokenPrefix`.
+    func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> AccessToken
+
+    /// The token whose secret this is, when it is neither revoked nor expired at `now`;
+    /// nil otherwise (unknown, malformed, revoked or expired: the caller cannot tell which,
+    /// and should not). The stored digest is found by the secret's SHA-256 and compared with
+    /// it in constant time. Records `now` as its last use when the one stored is a minute
+    /// old or more (`AccessToken.lastUsedResolution`), so that most requests only read.
+    func authenticate(secret: String, now: Timestamp) throws -> AccessToken?
 
     // MARK: The storage
 
@@ -222,6 +261,23 @@ extension TaskRepository {
     /// `insert(_:program:actor:idempotency:)` without an idempotency key.
     public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
         try insert(task, program: program, actor: actor, idempotency: nil)
+    }
+
+    /// `createToken(user:scope:expires:now:using:)` with the system's cryptographic generator:
+    /// the token and its secret, which only the caller ever sees.
+    public func createToken(user: String, scope: TokenScope, expires: Timestamp?, now: Timestamp) throws
+        -> (token: AccessToken, secret: String)
+    {
+        var rng = SystemRandomNumberGenerator()
+        return try createToken(user: user, scope: scope, expires: expires, now: now, using: &rng)
+    }
+
+    /// `health(at:checkIntegrity:)` with the integrity check.
+    public func health(at: Timestamp) throws -> StoreHealth { try health(at: at, checkIntegrity: true) }
+
+    /// `listBatches(limit:page:createdBy:)` of everyone's batches.
+    public func listBatches(limit: Int, page: Int) throws -> BatchPage {
+        try listBatches(limit: limit, page: page, createdBy: nil)
     }
 
     /// `transition(_:)` with the transition's fields as arguments.

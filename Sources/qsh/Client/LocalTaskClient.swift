@@ -133,24 +133,9 @@ final class LocalTaskClient: TaskClient {
     /// The worker's own compile step and QPU checks (`Worker.prepare`) on the snapshot a
     /// submit would store, so the verdict is the one the task would get.
     func dryRun(_ submission: TaskSubmission, stop: Cancellation) throws -> DryRunVerdict {
-        let prepared = Worker.prepare(
-            submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed ?? 0,
-            compiler: .openQASM(stop: stop), qpus: Backends.registry(environment),
-            threads: Backends.threads(environment), precision: WorkerOptions(owner: "").precision, stop: stop)
-        // A compile that was stopped fails; that is the interruption, not the program's fault.
-        try stop.check()
-        var verdict = DryRunVerdict(qpuID: submission.qpuID, shots: submission.shots)
-        switch prepared {
-        case .success(let run):
-            let circuit = run.request.circuit
-            verdict.circuit = CircuitSize(
-                qubits: circuit.qubitCount, clbits: circuit.clbitCount, operations: circuit.operations.count)
-        case .failure(let failure):
-            verdict.errorClass = failure.errorClass
-            verdict.reasons = failure.reasons
-            verdict.diagnostics = failure.diagnostics
-        }
-        return verdict
+        try DryRunVerdict(
+            checking: submission.program, qpuID: submission.qpuID, shots: submission.shots, seed: submission.seed,
+            qpus: Backends.registry(environment), threads: Backends.threads(environment), stop: stop)
     }
 
     func get(_ idOrPrefix: String) throws -> QuantumTask { try service(.read).get(idOrPrefix) }

@@ -165,51 +165,5 @@ struct RerunSubmission: Sendable {
     var program: ProgramSnapshot?
 }
 
-/// The verdict of a dry run: ok with the circuit's size, or the failure the task would end in.
-struct DryRunVerdict: Sendable {
-    var qpuID: String
-    var shots: Int
-    /// nil when the program would run.
-    var errorClass: ErrorClass?
-    var reasons: [String] = []
-    /// The program's diagnostics when it does not compile.
-    var diagnostics: [Diagnostic] = []
-    /// The compiled circuit's size, when it compiled.
-    var circuit: CircuitSize?
-
-    var ok: Bool { errorClass == nil }
-}
-
-/// How big a compiled circuit is.
-struct CircuitSize: Sendable, Equatable {
-    var qubits: Int
-    var clbits: Int
-    var operations: Int
-}
-
-/// A QPU as a client sees it: what it is called and what it can run.
-struct QPUInfo: Sendable, Equatable {
-    var id: String
-    var summary: String
-    var capabilities: QPUCapabilities
-
-    init(id: String, summary: String, capabilities: QPUCapabilities) {
-        self.id = id
-        self.summary = summary
-        self.capabilities = capabilities
-    }
-
-    init(_ qpu: any QPU) { self.init(id: qpu.id, summary: qpu.summary, capabilities: qpu.capabilities) }
-}
-
-/// Whether a QPU takes work now, and how many tasks wait for it.
-struct QPUStatus: Sendable, Equatable {
-    var paused: Bool
-    /// When it was last paused or resumed; nil when never.
-    var since: Timestamp?
-    /// Tasks waiting for it (Created, PayloadProcessing, Scheduled).
-    var queued: Int
-
-    /// `online` or `paused`, as the JSON gives it.
-    var name: String { paused ? "paused" : "online" }
-}
+// DryRunVerdict, CircuitSize, QPUInfo and QPUStatus live in QshCore (Wire/), where the
+// server encodes them too.

@@ -93,31 +93,12 @@ enum QpusCommand {
     }
 
     /// The native gates, sorted by name; nil for a QPU that runs every gate.
-    static func nativeGates(_ c: QPUCapabilities) -> [String]? { c.nativeGates.map { $0.map(\.rawValue).sorted() } }
+    static func nativeGates(_ q: QPUInfo) -> [String]? { q.nativeGateNames }
 
     /// The coupled pairs, lowest first; nil for a QPU on which any qubits may interact.
-    static func couplingPairs(_ c: QPUCapabilities) -> [(Int, Int)]? {
-        c.couplingMap.map { $0.edges.sorted { ($0.low, $0.high) < ($1.low, $1.high) }.map { ($0.low, $0.high) } }
-    }
+    static func couplingPairs(_ q: QPUInfo) -> [(Int, Int)]? { q.couplingPairs }
 
-    static func json(_ qpu: QPUInfo, status: QPUStatus) -> JSONValue {
-        let c = qpu.capabilities
-        return .object([
-            ("id", .string(qpu.id)),
-            ("mode", .string(QPUMode.derived(from: qpu.id))),
-            ("summary", .string(qpu.summary)),
-            ("status", .string(status.name)),
-            ("status_date", status.since.map { .string($0.rfc3339) } ?? .null),
-            ("queued", .int(status.queued)),
-            ("max_qubits", .int(c.maxQubits)),
-            ("max_shots", .int(c.maxShots)),
-            ("memory_limit", .int(c.memoryLimit)),
-            ("mid_circuit_measurement", .bool(c.supportsMidCircuitMeasurement)),
-            ("precisions", .array(c.precisions.map { .string($0.rawValue) })),
-            ("native_gates", nativeGates(c).map { .array($0.map { .string($0) }) } ?? .null),
-            ("coupling_map", couplingPairs(c).map { .array($0.map { .array([.int($0.0), .int($0.1)]) }) } ?? .null),
-        ])
-    }
+    static func json(_ qpu: QPUInfo, status: QPUStatus) -> JSONValue { qpu.wireJSON(status: status) }
 
     static func mebibytes(_ bytes: Int) -> String { "\(bytes / (1 << 20)) MiB" }
 
@@ -133,7 +114,7 @@ enum QpusCommand {
         let c = q.capabilities
         return [q.id, status.name, String(status.queued), String(c.maxQubits), String(c.maxShots), String(c.memoryLimit),
                 String(c.supportsMidCircuitMeasurement), c.precisions.map(\.rawValue).joined(separator: " "),
-                nativeGates(c)?.joined(separator: " ") ?? "", q.summary]
+                nativeGates(q)?.joined(separator: " ") ?? "", q.summary]
     }
 
     static func render(_ qpus: [QPUInfo], statuses: [String: QPUStatus], format: OutputFormat, color: Bool) -> String {
@@ -141,10 +122,7 @@ enum QpusCommand {
         let status = { (q: QPUInfo) in statuses[q.id] ?? online }
         switch format {
         case .json:
-            return JSONValue.object([
-                ("elements", .array(qpus.map { json($0, status: status($0)) })), ("page", 0), ("size", .int(qpus.count)),
-                ("total", .int(qpus.count)),
-            ]).prettySerialized() + "\n"
+            return QPUInfo.pageJSON(qpus, statuses: statuses).prettySerialized() + "\n"
         case .ndjson: return qpus.map { json($0, status: status($0)).serialized() + "\n" }.joined()
         case .csv: return TableRenderer.csv(delimitedKeys.map { Column($0) }, qpus.map { delimitedRow($0, status($0)) })
         case .tsv: return TableRenderer.tsv(qpus.map { delimitedRow($0, status($0)) })
@@ -177,10 +155,10 @@ enum QpusCommand {
                 ("memory", mebibytes(c.memoryLimit)),
                 ("precisions", c.precisions.map(\.rawValue).joined(separator: ", ")),
                 ("mid-circuit", c.supportsMidCircuitMeasurement ? "measure, reset and if" : "no"),
-                ("native gates", nativeGates(c).map { $0.joined(separator: " ") + " (and measure, reset, barrier)" } ?? "any"),
-                ("coupling", couplingPairs(c).map { $0.map { "\($0.0)-\($0.1)" }.joined(separator: " ") } ?? "any pair"),
+                ("native gates", nativeGates(qpu).map { $0.joined(separator: " ") + " (and measure, reset, barrier)" } ?? "any"),
+                ("coupling", couplingPairs(qpu).map { $0.map { "\($0.0)-\($0.1)" }.joined(separator: " ") } ?? "any pair"),
             ]
-            if format == .table, let pairs = couplingPairs(c), pairs.count > 8 {
+            if format == .table, let pairs = couplingPairs(qpu), pairs.count > 8 {
                 rows[rows.count - 1].1 = pairs.prefix(4).map { "\($0.0)-\($0.1)" }.joined(separator: " ")
                     + " ... \(pairs.last!.0)-\(pairs.last!.1) (\(pairs.count) pairs; -o wide lists all)"
             }

@@ -145,23 +145,12 @@ enum TasksSubmitCommand {
         _ verdict: DryRunVerdict, program: ProgramSnapshot, context: CommandContext, format: OutputFormat
     ) -> ExitStatus {
         let reasons = verdict.reasons
-        var members: [(String, JSONValue)] = [
-            ("ok", .bool(verdict.ok)), ("qpu_id", .string(verdict.qpuID)), ("shots", .int(verdict.shots)),
-            ("error_class", .string(verdict.errorClass?.rawValue)),
-            ("error_reasons", .array(reasons.map { .string($0) })),
-        ]
-        if let circuit = verdict.circuit {
-            members += [
-                ("qubits", .int(circuit.qubits)), ("clbits", .int(circuit.clbits)),
-                ("operations", .int(circuit.operations)),
-            ]
-        }
+        let document = verdict.wireJSON
         switch format {
-        case .json: context.stdout.line(JSONValue.object(members).prettySerialized())
-        case .ndjson: context.stdout.line(JSONValue.object(members).serialized())
+        case .json: context.stdout.line(document.prettySerialized())
+        case .ndjson: context.stdout.line(document.serialized())
         case .csv, .tsv:
-            let keys = ["ok", "qpu_id", "shots", "error_class", "error_reasons", "qubits", "clbits", "operations"]
-            context.stdout.write(TableRenderer.delimited([.object(members)], keys: keys, format: format))
+            context.stdout.write(TableRenderer.delimited([document], keys: DryRunVerdict.delimitedKeys, format: format))
         case .table, .wide:
             if verdict.ok, let circuit = verdict.circuit {
                 context.stdout.line(

@@ -4,8 +4,8 @@ import CSQLite
 import QshCore
 
 enum VersionCommand {
-    /// The version of qsh; bump with each release.
-    static let version = "0.1.0"
+    /// The version of qsh (`QshVersion.current`).
+    static let version = QshVersion.current
 
     static let command = Command(
         name: "version",

@@ -73,7 +73,8 @@ enum WorkerCommand {
         let signals = SignalLatch([SIGINT, SIGTERM])
         let stop = Cancellation(reason: { signals.signal.map(SignalLatch.name) })
         try store.registerWorker(owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: lease)
-        let heartbeat = try Heartbeat(path: path, owner: owner, leaseSeconds: lease)
+        let heartbeat = try LeaseHeartbeat(
+            owner: owner, leaseSeconds: lease, open: { try LocalDatabase.open(path: path, access: .create) })
         defer {
             heartbeat.stop()
             try? store.unregisterWorker(owner: owner)
@@ -128,47 +129,5 @@ enum WorkerCommand {
         }
         log("\(owner) stopped")
         return .ok
-    }
-}
-
-/// Renews a worker's leases from its own thread and connection, every third of the
-/// lease, until stopped. If the process dies, renewals stop and the sweep takes over.
-final class Heartbeat {
-    private let stopWrite: Int32
-    private let done = DispatchSemaphore(value: 0)
-
-    init(path: String, owner: String, leaseSeconds: Double) throws {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else {
-            throw CommandFailure(code: .internalError, message: "cannot create a pipe")
-        }
-        let stopRead = fds[0]
-        stopWrite = fds[1]
-        let done = self.done
-        let interval = Int32(min(86_400_000, max(50, leaseSeconds * 1000 / 3)))
-        DispatchQueue.global().async {
-            defer {
-                close(stopRead)
-                done.signal()
-            }
-            guard let store = try? LocalDatabase.open(path: path, access: .create) else { return }
-            let clock = SystemClock()
-            var poller = pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)
-            while true {
-                let ready = poll(&poller, 1, interval)
-                if ready > 0 { return }
-                if ready < 0 && errno != EINTR { return }
-                // A busy database delays one renewal; the next one retries.
-                _ = try? store.renewLeases(owner: owner, at: clock.now(), leaseSeconds: leaseSeconds)
-            }
-        }
-    }
-
-    /// Stops the thread and waits for it.
-    func stop() {
-        var byte: UInt8 = 1
-        _ = write(stopWrite, &byte, 1)
-        done.wait()
-        close(stopWrite)
     }
 }

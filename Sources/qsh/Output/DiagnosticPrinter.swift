@@ -38,16 +38,7 @@ struct DiagnosticPrinter {
     /// for `qasm check --json` and for the JSON error of a command given an invalid program;
     /// `file` is there only for an error in an included file.
     static func json(_ diagnostics: [Diagnostic], mainFile: String) -> [JSONValue] {
-        diagnostics.filter { $0.severity == .error }.map { d in
-            var members: [(String, JSONValue)] = []
-            if d.location.file != mainFile { members.append(("file", .string(d.location.file))) }
-            members += [
-                ("line", .int(d.location.line)), ("column", .int(d.location.column)),
-                ("code", .string(d.code)), ("message", .string(d.message)),
-            ]
-            if !d.notes.isEmpty { members.append(("notes", .array(d.notes.map { .string($0) }))) }
-            return .object(members)
-        }
+        Diagnostic.wireJSON(diagnostics, mainFile: mainFile)
     }
 
     /// Spaces (tabs kept, for alignment) up to the 1-based byte `column`, then '^'.

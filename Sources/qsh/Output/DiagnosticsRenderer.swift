@@ -3,60 +3,17 @@
 // located diagnostics, as sections for people and members of the task's JSON object.
 import QshCore
 
-/// A waiting task's place in its QPU's queue, and whether the QPU is paused.
-struct TaskQueueInfo: Sendable, Equatable {
-    var position: QueuePosition
-    var qpuPaused: Bool
-
-    var json: JSONValue {
-        .object([
-            ("position", .int(position.position)), ("length", .int(position.length)),
-            ("qpu_status", .string(qpuPaused ? "paused" : "online")),
-        ])
-    }
-
-    /// `2 of 3 for sim:native (paused)`.
-    func text(qpu: String) -> String {
-        "\(position.position) of \(position.length) for \(qpu)" + (qpuPaused ? " (paused)" : "")
-    }
-}
-
 extension TaskRenderer {
     /// The task's object, with `queue` after its members when it waits.
-    static func taskJSON(_ task: QuantumTask, queue: TaskQueueInfo?) -> JSONValue {
-        guard let queue, case .object(var members) = task.wireJSON else { return task.wireJSON }
-        members.append(("queue", queue.json))
-        return .object(members)
-    }
-
-    /// One run: attempt, worker, dates, and what its results recorded.
-    static func runJSON(_ run: TaskRun) -> JSONValue {
-        let result = run.result
-        return .object([
-            ("attempt", .int(run.attempt)),
-            ("run_id", .string(run.id)),
-            ("worker", .string(run.worker)),
-            ("compilation_id", .string(run.compilationID)),
-            ("started_date", .string(run.started.rfc3339)),
-            ("ended_date", run.ended.map { .string($0.rfc3339) } ?? .null),
-            ("shots_done", .int(result?.shotsDone ?? 0)),
-            ("timings", .object((result?.timings ?? []).map { ($0.0, .double($0.1)) })),
-            ("metrics", result?.metrics ?? .object([])),
-            ("metadata", result?.metadata ?? .object([])),
-        ])
-    }
+    static func taskJSON(_ task: QuantumTask, queue: TaskQueueInfo?) -> JSONValue { task.wireJSON(queue: queue) }
 
     /// `tasks get --diagnostics`: the task with its runs and compile diagnostics.
     static func diagnostics(
         _ d: TaskDiagnostics, queue: TaskQueueInfo?, format: OutputFormat, color: Bool
     ) -> String {
-        let mainFile = d.diagnostics.first?.location.file ?? ""
         switch format {
         case .json, .ndjson:
-            guard case .object(var members) = taskJSON(d.task, queue: queue) else { return "" }
-            members.append(("runs", .array(d.runs.map(runJSON))))
-            members.append(("diagnostics", .array(DiagnosticPrinter.json(d.diagnostics, mainFile: mainFile))))
-            let document = JSONValue.object(members)
+            let document = d.wireJSON(queue: queue)
             return (format == .json ? document.prettySerialized() : document.serialized()) + "\n"
         case .csv, .tsv:
             // One row per run: the flat values; nested ones as compact JSON.

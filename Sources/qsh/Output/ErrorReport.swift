@@ -65,25 +65,6 @@ struct ErrorReport {
         return ErrorReport(code: .internalError, message: "internal error: \(error)")
     }
 
-    /// The members a task error adds to its JSON object: the task's or batch's id (the
-    /// prefix of an ambiguous one, with the candidates), the idempotency key, and why a
-    /// task with no results failed.
-    static func details(of error: TaskError) -> [(String, JSONValue)] {
-        var details: [(String, JSONValue)] = []
-        if let id = error.taskID { details.append(("task_id", .string(id))) }
-        if let id = error.batchID { details.append(("batch_id", .string(id))) }
-        if let key = error.idempotencyKey { details.append(("idempotency_key", .string(key))) }
-        switch error {
-        case .ambiguousPrefix(_, let candidates), .ambiguousBatchPrefix(_, let candidates):
-            details.append(("candidates", .array(candidates.map { .string($0) })))
-        default: break
-        }
-        if case .noResults(_, let taskStatus, let errorClass, let reasons) = error, taskStatus.isUnsuccessful {
-            details += [
-                ("task_status", .string(taskStatus.rawValue)), ("error_class", .string(errorClass?.rawValue)),
-                ("error_reasons", .array(reasons.map { .string($0) })),
-            ]
-        }
-        return details
-    }
+    /// The members a task error adds to its JSON object (`TaskError.wireDetails`).
+    static func details(of error: TaskError) -> [(String, JSONValue)] { error.wireDetails }
 }

@@ -5,16 +5,11 @@ import QshCore
 enum HousekeepingRenderer {
     /// `tasks delete`: each task as it was when it went, and whether it was cancelled first.
     static func deleted(_ deleted: [DeletedTask], format: OutputFormat, color: Bool) -> String {
-        func json(_ d: DeletedTask) -> JSONValue {
-            .object([("id", .string(d.task.id)), ("task_status", .string(d.task.status.rawValue)),
-                     ("cancelled", .bool(d.cancelled))])
-        }
         let rows = deleted.map { [$0.task.id, $0.task.status.rawValue, $0.cancelled ? "true" : "false"] }
         switch format {
         case .json:
-            return JSONValue.object([("deleted", .array(deleted.map(json))), ("count", .int(deleted.count))])
-                .prettySerialized() + "\n"
-        case .ndjson: return deleted.map { json($0).serialized() + "\n" }.joined()
+            return DeletedTask.wireJSON(deleted).prettySerialized() + "\n"
+        case .ndjson: return deleted.map { $0.wireJSON.serialized() + "\n" }.joined()
         case .csv: return TableRenderer.csv([Column("id"), Column("task_status"), Column("cancelled")], rows)
         case .tsv: return TableRenderer.tsv(rows)
         case .table, .wide:
@@ -28,9 +23,7 @@ enum HousekeepingRenderer {
 
     /// `tasks prune`: how many, and (in the machine formats) which.
     static func pruned(_ ids: [String], dryRun: Bool, format: OutputFormat) -> String {
-        let object = JSONValue.object([
-            ("dry_run", .bool(dryRun)), ("count", .int(ids.count)), ("ids", .array(ids.map { .string($0) })),
-        ])
+        let object = PruneSummary(dryRun: dryRun, ids: ids).wireJSON
         switch format {
         case .json: return object.prettySerialized() + "\n"
         case .ndjson: return object.serialized() + "\n"
@@ -43,12 +36,7 @@ enum HousekeepingRenderer {
 
     /// `tasks import`: what was stored and what was already there.
     static func imported(_ summary: ImportSummary, format: OutputFormat) -> String {
-        let object = JSONValue.object([
-            ("imported", .int(summary.imported.count)), ("skipped", .int(summary.skipped.count)),
-            ("definitions", .int(summary.definitions)),
-            ("ids", .array(summary.imported.map { .string($0) })),
-            ("skipped_ids", .array(summary.skipped.map { .string($0) })),
-        ])
+        let object = summary.wireJSON
         let rows = summary.imported.map { [$0, "imported"] } + summary.skipped.map { [$0, "skipped"] }
         switch format {
         case .json: return object.prettySerialized() + "\n"

@@ -35,6 +35,9 @@ import Testing
         (.invalidArgument, .usage, 422), (.notFound, .notFound, 404), (.conflict, .failure, 409),
         (.noResults, .failure, 409), (.timeout, .timedOut, 504), (.interrupted, .interrupted, 503),
         (.invalidProgram, .failure, 422), (.databaseBusy, .failure, 503), (.internalError, .failure, 500),
+        (.unauthenticated, .failure, 401), (.forbidden, .failure, 403), (.rateLimited, .failure, 429),
+        (.payloadTooLarge, .failure, 413), (.unsupportedMediaType, .failure, 415), (.methodNotAllowed, .failure, 405),
+        (.networkError, .failure, 503),
     ])
     func statuses(code: ErrorCode, exit: QshCore.ExitStatus, http: Int) {
         #expect(code.exitStatus == exit)
@@ -48,6 +51,8 @@ import Testing
             TaskError.invalidID(text: "z"), TaskError.illegalTransition(id: "x", from: .created, to: .completed),
             TaskError.cancelRefused(id: "x", status: .executionStarted), TaskError.noResults(id: "x", status: .created),
             TaskError.unknownQPU(id: "q"), TaskError.invalidRequest(reason: "r"),
+            TaskError.tokenNotFound(id: "x"), TaskError.ambiguousTokenPrefix(prefix: "abcd", candidates: []),
+            TaskError.invalidTokenID(text: "z"),
             StoreError.foreignFile(path: "p", applicationID: 1), StoreError.newerSchema(path: "p", version: 9, supported: 2),
             StoreError.cannotCreate(path: "p", reason: "r"), StoreError.missing(path: "p"), StoreError.notAFile(path: "p"),
             StoreError.unversioned(path: "p"), StoreError.readOnlyOldSchema(path: "p", version: 1, needed: 2),
@@ -93,6 +98,8 @@ import Testing
 
     @Test func otherErrorsGiveTheirCodesStatus() {
         #expect(TaskError.notFound(id: "x").exitStatus == .notFound)
+        #expect(TaskError.tokenNotFound(id: "x").exitStatus == .notFound)
+        #expect(TaskError.invalidTokenID(text: "x").exitStatus == .usage)
         #expect(TaskError.unknownQPU(id: "x").exitStatus == .notFound)
         #expect(TaskError.ambiguousPrefix(prefix: "ab", candidates: []).exitStatus == .usage)
         #expect(TaskError.cancelRefused(id: "x", status: .executionStarted).exitStatus == .failure)
