@@ -209,7 +209,11 @@ extension RemoteTaskClient: TaskClient {
     func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String] {
         var members: [(String, JSONValue)] = []
         if !filter.statuses.isEmpty { members.append(("status", .array(filter.statuses.map { .string($0.rawValue) }))) }
-        if let before = filter.endedBefore { members.append(("ended_before", .string(before.rfc3339))) }
+        // The API takes an age: the same moment, counted back from now in milliseconds' precision.
+        if let before = filter.endedBefore {
+            let seconds = max(0, Double(clock.now().milliseconds - before.milliseconds) / 1000)
+            members.append(("older_than", .string(String(seconds) + "s")))
+        }
         members.append(("dry_run", .bool(dryRun)))
         let json = try call("POST", "/v2/prune", body: .object(members)).json
         let ids = try decode { try PruneSummary(wireJSON: json).ids }
