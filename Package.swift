@@ -31,13 +31,15 @@ let package = Package(
         ),
         // Header only: whole-vector fused multiply-add for the simulator's kernels.
         .systemLibrary(name: "CSIMD"),
+        // libcurl, opened with dlopen only in client mode (Sources/CCurl/include/ccurl.h).
+        .target(name: "CCurl"),
         .target(
             name: "QshCore",
             dependencies: ["CSQLite", "CSIMD"]
         ),
         .executableTarget(
             name: "qsh",
-            dependencies: ["QshCore", "CSQLite", "CReadline"]
+            dependencies: ["QshCore", "CSQLite", "CReadline", "CCurl"]
         ),
         // The HTTP API (`qsh serve`): routes, auth, SSE, metrics; no CLI code.
         .target(

@@ -128,6 +128,8 @@ extension TaskSandbox {
 
 enum SandboxError: Error {
     case failed(QshRun)
+    /// `qsh serve` did not say where it listens; its log.
+    case server(String)
 }
 
 /// Parses every line of NDJSON text.
