@@ -26,7 +26,9 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char load_error[512];
 
 static void load(void) {
+    // Debian's libcurl4 (OpenSSL), else libcurl3-gnutls, which git already brings.
     void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!library) library = dlopen("libcurl-gnutls.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
         const char *reason = dlerror();
         strncpy(load_error, reason ? reason : "dlopen failed", sizeof load_error - 1);

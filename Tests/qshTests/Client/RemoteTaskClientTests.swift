@@ -177,7 +177,7 @@ import TestSupport
             #expect(mapped as? TaskError == local, "\(local)")
             #expect((mapped as? TaskError)?.exitStatus == local.exitStatus)
         }
-        // A code this qsh does not know is still a failure with the server's words (exit 1).
+        // A code without a TaskError of its own is a failure with the server's words (rate_limited: exit 1).
         let unknown = error(errorBody("rate_limited", "too many requests; retry in 2s"), status: 429) as? CommandFailure
         #expect(unknown?.code.rawValue == "rate_limited" && unknown?.message == "too many requests; retry in 2s")
         #expect(unknown?.exitStatus == .failure)
