@@ -200,6 +200,7 @@ import TestSupport
             default_qpu  sim:native                           config       sim:native
             shots        32                                   environment  64
             output       table on a terminal, json in a pipe  default      -
+            api          none (the local task database)       default      -
             file: \(box.dir.file("config/qsh/config"))
 
             """)
