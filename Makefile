@@ -37,7 +37,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib $(SIMD_FLAGS)
 BIN := .build/release/qsh
 SHARED ?= ../shared
 
-.PHONY: all release debug test bench install clean conformance demo
+.PHONY: all release debug test bench bench-server install clean conformance demo
 
 all: release
 
@@ -79,6 +79,11 @@ conformance: release
 # Ratios against Qiskit, Aer, qsim and qulacs in one run; see bench/run.sh for knobs.
 bench: release
 	QSH_SHARED=$(SHARED) bench/run.sh
+
+# The HTTP API alone (also a part of make bench): wrk on GET by id, /health, durable
+# submits; a remote tasks get against a local one (bench/server.sh).
+bench-server: release
+	bench/server.sh
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -5,8 +5,9 @@
 #     beside GET /health in the same run: the framework's own ceiling on this machine;
 #   - durable submits, POST /v2/{mode}/tasks from 32 connections (target >= 1,000 tasks/s);
 #   - `qsh tasks get ID` as a whole process, through the server vs on the file (target <= 2x).
-# The server runs no workers here (--workers 0): tasks stay queued, so the simulator takes no
-# core from the server. Knobs: SERVER_BENCH_SECONDS (default 10).
+# The GETs read a finished task, as a client polling for results does. The server runs no
+# workers here (--workers 0): submitted tasks stay queued, so the simulator takes no core
+# from the server. Knobs: SERVER_BENCH_SECONDS (default 10). Also `make bench-server`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 qsh="$(cd "$(dirname "${1:-.build/release/qsh}")" && pwd)/$(basename "${1:-.build/release/qsh}")"
@@ -31,6 +32,7 @@ cx q[0], q[1];
 measure q -> c;
 QASM
 id=$(QSH_DB=$db "$qsh" tasks submit "$work/bell.qasm" --shots 100 -q)
+QSH_DB=$db "$qsh" worker --once 2>/dev/null
 export QSH_TOKEN
 QSH_TOKEN=$(QSH_DB=$db "$qsh" tokens create --user bench --scope admin -o json 2>/dev/null |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')

@@ -26,7 +26,7 @@ final class ServerProcess: @unchecked Sendable {
     init(_ sandbox: TaskSandbox, _ arguments: [String] = [], extra: [String: String] = [:]) throws {
         self.sandbox = sandbox
         log = sandbox.dir.file("server-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: Qsh.binary)
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
