@@ -12,8 +12,10 @@ final class ServerFixture: @unchecked Sendable {
     let token: String
     let log: String
 
-    /// Starts a server on `sandbox`'s database (created if needed) with an admin token for `user`.
-    init(_ sandbox: TaskSandbox, user: String = "tester", scope: String = "admin") throws {
+    /// Starts a server on `sandbox`'s database (created if needed) with an admin token for `user`,
+    /// `workers` in-process workers (nil: the server's default) and `environment` added to its own.
+    init(_ sandbox: TaskSandbox, user: String = "tester", scope: String = "admin", workers: Int? = nil,
+         environment extra: [String: String] = [:]) throws {
         let made = try sandbox.run(["tokens", "create", "--user", user, "--scope", scope, "-q"])
         guard made.status == 0 else { throw SandboxError.failed(made) }
         token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -22,8 +24,10 @@ final class ServerFixture: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Qsh.binary)
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", sandbox.db]
+            + (workers.map { ["--workers", String($0)] } ?? [])
         var environment = ["PATH": "/usr/bin:/bin", "HOME": sandbox.dir.path, "XDG_CONFIG_HOME": sandbox.dir.file("config")]
         environment["QSH_NO_AUTOSTART"] = "1"
+        for (k, v) in extra { environment[k] = v }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

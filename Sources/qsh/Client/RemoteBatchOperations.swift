@@ -11,7 +11,7 @@ extension RemoteTaskClient {
         var body: [(String, JSONValue)] = []
         if let name = submission.name { body.append(("name", .string(name))) }
         body.append(("items", .array(items)))
-        let key = submission.idempotencyKey ?? makeKey()
+        let key = try idempotencyKey(submission.idempotencyKey)
         let (json, response) = try call(
             "POST", "/v2/batches", body: .object(body), headers: [("Idempotency-Key", key)], retry: .safe)
         let summary = try decode { try BatchSummary(wireJSON: json) }

@@ -168,6 +168,16 @@ final class RemoteTaskClient {
         "/v2/batches/" + URLText.encode(idOrPrefix.lowercased()) + suffix
     }
 
+    /// The idempotency key of a submit: the user's, checked as the local door checks it (an
+    /// empty one would not even reach the server: libcurl drops a header without a value, and
+    /// the task would be stored without a key), else a new one.
+    /// - Throws: `TaskError.invalidRequest` for a key that cannot be one.
+    func idempotencyKey(_ given: String?) throws -> String {
+        guard let given else { return makeKey() }
+        try TaskService.checkIdempotencyKey(given)
+        return given
+    }
+
     /// A new idempotency key: `qsh-` and a random UUID.
     static func generatedKey() -> String { "qsh-" + TaskID.generate() }
 }

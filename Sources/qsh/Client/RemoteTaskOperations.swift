@@ -61,7 +61,7 @@ extension RemoteTaskClient: TaskClient {
 
     func submit(_ submission: TaskSubmission) throws -> SubmitReceipt {
         // Always a key, so that the retry of a submit whose answer was lost returns the first task.
-        let key = submission.idempotencyKey ?? makeKey()
+        let key = try idempotencyKey(submission.idempotencyKey)
         let (json, response) = try call(
             "POST", "/v2/" + QPUMode.derived(from: submission.qpuID) + "/tasks", body: Self.submitBody(submission),
             headers: [("Idempotency-Key", key)], retry: .safe)
