@@ -118,10 +118,10 @@ final class ServerProcess: @unchecked Sendable {
         return HTTPAnswer(status: status, headers: headers, body: body)
     }
 
-    /// Polls GET until the task is in one of `states` (or 30 s pass); its last state.
+    /// Polls GET until the task is in one of `states` (or 60 s pass); its last state.
     @discardableResult
     func waitFor(_ id: String, _ states: Set<String>, token: String) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         var last = ""
         while Date() < deadline {
             last = try request("GET", "/v2/tasks/\(id)", token: token).json["task_status"].string ?? ""
