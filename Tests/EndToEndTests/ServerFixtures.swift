@@ -20,7 +20,9 @@ final class ServerProcess: @unchecked Sendable {
     let process: Process
     let log: String
     let port: Int
-    var base: String { "http://127.0.0.1:\(port)" }
+    /// `https` when the server was given TLS files.
+    var scheme = "http"
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts `qsh serve --listen 127.0.0.1:0 arguments...` and waits for its listening line.
     init(_ sandbox: TaskSandbox, _ arguments: [String] = [], extra: [String: String] = [:]) throws {
@@ -41,7 +43,7 @@ final class ServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while found == nil && Date() < deadline && process.isRunning {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+            if let range = text.range(of: #"listening on https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
                 found = Int(text[range].split(separator: ":").last ?? "")
             } else {
                 Thread.sleep(forTimeInterval: 0.02)
@@ -84,6 +86,7 @@ final class ServerProcess: @unchecked Sendable {
         body: String? = nil
     ) throws -> HTTPAnswer {
         var arguments = ["-s", "-S", "-i", "--max-time", "60", "-X", method, base + path]
+        if scheme == "https" { arguments.append("--insecure") }
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         for header in headers { arguments += ["-H", header] }
         var input: String?
@@ -115,10 +118,10 @@ final class ServerProcess: @unchecked Sendable {
         return HTTPAnswer(status: status, headers: headers, body: body)
     }
 
-    /// Polls GET until the task is in one of `states` (or 30 s pass); its last state.
+    /// Polls GET until the task is in one of `states` (or 60 s pass); its last state.
     @discardableResult
     func waitFor(_ id: String, _ states: Set<String>, token: String) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         var last = ""
         while Date() < deadline {
             last = try request("GET", "/v2/tasks/\(id)", token: token).json["task_status"].string ?? ""
