@@ -88,3 +88,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make test` runs the simulator's suites a second time at 256 bits (QSH_SIMULATOR_ONLY=1, its
+// own scratch folder): that pass needs no server, so Hummingbird, NIO and BoringSSL are left
+// out rather than built twice.
+if Context.environment["QSH_SIMULATOR_ONLY"] != nil {
+    let server: Set<String> = ["QshServer", "qsh-server", "QshServerTests"]
+    package.targets.removeAll { server.contains($0.name) }
+    package.products.removeAll { $0.name == "qsh-server" }
+    package.dependencies.removeAll()
+}
