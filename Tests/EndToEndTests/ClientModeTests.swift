@@ -116,10 +116,10 @@ import TestSupport
         defer { server.stop() }
         let noToken = ["QSH_TOKEN": ""]
         let refused = try client(sandbox, server, ["tasks", "list"], extra: noToken)
-        #expect(refused.status == 1)
+        #expect(refused.status == 4)  // authentication, as the manual's EXIT STATUS says
         #expect(refused.stderr.hasSuffix("; log in with 'qsh login \(server.url)' or set $QSH_TOKEN\n"))
         let wrong = try client(sandbox, server, ["login", server.url], stdin: "qsh_wrong\n", extra: noToken)
-        #expect(wrong.status == 1)
+        #expect(wrong.status == 4)
         let credentials = sandbox.dir.file("config/qsh/credentials")
         #expect(!FileManager.default.fileExists(atPath: credentials))
         let login = try client(sandbox, server, ["login", server.url], stdin: server.token + "\n", extra: noToken)
@@ -129,7 +129,7 @@ import TestSupport
         #expect(try client(sandbox, server, ["tasks", "list", "-o", "json"], extra: noToken).status == 0)
         let logout = try client(sandbox, server, ["logout"], extra: noToken)
         #expect(logout.status == 0 && logout.stderr == "logged out of \(server.url)\n")
-        #expect(try client(sandbox, server, ["tasks", "list"], extra: noToken).status == 1)
+        #expect(try client(sandbox, server, ["tasks", "list"], extra: noToken).status == 4)
         let again = try client(sandbox, server, ["logout", server.url], extra: noToken)
         #expect(again.status == 0 && again.stderr == "not logged in to \(server.url)\n")
     }
