@@ -124,7 +124,8 @@ extension RemoteTaskClient: TaskClient {
         return task
     }
 
-    func list(_ query: TaskQuery) throws -> TaskPage {
+    /// A listing's filters as the query of `GET /v2/tasks` and `GET /v2/export`.
+    static func filterPairs(_ query: TaskQuery) -> [(String, String)] {
         var pairs: [(String, String)] = []
         for status in query.statuses { pairs.append(("status", status.rawValue)) }
         if let qpu = query.qpuID { pairs.append(("qpu", qpu)) }
@@ -132,6 +133,11 @@ extension RemoteTaskClient: TaskClient {
         for (key, value) in query.tags { pairs.append(("tag", key + "=" + value)) }
         if let since = query.since { pairs.append(("since", since.rfc3339)) }
         if let until = query.until { pairs.append(("until", until.rfc3339)) }
+        return pairs
+    }
+
+    func list(_ query: TaskQuery) throws -> TaskPage {
+        var pairs = Self.filterPairs(query)
         pairs.append(("sort", (query.descending ? "-" : "") + query.sort.rawValue))
         pairs.append(("page", String(query.page)))
         pairs.append(("size", String(query.limit)))
@@ -222,14 +228,7 @@ extension RemoteTaskClient: TaskClient {
     }
 
     func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
-        var pairs: [(String, String)] = selection.ids.map { ("id", $0) }
-        let query = selection.query
-        for status in query.statuses { pairs.append(("status", status.rawValue)) }
-        if let qpu = query.qpuID { pairs.append(("qpu", qpu)) }
-        if let batch = query.batchID { pairs.append(("batch", batch)) }
-        for (key, value) in query.tags { pairs.append(("tag", key + "=" + value)) }
-        if let since = query.since { pairs.append(("since", since.rfc3339)) }
-        if let until = query.until { pairs.append(("until", until.rfc3339)) }
+        let pairs = selection.ids.map { ("id", $0) } + Self.filterPairs(selection.query)
         let request = makeRequest("GET", "/v2/export", query: pairs)
         let response = try send(request, retry: .safe)
         var count = 0
