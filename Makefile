@@ -1,9 +1,9 @@
 # qsh: build, test, bench, install.
-#   make            optimised, statically linked binary at .build/release/qsh
+#   make            optimised, statically linked binaries at .build/release/qsh and qsh-server
 #   make demo       build, then run examples/bell.qasm as a task
 #   make test       build and run every test (Swift Testing)
 #   make bench      parser and simulator benchmarks against the peers (see README)
-#   make install    PREFIX=/usr/local: bin/qsh and share/man/man1/qsh.1
+#   make install    PREFIX=/usr/local: bin/qsh, bin/qsh-server and share/man/man1/qsh.1
 #   make clean
 
 PREFIX ?= /usr/local
@@ -37,12 +37,14 @@ RELEASE_FLAGS := -c release --static-swift-stdlib $(SIMD_FLAGS)
 BIN := .build/release/qsh
 SHARED ?= ../shared
 
-.PHONY: all release debug test bench install clean conformance demo
+.PHONY: all release debug test bench bench-server install clean conformance demo
 
 all: release
 
+# qsh-server (`qsh serve`, with Hummingbird) is its own product so that qsh never links it.
 release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product qsh
+	$(SWIFT) build $(RELEASE_FLAGS) --product qsh-server
 
 debug:
 	$(SWIFT) build --product qsh
@@ -68,8 +70,8 @@ test:
 	@mkdir -p .build
 	$(call RUN_TESTS,,.build/test.log)
 ifneq ($(findstring QSH_AVX512,$(SIMD_FLAGS)),)
-	$(SWIFT) build --build-tests --scratch-path .build/simd256 $(AVX2_FLAGS)
-	$(call RUN_TESTS,--scratch-path .build/simd256 --filter '$(SIM_SUITES)',.build/test-simd256.log)
+	QSH_SIMULATOR_ONLY=1 $(SWIFT) build --build-tests --scratch-path .build/simd256 $(AVX2_FLAGS)
+	export QSH_SIMULATOR_ONLY=1; $(call RUN_TESTS,--scratch-path .build/simd256 --filter '$(SIM_SUITES)',.build/test-simd256.log)
 endif
 
 conformance: release
@@ -79,9 +81,15 @@ conformance: release
 bench: release
 	QSH_SHARED=$(SHARED) bench/run.sh
 
+# The HTTP API alone (also a part of make bench): wrk on GET by id, /health, durable
+# submits; a remote tasks get against a local one (bench/server.sh).
+bench-server: release
+	bench/server.sh
+
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/qsh
+	install -m 0755 .build/release/qsh-server $(DESTDIR)$(PREFIX)/bin/qsh-server
 	install -m 0644 man/qsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/qsh.1
 
 clean:

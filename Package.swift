@@ -33,13 +33,15 @@ let package = Package(
         .systemLibrary(name: "CSIMD"),
         // libpq, opened with dlopen only for a PostgreSQL database (Sources/CPostgres/include/cpq.h).
         .target(name: "CPostgres"),
+        // libcurl, opened with dlopen only in client mode (Sources/CCurl/include/ccurl.h).
+        .target(name: "CCurl"),
         .target(
             name: "QshCore",
             dependencies: ["CSQLite", "CSIMD", "CPostgres"]
         ),
         .executableTarget(
             name: "qsh",
-            dependencies: ["QshCore", "CSQLite", "CReadline"]
+            dependencies: ["QshCore", "CSQLite", "CReadline", "CCurl"]
         ),
         // The HTTP API (`qsh serve`): routes, auth, SSE, metrics; no CLI code.
         .target(
@@ -88,3 +90,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make test` runs the simulator's suites a second time at 256 bits (QSH_SIMULATOR_ONLY=1, its
+// own scratch folder): that pass needs no server, so Hummingbird, NIO and BoringSSL are left
+// out rather than built twice.
+if Context.environment["QSH_SIMULATOR_ONLY"] != nil {
+    let server: Set<String> = ["QshServer", "qsh-server", "QshServerTests"]
+    package.targets.removeAll { server.contains($0.name) }
+    package.products.removeAll { $0.name == "qsh-server" }
+    package.dependencies.removeAll()
+}

@@ -4,7 +4,7 @@
 #   BENCH_CIRCUITS  circuits for the simulator table (default: the 24-qubit set)
 #   BENCH_THREADS   thread counts (default 1,2)
 #   BENCH_REPS      timed runs per cell (default 3)
-#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store batch
+#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store batch server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${QSH_SHARED:-../shared}"
@@ -54,4 +54,9 @@ fi
 if [[ "$skip" != *" batch "* ]] && [ -x bench/batch.sh ]; then
     echo "== batches: a 10,000-item submit and its results in one call"
     bench/batch.sh "$qsh"
+fi
+
+if [[ "$skip" != *" server "* ]] && [ -x bench/server.sh ]; then
+    echo "== the Direct API: qsh serve under wrk, and a remote tasks get"
+    bench/server.sh "$qsh"
 fi

@@ -98,27 +98,7 @@ extension Handlers {
     func export() async throws -> Response {
         let q = query
         try q.requireOnly(["id", "status", "qpu", "tag", "since", "until"])
-        var taskQuery = TaskQuery()
-        for name in q.values("status", commas: true) {
-            guard let status = TaskStatus(wireName: name) else {
-                throw APIError.invalidQuery("status", "'\(name)' is not a state")
-            }
-            taskQuery.statuses.append(status)
-        }
-        for pair in q.values("tag") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw APIError.invalidQuery("tag", "expects <key>=<value>, got '\(pair)'")
-            }
-            taskQuery.tags.append((String(parts[0]), String(parts[1])))
-        }
-        for name in ["since", "until"] {
-            guard let text = try q.value(name) else { continue }
-            guard let time = Timestamp(rfc3339: text) else {
-                throw APIError.invalidQuery(name, "expects an RFC 3339 time such as 2026-11-21T10:00:00Z, got '\(text)'")
-            }
-            if name == "since" { taskQuery.since = time } else { taskQuery.until = time }
-        }
+        var taskQuery = try filters(q)
         taskQuery.qpuID = try q.value("qpu")
         let selection = ExportSelection(ids: q.values("id", commas: true), query: taskQuery)
         let text = try await api.database.run { service -> String in

@@ -42,18 +42,40 @@ protocol Authenticator: Sendable {
     func principal(secret: String) async throws -> Principal?
 }
 
-/// Authenticates against the token store of the task database.
-struct TokenAuthenticator: Authenticator {
+/// Authenticates against the token store of the task database. A token found valid is
+/// remembered for `memory` seconds (by its secret's SHA-256), so that a client's stream of
+/// requests costs one lookup a second, not one each: a revocation or expiry takes effect
+/// within that second.
+final class TokenAuthenticator: Authenticator {
     let database: Database
+    let memory: Duration
+    private let remembered = Mutex<[String: (principal: Principal, until: ContinuousClock.Instant)]>([:])
+    /// The most tokens remembered at once (an arbitrary bound; past it the memory is cleared).
+    static let rememberedLimit = 1024
+
+    init(database: Database, memory: Duration = .seconds(1)) {
+        self.database = database
+        self.memory = memory
+    }
 
     func principal(secret: String) async throws -> Principal? {
         // A secret of the wrong shape is not looked up at all.
         guard AccessToken.isWellFormedSecret(secret) else { return nil }
+        let digest = AccessToken.digest(ofSecret: secret)
+        let now = ContinuousClock.now
+        if let known = remembered.withLock({ $0[digest] }), known.until > now { return known.principal }
         let clock = database.clock
-        return try await database.run { service -> Principal? in
+        let found = try await database.run { service -> Principal? in
             guard let token = try service.repository.authenticate(secret: secret, now: clock.now()) else { return nil }
             return Principal(user: token.user, scope: Scope(token.scope), tokenID: token.id)
         }
+        if let found {
+            remembered.withLock { table in
+                if table.count >= Self.rememberedLimit { table.removeAll() }
+                table[digest] = (found, now + memory)
+            }
+        }
+        return found
     }
 }
 

@@ -38,7 +38,7 @@ public struct ServerOptions: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String, workers: Int = 1,
         maxBody: Int = 16 << 20, grace: Double = 30, tlsCertificate: String? = nil, tlsKey: String? = nil,
-        rateLimit: Double = 100, qpus: QPURegistry, threads: Int, version: String
+        rateLimit: Double = 200, qpus: QPURegistry, threads: Int, version: String
     ) {
         self.host = host
         self.port = port

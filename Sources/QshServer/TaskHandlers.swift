@@ -108,6 +108,26 @@ extension Handlers {
     func listTasks(mode: String?) async throws -> Response {
         let q = query
         try q.requireOnly(["status", "tag", "since", "until", "sort", "page", "size", "batch"] + (mode == nil ? ["qpu"] : []))
+        var taskQuery = try filters(q)
+        taskQuery.limit = try q.int("size", in: 1...1000) ?? 100
+        taskQuery.page = try q.int("page", in: 0...1_000_000_000) ?? 0
+        if let sort = try q.value("sort") { try Self.apply(sort: sort, to: &taskQuery) }
+        if let mode { taskQuery.qpuID = try qpu(mode: mode).id } else { taskQuery.qpuID = try q.value("qpu") }
+        taskQuery.createdBy = ownerFilter
+        let batch = try q.value("batch")
+        let handlers = self
+        let finalQuery = taskQuery
+        let page = try await api.database.run { service -> TaskPage in
+            var query = finalQuery
+            if let batch { query.batchID = try handlers.visibleBatch(batch, in: service).batch.id }
+            return try service.list(query)
+        }
+        return Self.json(page.wireJSON)
+    }
+
+    /// The filters `GET .../tasks` and `GET /v2/export` share: `status=` (repeated or a comma
+    /// list), `tag=key=value` (repeated), `since=` and `until=` (RFC 3339).
+    func filters(_ q: QueryItems) throws -> TaskQuery {
         var taskQuery = TaskQuery()
         for name in q.values("status", commas: true) {
             guard let status = TaskStatus(wireName: name) else {
@@ -125,20 +145,7 @@ extension Handlers {
         }
         taskQuery.since = try time(q, "since")
         taskQuery.until = try time(q, "until")
-        taskQuery.limit = try q.int("size", in: 1...1000) ?? 100
-        taskQuery.page = try q.int("page", in: 0...1_000_000_000) ?? 0
-        if let sort = try q.value("sort") { try Self.apply(sort: sort, to: &taskQuery) }
-        if let mode { taskQuery.qpuID = try qpu(mode: mode).id } else { taskQuery.qpuID = try q.value("qpu") }
-        taskQuery.createdBy = ownerFilter
-        let batch = try q.value("batch")
-        let handlers = self
-        let finalQuery = taskQuery
-        let page = try await api.database.run { service -> TaskPage in
-            var query = finalQuery
-            if let batch { query.batchID = try handlers.visibleBatch(batch, in: service).batch.id }
-            return try service.list(query)
-        }
-        return Self.json(page.wireJSON)
+        return taskQuery
     }
 
     /// An RFC 3339 time (or a date) of the query.

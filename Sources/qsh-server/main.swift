@@ -219,7 +219,7 @@ let scheme = certificate == nil ? "http" : "https"
 let shownHost = host.contains(":") ? "[\(host)]" : host
 let done = DispatchSemaphore(value: 0)
 let status = Atomic(Int32(0))
-Task {
+Task.detached {
     do {
         try await server.run { port in
             errorLine("listening on \(scheme)://\(shownHost):\(port) (database '\(PostgresAddress.redact(databasePath))', \(workers) worker\(workers == 1 ? "" : "s"))")

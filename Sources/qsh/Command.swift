@@ -65,10 +65,17 @@ enum CommonOptions {
     static let database = OptionSpec(
         "--db", value: "<path>", help: "the task database (default: $QSH_DB, else $XDG_DATA_HOME/qsh/tasks.sqlite)")
 
+    /// `--api`: the qsh server to use instead of the local database (Client/ClientMode.swift).
+    static let api = OptionSpec(
+        "--api", value: "<url>", help: "use the qsh server at this URL (default: $QSH_API, else the local database)")
+
+    /// `--offline`: in client mode, answer only from the cache of finished tasks.
+    static let offline = OptionSpec("--offline", help: "with a server, answer only from the cache of finished tasks")
+
     /// `--no-pager`, on the commands whose tables go through a pager (Output/Pager.swift).
     static let noPager = OptionSpec(
         "--no-pager", help: "never page the output (default on a terminal: $QSH_PAGER, $PAGER or less -FRX)")
 
     /// Options that may also come before the command name: `qsh --db x tasks list`.
-    static let global: [OptionSpec] = [database] + output + [noPager] + always
+    static let global: [OptionSpec] = [database, api, offline] + output + [noPager] + always
 }

@@ -17,6 +17,11 @@ final class CommandContext {
     var sessionOutput: OutputFormat?
     /// The session's default QPU (the REPL's `.qpu`).
     var sessionQPU: String?
+    /// The server of the REPL's `.connect`; "" after `.disconnect` (local, whatever
+    /// $QSH_API says); nil when neither was typed.
+    var sessionAPI: String?
+    /// `qsh --offline` started the shell: every command answers from the cache alone.
+    var sessionOffline = false
     /// The settings file once read (Config/Settings.swift reads it on first need).
     var loadedConfig: ConfigFile?
     /// The path of this executable, to start a detached worker.
@@ -33,9 +38,14 @@ final class CommandContext {
     /// The line typed in the interactive shell that is running, with where each of its words
     /// starts (UTF-8 offsets), so that a usage error can put a caret under the word it names.
     var typedLine: (text: String, wordOffsets: [Int])?
-    /// Makes the client a task command talks to (Client/): the local task database by
-    /// default; command tests put a double here.
-    var makeTaskClient: (Invocation) -> any TaskClient = { LocalTaskClient(invocation: $0) }
+    /// Makes the client a task command talks to (Client/): a qsh server in client mode
+    /// (Client/ClientMode.swift), else the local task database; command tests put a double here.
+    var makeTaskClient: (Invocation) -> any TaskClient = { ClientMode.client($0) }
+    /// Makes the HTTP transport of client mode (libcurl, loaded on its first request);
+    /// tests put a double here.
+    var makeTransport: () -> any HTTPTransport = { CurlTransport(userAgent: "qsh/" + VersionCommand.version) }
+    /// Sleeps between the retries of a request (tests record instead).
+    var retrySleep: @Sendable (Double) -> Void = { seconds in usleep(UInt32(seconds * 1_000_000)) }
     /// Where Ctrl-C is read from (REPL/InterruptCounter.swift); tests inject their own.
     var interrupts = InterruptSource.process
     /// True once Ctrl-C was pressed during the current command. A long-running command

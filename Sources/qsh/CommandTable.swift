@@ -12,7 +12,7 @@ enum CommandTable {
             TasksCommand.command, BatchesCommand.command, QpusCommand.command, WorkerCommand.command,
             TokensCommand.command,
             DoctorCommand.command, ConfigCommand.command,
-            ServeCommand.command,
+            ServeCommand.command, LoginCommand.command, LogoutCommand.command, CacheCommand.command,
             ReplCommand.command, CompletionCommand.command,
         ]
     }

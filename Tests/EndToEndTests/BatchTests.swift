@@ -1,6 +1,8 @@
 // End-to-end: batches. Several files or a manifest make one batch, stored whole or not at
 // all; `batches get|list|wait|results|cancel` in table and JSON; a batch with an invalid
-// item still returns the other items' results and says why that one has none.
+// item still returns the other items' results and says why that one has none. Through both
+// doors (local, and qsh as a client of `qsh serve`) but batchIDsCompleteFromTheDatabase:
+// `completion --complete` is a local command that reads the local database.
 import Foundation
 import Testing
 import TestSupport
@@ -11,8 +13,8 @@ import TestSupport
     static let badReason = "bad.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"
 
     /// A sandbox with bell.qasm, one.qasm and bad.qasm, and a batch of the three run to its end.
-    static func finishedBatch() throws -> (TaskSandbox, String) {
-        let box = try TaskSandbox()
+    static func finishedBatch(_ door: Door = .local) throws -> (TaskSandbox, String) {
+        let box = try TaskSandbox(door)
         try box.program("bell.qasm")
         try box.program("one.qasm", one)
         try box.program("bad.qasm", TaskSandbox.badArity)
@@ -24,8 +26,8 @@ import TestSupport
         return (box, id)
     }
 
-    @Test func aBatchWithAnInvalidItemStillReturnsTheOtherItemsResults() throws {
-        let (box, id) = try Self.finishedBatch()
+    @Test(arguments: Door.allCases) func aBatchWithAnInvalidItemStillReturnsTheOtherItemsResults(door: Door) throws {
+        let (box, id) = try Self.finishedBatch(door)
         let detail = try J.parse(try box.run(["batches", "get", id, "-o", "json"]).stdout)
         let items = detail["elements"].array
         #expect(items.map { $0["label"].string ?? "" } == ["bell", "one", "bad"])
@@ -78,8 +80,8 @@ import TestSupport
         #expect(lines[2]["data"].isNull && lines[2]["error_class"].string == "invalid_program")
     }
 
-    @Test func getListAndWaitShowTheAggregateInTableAndJSON() throws {
-        let (box, id) = try Self.finishedBatch()
+    @Test(arguments: Door.allCases) func getListAndWaitShowTheAggregateInTableAndJSON(door: Door) throws {
+        let (box, id) = try Self.finishedBatch(door)
         let doc = try J.parse(try box.run(["batches", "get", id, "-o", "json"]).stdout)
         #expect(doc.keys == ["batch_status", "counts", "created_by", "created_date", "done", "elements", "id", "items",
                              "name", "size"])
@@ -133,8 +135,8 @@ import TestSupport
         #expect(itemTable.stdout.contains("\nbatch:   \(id) (one)\n"))
     }
 
-    @Test func aBatchOfCompletedItemsWaitsToZero() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aBatchOfCompletedItemsWaitsToZero(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("a.qasm", Self.one)
         try box.program("b.qasm", Self.one)
         let id = try box.run(["tasks", "submit", "a.qasm", "b.qasm", "--name", "pair", "-q"]).stdout
@@ -155,8 +157,8 @@ import TestSupport
         #expect(try J.parse(results.stdout)["missing"].text == "{}")
     }
 
-    @Test func cancelStopsTheQueuedItemsAndWaitThenExitsSix() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelStopsTheQueuedItemsAndWaitThenExitsSix(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("a.qasm", Self.one)
         try box.program("b.qasm")
         let id = try box.run(["tasks", "submit", "a.qasm", "b.qasm", "-q"]).stdout
@@ -175,8 +177,8 @@ import TestSupport
         #expect(results.stdout == "LABEL  REGISTER  BITS  COUNT  SHARE\n")
     }
 
-    @Test func aManifestGivesLabelsPathsSourcesAndSettingsPerItem() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aManifestGivesLabelsPathsSourcesAndSettingsPerItem(door: Door) throws {
+        let box = try TaskSandbox(door)
         try FileManager.default.createDirectory(atPath: box.dir.file("jobs/progs"), withIntermediateDirectories: true)
         try box.program("jobs/progs/one.qasm", Self.one)
         try box.program("jobs/progs/bell.qasm")
@@ -215,8 +217,8 @@ import TestSupport
             + "QSH_NO_AUTOSTART=1)\n")
     }
 
-    @Test func aBadManifestOrAnUnreadableFileStoresNothing() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aBadManifestOrAnUnreadableFileStoresNothing(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("one.qasm", Self.one)
         _ = try box.submit(text: Self.one, name: "one.qasm")
         let cases: [(String, String)] = [
@@ -249,8 +251,8 @@ import TestSupport
         #expect(try J.parse(try box.run(["batches", "list", "--json"]).stdout)["total"].int == 0)
     }
 
-    @Test func filesAreLabelledByTheirNamesAndPathsWhereNamesClash() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func filesAreLabelledByTheirNamesAndPathsWhereNamesClash(door: Door) throws {
+        let box = try TaskSandbox(door)
         for dir in ["x", "y"] {
             try FileManager.default.createDirectory(atPath: box.dir.file(dir), withIntermediateDirectories: true)
             try box.program("\(dir)/a.qasm", Self.one)
@@ -279,8 +281,8 @@ import TestSupport
         #expect(none.stderr.hasPrefix("qsh: 'qsh tasks submit' needs a file, '-' for standard input, or --batch\n"))
     }
 
-    @Test func badAndUnknownBatchIDsAreUsageAndNotFound() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func badAndUnknownBatchIDsAreUsageAndNotFound(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("one.qasm", Self.one)
         _ = try box.run(["tasks", "submit", "one.qasm", "-q"])
         for command in ["get", "wait", "results", "cancel"] {

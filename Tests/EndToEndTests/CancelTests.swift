@@ -1,13 +1,14 @@
 // End-to-end: cancel follows the lifecycle — it works on a queued task, is
 // idempotent on an ended one (exit 0, the task is kept), and waiting on a
-// cancelled task exits 6.
+// cancelled task exits 6; every test runs through both doors (local, and qsh as a client of
+// `qsh serve`).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct CancelTests {
-    @Test func cancelAQueuedTaskThenAgain() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelAQueuedTaskThenAgain(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         let first = try box.run(["tasks", "cancel", String(id.prefix(8)), "-o", "json"])
         #expect(first.status == 0)
@@ -22,11 +23,12 @@ import TestSupport
         #expect(events.map { $0["to"].string ?? "" } == ["Created", "Cancelled"])
         #expect(events.last?["from"].string == "Created")
         #expect(events.last?["detail"].string == "cancelled by the user")
-        #expect(events.last?["actor"].string?.hasPrefix("cli ") == true)
+        // The event log names the door the cancel came through, and the user.
+        #expect(events.last?["actor"].string == (door == .local ? "cli " : "api ") + TaskSandbox.user)
     }
 
-    @Test func waitOnACancelledTaskExits6() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func waitOnACancelledTaskExits6(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         _ = try box.run(["tasks", "cancel", id])
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
@@ -37,8 +39,8 @@ import TestSupport
         #expect(results.status == 6)
     }
 
-    @Test func cancelSeveralReportsEachAndExitsWithTheFirstFailure() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelSeveralReportsEachAndExitsWithTheFirstFailure(door: Door) throws {
+        let box = try TaskSandbox(door)
         let a = try box.submit()
         let b = try box.submit()
         let missing = a.hasPrefix("0") || b.hasPrefix("0") ? "ffffffff" : "00000000"
@@ -48,10 +50,10 @@ import TestSupport
         #expect(run.stdout.split(separator: "\n").map { String($0.prefix(36)) } == [a, b])
     }
 
-    @Test func cancelOnceExecutingIsRefusedAndCompletionWins() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelOnceExecutingIsRefusedAndCompletionWins(door: Door) throws {
         // 100 shots of 50 ms: seconds of ExecutionStarted, however loaded the machine.
         let slow = ["QSH_TEST_QPU": "1", "QSH_TEST_SHOT_MS": "50"]
+        let box = try TaskSandbox(door, serverEnvironment: slow)
         let id = try box.submit(["--qpu", "test:sleep", "--shots", "100"], extra: slow)
         let worker = try box.start(["worker", "--once"], extra: slow)
         defer { worker.waitUntilExit() }
@@ -74,8 +76,8 @@ import TestSupport
         #expect(try J.parse(wait.stdout)[0]["task_status"].string == "Completed")
     }
 
-    @Test func cancelsRacingAWorkerEndConsistently() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelsRacingAWorkerEndConsistently(door: Door) throws {
+        let box = try TaskSandbox(door)
         var ids: [String] = []
         for _ in 0..<12 { ids.append(try box.submit(["--shots", "64"])) }
         let worker = try box.start(["worker", "--idle-exit", "3"])

@@ -1,12 +1,13 @@
 // End-to-end: `tasks results` on a task that failed says why: the error class and
-// reasons in the message, and in the JSON error object with the task's state.
+// reasons in the message, and in the JSON error object with the task's state; every test runs
+// through both doors (local, and qsh as a client of `qsh serve`).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct FailedTaskResultsTests {
-    @Test func aPayloadProcessingErrorGivesItsReasons() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aPayloadProcessingErrorGivesItsReasons(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(text: TaskSandbox.badArity, name: "bad.qasm")
         #expect(try box.run(["worker", "--once"]).status == 0)
         let reason = "bad.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"
@@ -25,9 +26,9 @@ import TestSupport
         #expect(error["error_reasons"].array.compactMap(\.string) == [reason])
     }
 
-    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
-    func aFailedRunGivesItsReasonsNotItsPartialCounts() throws {
-        let box = try TaskSandbox()
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil), arguments: Door.allCases)
+    func aFailedRunGivesItsReasonsNotItsPartialCounts(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--shots", "100"])
         #expect(try box.run(["worker", "--once"]).status == 0)
         // A run that failed half-way leaves partial counts behind (forged here: the
@@ -49,8 +50,8 @@ import TestSupport
         #expect(error["error_reasons"].array.compactMap(\.string) == ["the simulator stopped"])
     }
 
-    @Test func aCancelledOrWaitingTaskKeepsTheShortMessage() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aCancelledOrWaitingTaskKeepsTheShortMessage(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         let waiting = try box.run(["tasks", "results", id, "-o", "json"])
         #expect(waiting.status == 1)

@@ -1,12 +1,13 @@
 // End-to-end: a command's JSON shape does not depend on how many ids it was given, and
-// csv and tsv carry the same values as each other and as JSON (no "MiB", no "k=v").
+// csv and tsv carry the same values as each other and as JSON (no "MiB", no "k=v"). Through
+// both doors (local, and qsh as a client of `qsh serve`) but the qasm ones, local-only commands.
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct JSONShapeTests {
-    @Test func waitPrintsAnArrayForOneIdAndForTwo() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func waitPrintsAnArrayForOneIdAndForTwo(door: Door) throws {
+        let box = try TaskSandbox(door)
         let a = try box.submit(["--shots", "10"])
         let b = try box.submit(["--shots", "10"])
         #expect(try box.run(["worker", "--once"]).status == 0)
@@ -26,8 +27,8 @@ import TestSupport
         #expect(try J.parse(get.stdout)["id"].string == a)
     }
 
-    @Test func cancelPrintsAnArrayForOneIdAndForTwo() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func cancelPrintsAnArrayForOneIdAndForTwo(door: Door) throws {
+        let box = try TaskSandbox(door)
         let a = try box.submit(), b = try box.submit(), c = try box.submit()
         let one = try box.run(["tasks", "cancel", a, "-o", "json"])
         #expect(one.status == 0)
@@ -65,9 +66,10 @@ import TestSupport
         return (Array(csvRows(csv).dropFirst()), tsvRows)
     }
 
-    @Test func qpusGiveTheSameValuesInCsvTsvAndJSON() throws {
-        let csv = try Qsh.run(["qpus", "list", "-o", "csv"]), tsv = try Qsh.run(["qpus", "list", "-o", "tsv"])
-        let json = try Qsh.run(["qpus", "list", "-o", "json"])
+    @Test(arguments: Door.allCases) func qpusGiveTheSameValuesInCsvTsvAndJSON(door: Door) throws {
+        let box = try TaskSandbox(door)
+        let csv = try box.run(["qpus", "list", "-o", "csv"]), tsv = try box.run(["qpus", "list", "-o", "tsv"])
+        let json = try box.run(["qpus", "list", "-o", "json"])
         #expect(csv.stdout.hasPrefix(
             "id,status,queued,max_qubits,max_shots,memory_limit,mid_circuit_measurement,precisions,native_gates,summary\n"))
         let (c, t) = cells(csv: csv.stdout, tsv: tsv.stdout)
@@ -81,12 +83,12 @@ import TestSupport
         #expect(c.first?[7] == first["precisions"].array.compactMap(\.string).joined(separator: " "))
         #expect(c[2][8] == "CX cx rz sx x")
         #expect(!tsv.stdout.contains("MiB"))
-        let table = try Qsh.run(["qpus", "list", "-o", "table"])
+        let table = try box.run(["qpus", "list", "-o", "table"])
         #expect(table.stdout.contains(" MiB"))
     }
 
-    @Test func tasksEventsAndResultsGiveTheSameValuesInCsvTsvAndJSON() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func tasksEventsAndResultsGiveTheSameValuesInCsvTsvAndJSON(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--shots", "100", "--seed", "3", "--name", "n, \"m\"", "--tag", "a,b=\"c\"=d", "--tag", "k=v"])
         #expect(try box.run(["worker", "--once"]).status == 0)
         for command in [["tasks", "list"], ["tasks", "get", id], ["tasks", "events", id], ["tasks", "results", id]] {

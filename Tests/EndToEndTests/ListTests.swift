@@ -1,11 +1,12 @@
 // End-to-end: `tasks list` output forms, filters applied before paging, sorting,
-// and its usage errors.
+// and its usage errors; every test runs through both doors (local, and qsh as a client of
+// `qsh serve`).
 import Testing
 import TestSupport
 
 @Suite struct ListTests {
-    @Test func emptyListIsASuccess() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func emptyListIsASuccess(door: Door) throws {
+        let box = try TaskSandbox(door)
         // A worker creates the database (reads never do) and finds nothing to run.
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "list", "-o", "json"])
@@ -14,8 +15,8 @@ import TestSupport
         #expect(try J.parse(run.stdout).text == #"{"elements":[],"page":0,"size":0,"total":0}"#)
     }
 
-    @Test func pagesFiltersAndSorts() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func pagesFiltersAndSorts(door: Door) throws {
+        let box = try TaskSandbox(door)
         var ids: [String] = []
         for i in 0..<5 {
             ids.append(try box.submit(["--shots", String(10 + i), "--tag", "k=\(i % 2)", "--name", "t\(i)"]))
@@ -50,8 +51,8 @@ import TestSupport
         #expect(future["total"].int == 0)
     }
 
-    @Test func tableIsForPeople() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func tableIsForPeople(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--name", "bell"])
         let run = try box.run(["tasks", "list", "-o", "table"])
         let lines = run.stdout.split(separator: "\n")
@@ -66,9 +67,10 @@ import TestSupport
         (["--sort", "shot"], "qsh: option '--sort' does not accept 'shot'; use one of: created_date, updated_date, task_status, qpu_id, shots, name, id (did you mean 'shots'?)\n"),
         (["--limit", "0"], "qsh: option '--limit' must be between 1 and 10000, got 0\n"),
         (["--since", "soon"], "qsh: option '--since' expects a time such as 2026-11-21T10:00:00Z, 2026-11-21 or 2h, got 'soon'\n"),
-    ])
-    func usageErrorsExit2(arguments: [String], message: String) throws {
-        let box = try TaskSandbox()
+    ], Door.allCases)
+    func usageErrorsExit2(usage: ([String], String), door: Door) throws {
+        let (arguments, message) = usage
+        let box = try TaskSandbox(door)
         let run = try box.run(["tasks", "list"] + arguments)
         #expect(run.status == 2)
         #expect(run.stdout == "")

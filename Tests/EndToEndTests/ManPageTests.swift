@@ -37,7 +37,9 @@ import TestSupport
     @Test func everyCommandsSynopsisNamesItsOptions() throws {
         let text = try String(contentsOfFile: page, encoding: .utf8)
         let headings = text.split(separator: "\n").filter { $0.hasPrefix(".SS \"qsh ") }
-        let shared: Set<String> = ["--help", "--version", "--no-color", "--db", "--output", "--json"]
+        let shared: Set<String> = [
+            "--help", "--version", "--no-color", "--db", "--api", "--offline", "--output", "--json",
+        ]
         let help = try Qsh.run(["help"])
         let commands = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .drop(while: { $0 != "Commands:" }).dropFirst().prefix(while: { !$0.isEmpty })

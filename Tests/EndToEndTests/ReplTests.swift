@@ -121,7 +121,7 @@ import TestSupport
         #expect(names.status == 0)
         #expect(names.stdout == "repl\n")
         let options = try Qsh.run(["completion", "--complete", "--", "repl --keep-going --o"])
-        #expect(options.stdout == "--output\n")
+        #expect(options.stdout == "--offline\n--output\n")
         let values = try Qsh.run(["completion", "--complete", "--", "repl --output=n"])
         #expect(values.stdout == "ndjson\n")
         let bad = try Qsh.run(["completion", "tcsh"])

@@ -1,6 +1,7 @@
 // End-to-end: `tasks rerun` and `tasks history` — a task that ended PayloadProcessingError
 // re-run with a fixed program, the lineage shown in table and JSON; an unchanged re-run
-// shares the definition and repeats the counts; and idempotent submits.
+// shares the definition and repeats the counts; and idempotent submits. Every test runs through
+// both doors (local, and qsh as a client of `qsh serve`).
 import Foundation
 import Testing
 import TestSupport
@@ -9,8 +10,8 @@ import TestSupport
     static let fixed = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nx q[0];\ncx q[0], q[1];\nmeasure q -> c;\n"
     static let badReason = "bad.qasm:4:1: 'cx' takes 2 quantum arguments, but got 1"
 
-    @Test func aRerunWithAFixedProgramIsShownInHistory() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aRerunWithAFixedProgramIsShownInHistory(door: Door) throws {
+        let box = try TaskSandbox(door)
         let bad = try box.submit(["--shots", "50", "--seed", "4", "--name", "pair", "--tag", "team=q"],
                                  text: TaskSandbox.badArity, name: "bad.qasm")
         #expect(try box.run(["worker", "--once"]).status == 0)
@@ -61,8 +62,8 @@ import TestSupport
         #expect(got.stdout.contains("\nrerun of: \(bad)\n"))
     }
 
-    @Test func rerunOverridesAndTheirErrors() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func rerunOverridesAndTheirErrors(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--shots", "10", "--seed", "2"])
         let changed = try J.parse(
             try box.run(["tasks", "rerun", id, "--shots", "20", "--seed", "5", "--qpu", "sim:statevector", "--json"]).stdout)
@@ -85,8 +86,8 @@ import TestSupport
         #expect(try J.parse(try box.run(["tasks", "history", id, "--json"]).stdout)["elements"].array.count == 3)
     }
 
-    @Test func aSecondSubmitWithTheSameKeyReturnsTheFirstTask() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aSecondSubmitWithTheSameKeyReturnsTheFirstTask(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("bell.qasm")
         let first = try box.run(["tasks", "submit", "bell.qasm", "--idempotency-key", "nightly-7", "-o", "json"])
         #expect(first.status == 0)
@@ -109,6 +110,8 @@ import TestSupport
 
         // A batch with a key: the retry returns the first batch.
         try box.program("one.qasm", BatchTests.one)
+        let emptyBatch = try box.run(["tasks", "submit", "bell.qasm", "one.qasm", "--idempotency-key", ""])
+        #expect(emptyBatch.status == 2 && emptyBatch.stderr == "qsh: an idempotency key must be 1 to 255 bytes long\n")
         let batch = try box.run(["tasks", "submit", "bell.qasm", "one.qasm", "--idempotency-key", "b-1", "-q"])
         let retry = try box.run(["tasks", "submit", "bell.qasm", "one.qasm", "--idempotency-key", "b-1", "-o", "table"])
         #expect(retry.status == 0)

@@ -1,5 +1,7 @@
 // End-to-end: seeds are 0 to 2^53, the integers every JSON reader keeps exact, for every
-// command that takes --seed; a seed is a JSON number wherever it is printed.
+// command that takes --seed; a seed is a JSON number wherever it is printed. Through both doors
+// (local, and qsh as a client of `qsh serve`) but randomSeedsAreInTheRange, which runs only
+// `qasm run` (a local-only command).
 import Foundation
 import Testing
 import TestSupport
@@ -7,9 +9,10 @@ import TestSupport
 @Suite struct SeedTests {
     static let range = "must be an integer from 0 to 9007199254740992 (2^53, the largest that JSON keeps exact)"
 
-    @Test(arguments: ["9007199254740993", "9223372036854775807", "18446744073709551616", "-1", "1.5", "seven", ""])
-    func seedsOutsideTheRangeAreUsageErrors(seed: String) throws {
-        let box = try TaskSandbox()
+    @Test(arguments: ["9007199254740993", "9223372036854775807", "18446744073709551616", "-1", "1.5", "seven", ""],
+          Door.allCases)
+    func seedsOutsideTheRangeAreUsageErrors(seed: String, door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program()
         for command in [["qasm", "run", "bell.qasm"], ["tasks", "submit", "bell.qasm"], ["tasks", "submit", "bell.qasm", "--dry-run"]] {
             let run = try box.run(command + ["--seed", seed, "-o", "table"])
@@ -17,11 +20,16 @@ import TestSupport
             #expect(run.stdout == "")
             #expect(run.stderr.hasPrefix("qsh: option '--seed' \(Self.range), got '\(seed)'\nusage: qsh "), "\(run.stderr)")
         }
-        #expect(!FileManager.default.fileExists(atPath: box.db))
+        // Nothing was stored: no database locally; no task on the server (whose database exists).
+        if door == .local {
+            #expect(!FileManager.default.fileExists(atPath: box.db))
+        } else {
+            #expect(try J.parse(try box.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 0)
+        }
     }
 
-    @Test func theLargestSeedSurvivesAJSONRoundTrip() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func theLargestSeedSurvivesAJSONRoundTrip(door: Door) throws {
+        let box = try TaskSandbox(door)
         let largest = "9007199254740992"
         let run = try box.run(["qasm", "run", try box.program(), "--seed", largest, "-o", "json"])
         #expect(run.status == 0)

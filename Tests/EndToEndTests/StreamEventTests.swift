@@ -1,14 +1,15 @@
 // End-to-end: `tasks wait -o ndjson` streams `status` events stamped with the time the task
-// entered the state and `progress` events stamped with the time qsh saw the count.
+// entered the state and `progress` events stamped with the time qsh saw the count — through
+// both doors (local, and qsh as a client of `qsh serve`, which follows the server's stream).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct StreamEventTests {
-    @Test func statusAndProgressEventsCarryTheirDocumentedFieldsAndTimes() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func statusAndProgressEventsCarryTheirDocumentedFieldsAndTimes(door: Door) throws {
         // 60 shots of 50 ms: seconds of ExecutionStarted with counts written as they grow.
         let slow = ["QSH_TEST_QPU": "1", "QSH_TEST_SHOT_MS": "50"]
+        let box = try TaskSandbox(door, serverEnvironment: slow)
         let id = try box.submit(["--qpu", "test:sleep", "--shots", "60"], extra: slow)
         let before = rfc3339(Date())
         let worker = try box.start(["worker", "--once"], extra: slow)

@@ -1,12 +1,15 @@
 // End-to-end: submit (file, stdin, -q, --json, --dry-run), waiting with its
-// timeout and Ctrl-C, and the exit status of every outcome.
+// timeout and Ctrl-C, and the exit status of every outcome — through both doors (local, and
+// qsh as a client of `qsh serve`) but for these local-only ones: databaseIsCreatedPrivate and
+// dbOptionWinsOverTheEnvironment (the local database file and --db), autostartedWorkerRunsTheTask
+// (only a local submit starts a worker).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct SubmitWaitTests {
-    @Test func submitPrintsTheTaskAndANotice() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func submitPrintsTheTaskAndANotice(door: Door) throws {
+        let box = try TaskSandbox(door)
         let path = try box.program()
         let run = try box.run(["tasks", "submit", path, "--shots", "100", "--seed", "5", "--name", "b",
                                "--tag", "x=1", "-o", "json"])
@@ -30,8 +33,8 @@ import TestSupport
         #expect(Array(id)[14] == "4")
     }
 
-    @Test func quietPrintsOnlyTheIdAndStdinWorks() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func quietPrintsOnlyTheIdAndStdinWorks(door: Door) throws {
+        let box = try TaskSandbox(door)
         let run = try box.run(["tasks", "submit", "-", "-q"], stdin: TaskSandbox.bell)
         #expect(run.status == 0)
         #expect(run.stderr == "")
@@ -58,8 +61,8 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: box.db))
     }
 
-    @Test func waitTimesOutWith124() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func waitTimesOutWith124(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         let run = try box.run(["tasks", "wait", id, "--timeout", "300ms", "-o", "json"])
         #expect(run.status == 124)
@@ -73,8 +76,8 @@ import TestSupport
                 + "QSH_NO_AUTOSTART=1)")
     }
 
-    @Test func submitWaitTimesOutToo() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func submitWaitTimesOutToo(door: Door) throws {
+        let box = try TaskSandbox(door)
         let path = try box.program()
         let run = try box.run(["tasks", "submit", path, "--wait", "--timeout", "0.2", "-o", "ndjson"])
         #expect(run.status == 124)
@@ -84,10 +87,11 @@ import TestSupport
         #expect(lines.first?["task_status"].string == "Created")
     }
 
-    @Test func firstCtrlCStopsWaitingWith130() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func firstCtrlCStopsWaitingWith130(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
-        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--timeout", "60"], environment: box.environment)
+        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--timeout", "60"],
+                                         environment: box.environment(for: ["tasks"]))
         // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
         #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
         child.process.interrupt()
@@ -98,8 +102,8 @@ import TestSupport
         #expect(try box.status(id) == "Created")
     }
 
-    @Test func missingFileIsAnError() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func missingFileIsAnError(door: Door) throws {
+        let box = try TaskSandbox(door)
         let run = try box.run(["tasks", "submit", box.dir.file("nope.qasm"), "--json"])
         #expect(run.status == 1)
         #expect(run.stdout == "")
@@ -121,18 +125,24 @@ import TestSupport
         (["--seed", "9007199254740993"],
          "qsh: option '--seed' must be an integer from 0 to 9007199254740992 (2^53, the largest that JSON keeps exact), got '9007199254740993'\n"),
         (["--shots", "99999999999999999999"], "qsh: option '--shots' must be between 1 and 100000000, got 99999999999999999999\n"),
-    ])
-    func usageErrorsExit2(arguments: [String], message: String) throws {
-        let box = try TaskSandbox()
+    ], Door.allCases)
+    func usageErrorsExit2(usage: ([String], String), door: Door) throws {
+        let (arguments, message) = usage
+        let box = try TaskSandbox(door)
         let run = try box.run(["tasks", "submit", try box.program()] + arguments)
         #expect(run.status == 2)
         #expect(run.stdout == "")
         #expect(run.stderr.hasPrefix(message))
-        #expect(!FileManager.default.fileExists(atPath: box.db))
+        // Nothing was stored: no database locally; no task on the server (whose database exists).
+        if door == .local {
+            #expect(!FileManager.default.fileExists(atPath: box.db))
+        } else {
+            #expect(try J.parse(try box.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 0)
+        }
     }
 
-    @Test func notFoundAndAmbiguousIds() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func notFoundAndAmbiguousIds(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         let missing = id.hasPrefix("0") ? "ffff" : "0000"
         let notFound = try box.run(["tasks", "get", missing], extra: ["QSH_OUTPUT": "json"])
@@ -146,8 +156,8 @@ import TestSupport
         #expect(short.stderr == "qsh: 'ab' is not a task id; give a task id or a unique prefix of at least 4 hexadecimal digits\n")
     }
 
-    @Test func happyPathEndsCompletedWithCounts() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func happyPathEndsCompletedWithCounts(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--shots", "1000", "--seed", "42"])
         let twin = try box.submit(["--shots", "1000", "--seed", "42"])
         let worker = try box.run(["worker", "--once"])
@@ -188,8 +198,8 @@ import TestSupport
         #expect(table.stdout.hasPrefix("REGISTER  BITS  COUNT   SHARE\nc         00  "))
     }
 
-    @Test func submitWaitStreamsStatesThenTheTaskAndResults() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func submitWaitStreamsStatesThenTheTaskAndResults(door: Door) throws {
+        let box = try TaskSandbox(door)
         let worker = try box.start(["worker", "--idle-exit", "20"])
         defer { worker.terminate(); worker.waitUntilExit() }
         let run = try box.run(["tasks", "submit", try box.program(), "--shots", "100", "--wait", "-o", "ndjson"])
@@ -204,8 +214,8 @@ import TestSupport
         #expect(tail.last?["data"]["c"].keys.isEmpty == false)
     }
 
-    @Test func payloadProcessingErrorCarriesItsReasonsAndExits3() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func payloadProcessingErrorCarriesItsReasonsAndExits3(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(text: TaskSandbox.badArity, name: "bell.qasm")
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
@@ -238,8 +248,8 @@ import TestSupport
         #expect(try J.parse(try box.run(["tasks", "list"]).stdout)["total"].int == 1)
     }
 
-    @Test func tooManyQubitsIsAResourceLimit() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func tooManyQubitsIsAResourceLimit(door: Door) throws {
+        let box = try TaskSandbox(door)
         let big = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[40];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\n"
         let id = try box.submit(text: big, name: "big.qasm", extra: ["QSH_MEMORY_LIMIT": "64M"])
         #expect(try box.run(["worker", "--once"], extra: ["QSH_MEMORY_LIMIT": "64M"]).status == 0)
@@ -263,10 +273,11 @@ import TestSupport
 }
 
 extension SubmitWaitTests {
-    @Test func ctrlCWithCancelOnInterruptCancelsTheTask() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func ctrlCWithCancelOnInterruptCancelsTheTask(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
-        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"], environment: box.environment)
+        let child = try Subprocess.start(Qsh.binary, ["tasks", "wait", id, "--cancel-on-interrupt", "-o", "table"],
+                                         environment: box.environment(for: ["tasks"]))
         // Ctrl-C once the wait has started (it blocks SIGINT and takes it with sigtimedwait).
         #expect(SignalReadiness.waitUntilReady(pid: child.process.processIdentifier, for: SIGINT))
         child.process.interrupt()

@@ -1,15 +1,41 @@
 // Shared fixtures for the task end-to-end tests: a temporary database, programs,
-// and helpers that run qsh against them and read its JSON.
+// and helpers that run qsh against them and read its JSON — through either door: the
+// local database, or `qsh serve` on that database with qsh as its client.
 import Foundation
 import Testing
 import TestSupport
+
+/// The two doors to the same tasks: qsh on the local database, or qsh as a client of a
+/// `qsh serve` on it. A suite that takes `Door.allCases` must give the same output in both.
+enum Door: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case local, client
+    var testDescription: String { rawValue }
+}
 
 /// A temporary directory with a task database, and qsh runs against it.
 final class TaskSandbox: @unchecked Sendable {
     let dir: TempDirectory
     var db: String { dir.file("data/tasks.sqlite") }
+    let door: Door
+    /// The server of the client door (nil for the local one), stopped with the sandbox.
+    private(set) var server: ServerFixture?
 
-    init() throws { dir = try TempDirectory(prefix: "qsh-tasks") }
+    /// The user every run is: local runs record $USER as created_by, and the client door's
+    /// token is this user's, so the JSON of both doors is the same.
+    static let user = "qsh-tester"
+
+    /// A sandbox behind `door`. The client door's server has no workers of its own
+    /// (`--workers 0`), like local runs with QSH_NO_AUTOSTART: tasks wait for the `qsh worker`
+    /// a test runs; `serverEnvironment` is added to the server's (QSH_TEST_QPU, limits...).
+    init(_ door: Door = .local, serverEnvironment: [String: String] = [:]) throws {
+        dir = try TempDirectory(prefix: "qsh-tasks")
+        self.door = door
+        if door == .client {
+            server = try ServerFixture(self, user: Self.user, workers: 0, environment: serverEnvironment)
+        }
+    }
+
+    deinit { server?.stop() }
 
     static let bell = """
         OPENQASM 2.0;
@@ -34,16 +60,36 @@ final class TaskSandbox: @unchecked Sendable {
     /// The database, no detached workers, and a settings folder of the sandbox's own (so
     /// that a user's ~/.config/qsh/config never reaches a test).
     var environment: [String: String] {
-        ["QSH_DB": db, "QSH_NO_AUTOSTART": "1", "XDG_CONFIG_HOME": dir.file("config")]
+        ["QSH_DB": db, "QSH_NO_AUTOSTART": "1", "XDG_CONFIG_HOME": dir.file("config"), "USER": Self.user]
     }
 
-    /// Runs qsh in the sandbox's directory against its database.
+    /// The environment of `qsh arguments...` behind the sandbox's door: in the client door, the
+    /// commands a server answers (tasks, batches, qpus) get its URL and token, a cache of their
+    /// own and a local database path that must never be created; the others (worker, qasm,
+    /// doctor, config...) always work on the local database, the server's.
+    func environment(for arguments: [String]) -> [String: String] {
+        var env = environment
+        guard let server, let group = arguments.first(where: { !$0.hasPrefix("-") }),
+              ["tasks", "batches", "qpus"].contains(group) else { return env }
+        env["QSH_API"] = server.url
+        env["QSH_TOKEN"] = server.token
+        env["XDG_CACHE_HOME"] = dir.file("cache")
+        env["QSH_DB"] = noLocalDatabase
+        return env
+    }
+
+    /// Where the client door's commands are told the local database is: it must stay absent.
+    var noLocalDatabase: String { dir.file("no-local.sqlite") }
+
+    /// Runs qsh in the sandbox's directory against its database (through its door).
     func run(_ arguments: [String], stdin: String? = nil, extra: [String: String] = [:], timeout: Double = 120)
         throws -> QshRun
     {
-        var env = environment
+        var env = environment(for: arguments)
         for (k, v) in extra { env[k] = v }
-        return try Qsh.run(arguments, stdin: stdin, environment: env, directory: dir.path, timeout: timeout)
+        let run = try Qsh.run(arguments, stdin: stdin, environment: env, directory: dir.path, timeout: timeout)
+        if door == .client { #expect(!FileManager.default.fileExists(atPath: noLocalDatabase), "\(arguments)") }
+        return run
     }
 
     /// Writes `text` to `name` and returns its path.
@@ -85,7 +131,7 @@ extension TaskSandbox {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Qsh.binary)
         process.arguments = arguments
-        var env = environment
+        var env = environment(for: arguments)
         env["PATH"] = "/usr/bin:/bin"
         for (k, v) in extra { env[k] = v }
         process.environment = env
@@ -128,6 +174,8 @@ extension TaskSandbox {
 
 enum SandboxError: Error {
     case failed(QshRun)
+    /// `qsh serve` did not say where it listens; its log.
+    case server(String)
 }
 
 /// Parses every line of NDJSON text.

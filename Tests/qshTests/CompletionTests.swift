@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test func metaCommandsAndTheirArguments() {
-        #expect(words(".") == [".exit", ".help", ".history", ".output", ".qpu", ".quit", ".status", ".timer"])
+        #expect(words(".") == [".connect", ".disconnect", ".exit", ".help", ".history", ".output", ".qpu", ".quit", ".status", ".timer"])
         #expect(words(".o") == [".output"])
         #expect(words(".output ") == CommonOptions.formats)
         #expect(words(".qpu sim:d") == ["sim:density"])
@@ -253,14 +253,14 @@ import Testing
     @Test func qpuCommandsCompleteQPUIds() {
         #expect(words("qpus ") == ["get", "list", "pause", "resume"])
         #expect(words("qpus pause sim:n") == ["sim:native"])
-        #expect(words("qpus resume --") == ["--db", "--no-autostart", "--output", "--json", "--help", "--version", "--no-color"])
+        #expect(words("qpus resume --") == ["--db", "--api", "--offline", "--no-autostart", "--output", "--json", "--help", "--version", "--no-color"])
         #expect(words("qpus get ") == ["sim:statevector", "sim:native"])
         #expect(words("qpus get sim:native ").isEmpty)
     }
 
     @Test func configCompletesKeysThenTheValuesAKeyTakes() {
         #expect(words("config ") == ["get", "list", "set", "unset"])
-        #expect(words("config set ") == ["default_qpu", "shots", "output"])
+        #expect(words("config set ") == ["default_qpu", "shots", "output", "api"])
         #expect(words("config get s") == ["shots"])
         #expect(words("config set output n") == ["ndjson"])
         #expect(words("config set default_qpu sim:s") == ["sim:statevector"])

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct SynopsisTests {
     /// Options every command has or that the manual describes once for all commands.
-    static let shared: Set<String> = ["--help", "--version", "--no-color", "--db", "--output", "--json"]
+    static let shared: Set<String> = [
+        "--help", "--version", "--no-color", "--db", "--api", "--offline", "--output", "--json",
+    ]
 
     @Test func everyOptionOfEveryCommandIsInItsSynopsis() {
         for group in CommandTable.root {

@@ -116,9 +116,9 @@ extension ErrorCode {
     // The API: who asks, how, and how often (`qsh serve` and its clients).
     /// No token, or a token that is unknown, revoked or expired.
     public static let unauthenticated = ErrorCode(
-        "unauthenticated", .failure, 401, "no valid API token (missing, revoked, expired)")
+        "unauthenticated", .authentication, 401, "no valid API token (missing, revoked, expired)")
     /// The token's scope does not allow the request.
-    public static let forbidden = ErrorCode("forbidden", .failure, 403, "the API token's scope does not allow it")
+    public static let forbidden = ErrorCode("forbidden", .authentication, 403, "the API token's scope does not allow it")
     /// The token made too many requests; the answer says when to try again.
     public static let rateLimited = ErrorCode("rate_limited", .failure, 429, "too many requests; try again later")
     /// The request body is larger than the server accepts.

@@ -14,7 +14,7 @@ public struct ExitStatus: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let usage = ExitStatus(rawValue: 2)
     /// The task ended Failed or PayloadProcessingError.
     public static let taskFailed = ExitStatus(rawValue: 3)
-    /// Reserved for authentication (not used by the local QPU).
+    /// Client mode: the server refused the API token (none, unknown, expired, revoked) or its scope.
     public static let authentication = ExitStatus(rawValue: 4)
     /// The task or resource was not found.
     public static let notFound = ExitStatus(rawValue: 5)

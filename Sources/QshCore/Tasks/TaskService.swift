@@ -105,13 +105,19 @@ public final class TaskService {
         }
     }
 
+    /// Checks that `key` can be an idempotency key: 1 to 255 bytes.
+    /// - Throws: `TaskError.invalidRequest` otherwise.
+    public static func checkIdempotencyKey(_ key: String) throws {
+        guard !key.isEmpty, key.utf8.count <= 255 else {
+            throw TaskError.invalidRequest(reason: "an idempotency key must be 1 to 255 bytes long")
+        }
+    }
+
     /// The record a request with `key` would store (checking the key).
     func idempotency(_ key: String, _ requests: [(label: String?, request: SubmitRequest)], name: String?) throws
         -> IdempotencyRecord
     {
-        guard !key.isEmpty, key.utf8.count <= 255 else {
-            throw TaskError.invalidRequest(reason: "an idempotency key must be 1 to 255 bytes long")
-        }
+        try Self.checkIdempotencyKey(key)
         return IdempotencyRecord(key: key, fingerprint: IdempotencyRecord.fingerprint(requests, name: name))
     }
 

@@ -44,7 +44,7 @@ enum BatchesGetCommand {
             row per item.
             """,
         examples: ["qsh batches get 7c9e6679", "qsh batches get 7c9e6679 -o json | jq -r .batch_status"],
-        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
         run: { invocation in
@@ -72,7 +72,7 @@ enum BatchesListCommand {
         options: [
             OptionSpec("--limit", value: "<n>", help: "batches per page (default: 20)"),
             OptionSpec("--page", value: "<n>", help: "which page, from 0 (default: 0)"),
-            CommonOptions.database, CommonOptions.noPager,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager,
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in
@@ -108,7 +108,7 @@ enum BatchesWaitCommand {
                 "--timeout", value: "<seconds>", help: "give up after this long (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the items not executing yet"),
             OptionSpec("--quiet", short: "q", help: "print nothing; only the exit status"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
@@ -116,7 +116,7 @@ enum BatchesWaitCommand {
             let format = try OutputFormat.resolve(invocation)
             _ = try TaskCLI.timeout(invocation)
             try BatchesCommand.checkID(invocation.positionals[0])
-            let client = invocation.taskClient()
+            let client = try invocation.taskClient()
             let id = try client.batch(invocation.positionals[0]).batch.id
             return try BatchFollow.run(
                 id, client: client, invocation: invocation, format: format,
@@ -139,7 +139,7 @@ enum BatchesResultsCommand {
             (no_results) while some are still running.
             """,
         examples: ["qsh batches results 7c9e6679", "qsh batches results 7c9e6679 -o json | jq .missing"],
-        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
         run: { invocation in
@@ -176,7 +176,7 @@ enum BatchesCancelCommand {
             running, 1 (conflict) when some were executing and could not be cancelled.
             """,
         examples: ["qsh batches cancel 7c9e6679"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "batch",
         run: { invocation in

@@ -17,10 +17,10 @@ enum QpusCommand {
                     {"elements": [...], "page", "size", "total"}; csv has a header row, tsv none.
                     """,
                 examples: ["qsh qpus list", "qsh qpus list --json | jq -r '.elements[].id'"],
-                options: [CommonOptions.database] + CommonOptions.output,
+                options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline] + CommonOptions.output,
                 run: { invocation in
                     let format = try OutputFormat.resolve(invocation)
-                    let client = invocation.taskClient()
+                    let client = try invocation.taskClient()
                     let qpus = try client.qpus()
                     let statuses = try client.qpuStatuses()
                     invocation.stdout.write(
@@ -31,12 +31,12 @@ enum QpusCommand {
                 name: "get", summary: "Show one QPU: limits, native gates, coupling map, status",
                 synopsis: ["qpus get <id>"],
                 examples: ["qsh qpus get sim:native", "qsh qpus get sim:statevector --json"],
-                options: [CommonOptions.database] + CommonOptions.output,
+                options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline] + CommonOptions.output,
                 arguments: 1...1,
                 argumentKind: "qpu",
                 run: { invocation in
                     let format = try OutputFormat.resolve(invocation)
-                    let client = invocation.taskClient()
+                    let client = try invocation.taskClient()
                     let qpu = try find(invocation.positionals[0], client: client)
                     let status = try client.qpuStatuses()[qpu.id] ?? QPUStatus(paused: false, since: nil, queued: 0)
                     invocation.stdout.write(
@@ -68,14 +68,14 @@ enum QpusCommand {
                     changes nothing. Prints the QPU's status.
                     """,
             examples: pause ? ["qsh qpus pause sim:native"] : ["qsh qpus resume sim:native"],
-            options: [CommonOptions.database]
+            options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline]
                 + (pause ? [] : [OptionSpec("--no-autostart", help: "do not start a worker for the waiting tasks")])
                 + CommonOptions.output,
             arguments: 1...1,
             argumentKind: "qpu",
             run: { invocation in
                 let format = try OutputFormat.resolve(invocation)
-                let client = invocation.taskClient()
+                let client = try invocation.taskClient()
                 let qpu = try find(invocation.positionals[0], client: client)
                 let status = try client.setQPUPaused(qpu.id, paused: pause)
                 invocation.stderr.line("qpu \(qpu.id) \(status.name)")

@@ -28,7 +28,7 @@ enum ReplCommand {
         examples: ["qsh", "qsh repl < night.qsh", "qsh repl --keep-going < night.qsh"],
         options: [
             OptionSpec("--keep-going", short: "k", help: "in a script, run every line even after a failure"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         run: { invocation in
             let context = invocation.context
@@ -40,6 +40,14 @@ enum ReplCommand {
     /// `arguments` may hold `--keep-going`, `--db`, `--output`/`--json` (session-wide).
     static func start(context: CommandContext, arguments: ParsedArguments) -> ExitStatus {
         if let db = arguments.value("--db") { context.environment["QSH_DB"] = db }
+        if let api = arguments.value("--api") {
+            do {
+                context.sessionAPI = try ServerAddress(api).url
+            } catch {
+                return Dispatcher.report(error, context: context)
+            }
+        }
+        if arguments.has("--offline") { context.sessionOffline = true }
         if arguments.has("--json") {
             context.sessionOutput = .json
         } else if let text = arguments.value("--output"), let format = OutputFormat(rawValue: text) {

@@ -139,6 +139,10 @@ enum TaskCLI {
 }
 
 extension Invocation {
-    /// The task client of this command (a new one per command: its `--db` may differ).
-    func taskClient() -> any TaskClient { context.makeTaskClient(self) }
+    /// The task client of this command (a new one per command: its `--db` or `--api` may differ).
+    /// - Throws: what a wrong client-mode setting gives (`ClientMode.remote`).
+    func taskClient() throws -> any TaskClient {
+        _ = try ClientMode.remote(self)
+        return context.makeTaskClient(self)
+    }
 }

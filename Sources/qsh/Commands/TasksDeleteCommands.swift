@@ -17,7 +17,7 @@ enum TasksDeleteCommand {
         examples: ["qsh tasks delete 550e8400", "qsh tasks list --status Failed -o tsv | cut -f1 | xargs qsh tasks delete"],
         options: [
             OptionSpec("--force", help: "also delete tasks whose execution started"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...Int.max,
         argumentKind: "task",
@@ -52,7 +52,7 @@ enum TasksPruneCommand {
                 choices: TaskStatus.allCases.filter(\.isTerminal).map(\.rawValue), repeatable: true),
             OptionSpec("--older-than", value: "<age>", help: "only tasks that ended more than this long ago (30d, 12h)"),
             OptionSpec("--dry-run", help: "count the tasks without deleting them"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in

@@ -19,7 +19,7 @@ enum TasksGetCommand {
             OptionSpec("--wait", help: "wait until the task ends first"),
             OptionSpec(
                 "--timeout", value: "<seconds>", help: "how long --wait waits (default: 300s; 0 or none: no limit)"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
@@ -27,7 +27,7 @@ enum TasksGetCommand {
             let format = try OutputFormat.resolve(invocation)
             let id = invocation.positionals[0]
             try TaskCLI.checkID(id)
-            let client = invocation.taskClient()
+            let client = try invocation.taskClient()
             let task = try client.get(id)
             if invocation.arguments.has("--wait") {
                 if invocation.arguments.has("--diagnostics") {
@@ -87,13 +87,13 @@ enum TasksListCommand {
             OptionSpec("--limit", value: "<n>", help: "tasks per page (default: 20)"),
             OptionSpec("--page", value: "<n>", help: "which page, from 0 (default: 0)"),
             OptionSpec("--sort", value: "<field>[,asc|desc]", help: "order (default: created_date,desc)"),
-            CommonOptions.database, CommonOptions.noPager,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager,
         ] + CommonOptions.output,
         arguments: 0...0,
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             var query = try query(invocation)
-            let client = invocation.taskClient()
+            let client = try invocation.taskClient()
             if let batch = invocation.arguments.value("--batch") {
                 try BatchesCommand.checkID(batch)
                 query.batchID = try client.batch(batch).batch.id
@@ -172,7 +172,7 @@ enum TasksResultsCommand {
             error_class and error_reasons (exit 3); a cancelled one exits 6.
             """,
         examples: ["qsh tasks results 550e8400", "qsh tasks results 550e8400 -o json | jq .data.c"],
-        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in
@@ -193,7 +193,7 @@ enum TasksEventsCommand {
         synopsis: ["tasks events [--no-pager] <id>"],
         details: "Every transition of the task: from, to, time, actor and detail, oldest first.",
         examples: ["qsh tasks events 550e8400", "qsh tasks events 550e8400 -o ndjson"],
-        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in

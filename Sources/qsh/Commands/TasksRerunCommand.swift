@@ -35,7 +35,7 @@ enum TasksRerunCommand {
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the task (if not executing yet)"),
             OptionSpec("--quiet", short: "q", help: "print only the new task's id"),
             OptionSpec("--no-autostart", help: "do not start a worker"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
@@ -56,7 +56,7 @@ enum TasksRerunCommand {
         }
         _ = try TaskCLI.timeout(invocation)
         try TaskCLI.checkID(invocation.positionals[0])
-        let client = invocation.taskClient()
+        let client = try invocation.taskClient()
         if let qpu = args.value("--qpu") {
             try TaskCLI.checkQPU(qpu, known: try client.qpus().map(\.id), invocation)
             rerun.qpuID = qpu
@@ -83,7 +83,7 @@ enum TasksHistoryCommand {
             element a task's wire shape with its counts as "data" (null when it has none).
             """,
         examples: ["qsh tasks history 550e8400", "qsh tasks history 550e8400 -o json | jq '.elements[].task_status'"],
-        options: [CommonOptions.database, CommonOptions.noPager] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline, CommonOptions.noPager] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "task",
         run: { invocation in

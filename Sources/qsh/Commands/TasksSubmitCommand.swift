@@ -62,7 +62,7 @@ enum TasksSubmitCommand {
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
             OptionSpec("--quiet", short: "q", help: "print only the task id (the batch id for a batch)"),
             OptionSpec("--no-autostart", help: "do not start a worker"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 0...100_000,
         argumentKind: "file",
@@ -80,7 +80,7 @@ enum TasksSubmitCommand {
         _ = try TaskCLI.timeout(invocation)
         var tags: [String: String] = [:]
         for (key, value) in try TaskCLI.tags(args) { tags[key] = value }
-        let client = invocation.taskClient()
+        let client = try invocation.taskClient()
         let known = try client.qpus().map(\.id)
         // The client lists its default QPU first.
         let qpuID = try args.value("--qpu") ?? context.sessionQPU ?? configuredQPU(context, known: known)

@@ -34,7 +34,7 @@ enum TasksExportCommand {
                        repeatable: true),
             OptionSpec("--since", value: "<time>", help: "only tasks created at or after this time"),
             OptionSpec("--until", value: "<time>", help: "only tasks created before this time"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ],
         arguments: 0...Int.max,
         argumentKind: "task",
@@ -78,7 +78,7 @@ enum TasksImportCommand {
         examples: ["qsh --db new.sqlite tasks import tasks.ndjson", "qsh tasks import --skip-existing - < tasks.ndjson"],
         options: [
             OptionSpec("--skip-existing", help: "leave tasks the database already has instead of refusing"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...1,
         argumentKind: "file",

@@ -32,7 +32,7 @@ enum TasksWaitCommand {
             OptionSpec(
                 "--timeout", value: "<seconds>", help: "give up after this long (default: 300s; 0 or none: no limit)"),
             OptionSpec("--cancel-on-interrupt", help: "on Ctrl-C, also cancel the tasks (if not executing yet)"),
-            CommonOptions.database,
+            CommonOptions.database, CommonOptions.api, CommonOptions.offline,
         ] + CommonOptions.output,
         arguments: 1...1000,
         argumentKind: "task",
@@ -40,7 +40,7 @@ enum TasksWaitCommand {
             let format = try OutputFormat.resolve(invocation)
             _ = try TaskCLI.timeout(invocation)
             for id in invocation.positionals { try TaskCLI.checkID(id) }
-            let client = invocation.taskClient()
+            let client = try invocation.taskClient()
             var ids: [String] = []
             for id in invocation.positionals {
                 let full = try client.get(id).id
@@ -64,13 +64,13 @@ enum TasksCancelCommand {
             gets its own error, and the exit status is the first such error's.
             """,
         examples: ["qsh tasks cancel 550e8400", "qsh tasks list --status Created -o tsv | cut -f1 | xargs qsh tasks cancel"],
-        options: [CommonOptions.database] + CommonOptions.output,
+        options: [CommonOptions.database, CommonOptions.api, CommonOptions.offline] + CommonOptions.output,
         arguments: 1...10_000,
         argumentKind: "task",
         run: { invocation in
             let format = try OutputFormat.resolve(invocation)
             for id in invocation.positionals { try TaskCLI.checkID(id) }
-            let client = invocation.taskClient()
+            let client = try invocation.taskClient()
             let context = invocation.context
             var tasks: [QuantumTask] = []
             var firstFailure: ExitStatus?

@@ -27,8 +27,12 @@ struct ConfigKey: Sendable, Equatable {
         name: "output", environment: "QSH_OUTPUT", builtIn: "table on a terminal, json in a pipe",
         help: "the output format without -o/--json")
 
+    static let api = ConfigKey(
+        name: "api", environment: "QSH_API", builtIn: "none (the local task database)",
+        help: "the qsh server the tasks, batches and qpus commands use without --api")
+
     /// Every key, in the order `config list` shows them.
-    static let all = [defaultQPU, shots, output]
+    static let all = [defaultQPU, shots, output, api]
 
     static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
 }

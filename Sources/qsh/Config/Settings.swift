@@ -55,6 +55,15 @@ enum SettingValues {
             if OutputFormat(rawValue: value) != nil { return nil }
             return "'\(value.terminalSafe())' is not an output format; use one of: "
                 + OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        case ConfigKey.api.name:
+            do {
+                _ = try ServerAddress(value)
+                return nil
+            } catch let error as CommandFailure {
+                return error.message
+            } catch {
+                return "'\(value.terminalSafe())' is not a qsh server URL"
+            }
         default:
             return "unknown key"
         }

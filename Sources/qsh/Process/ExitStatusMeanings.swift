@@ -9,7 +9,7 @@ extension ExitStatus {
         (.failure, "error: I/O, database, invalid program, internal error"),
         (.usage, "usage error: unknown command or option, bad or missing argument"),
         (.taskFailed, "the task ended Failed or PayloadProcessingError"),
-        (.authentication, "reserved for authentication"),
+        (.authentication, "client mode: no valid API token, or its scope does not allow it"),
         (.notFound, "task or resource not found"),
         (.cancelled, "the task was cancelled"),
         (.timedOut, "a wait timed out before the task ended"),

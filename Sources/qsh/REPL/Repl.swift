@@ -89,9 +89,11 @@ struct Repl {
         self.history = history
     }
 
-    /// The prompt: `qsh> `, or `qsh(sim:statevector)> ` with a session QPU.
+    /// The prompt: `qsh> `, `qsh@127.0.0.1:8080> ` in client mode, and `(sim:statevector)`
+    /// before the `>` with a session QPU.
     var prompt: String {
-        let name = context.terminal.colorStderr ? "\u{01}\u{1B}[1m\u{02}qsh\u{01}\u{1B}[0m\u{02}" : "qsh"
+        var name = "qsh" + (ClientMode.serverName(context).map { "@" + $0.terminalSafe() } ?? "")
+        if context.terminal.colorStderr { name = "\u{01}\u{1B}[1m\u{02}" + name + "\u{01}\u{1B}[0m\u{02}" }
         if let qpu = context.sessionQPU { return name + "(" + qpu + ")> " }
         return name + "> "
     }
@@ -307,6 +309,41 @@ struct Repl {
                 return repl.usage(message)
             }
             repl.context.sessionQPU = id
+            return .proceed(.ok)
+        },
+        MetaCommand(
+            names: [".connect"], arguments: "[<url>]",
+            summary: "use the qsh server at <url> for tasks, batches and qpus (shown in the prompt)"
+        ) { repl, arguments in
+            guard arguments.count <= 1 else { return repl.usage("usage: .connect [<url>]") }
+            guard let url = arguments.first else {
+                repl.context.stdout.line(ClientMode.serverURL(repl.context) ?? "none (the local task database)")
+                return .proceed(.ok)
+            }
+            do {
+                let server = try ServerAddress(url)
+                // One request proves the server answers and takes the token, before the session moves.
+                let saved = repl.context.sessionAPI
+                repl.context.sessionAPI = server.url
+                do {
+                    _ = try repl.context.makeTaskClient(
+                        Invocation(context: repl.context, arguments: ParsedArguments(), path: ["qpus"])
+                    ).qpus()
+                } catch {
+                    repl.context.sessionAPI = saved
+                    throw error
+                }
+                repl.context.stderr.line("connected to \(server.url)")
+                return .proceed(.ok)
+            } catch {
+                let status = Dispatcher.report(error, context: repl.context)
+                repl.lastStatus = status
+                return .proceed(status)
+            }
+        },
+        MetaCommand(names: [".disconnect"], summary: "use the local task database again") { repl, arguments in
+            guard arguments.isEmpty else { return repl.usage("usage: .disconnect") }
+            repl.context.sessionAPI = ""
             return .proceed(.ok)
         },
         MetaCommand(

@@ -35,7 +35,7 @@ import Testing
         (.invalidArgument, .usage, 422), (.notFound, .notFound, 404), (.conflict, .failure, 409),
         (.noResults, .failure, 409), (.timeout, .timedOut, 504), (.interrupted, .interrupted, 503),
         (.invalidProgram, .failure, 422), (.databaseBusy, .failure, 503), (.internalError, .failure, 500),
-        (.unauthenticated, .failure, 401), (.forbidden, .failure, 403), (.rateLimited, .failure, 429),
+        (.unauthenticated, .authentication, 401), (.forbidden, .authentication, 403), (.rateLimited, .failure, 429),
         (.payloadTooLarge, .failure, 413), (.unsupportedMediaType, .failure, 415), (.methodNotAllowed, .failure, 405),
         (.networkError, .failure, 503),
     ])

@@ -124,7 +124,7 @@ import TestSupport
         #expect(real.complete(line: "tasks pr").candidates == ["prune"])
         #expect(real.complete(line: "tasks delete --f").candidates == ["--force"])
         #expect(real.complete(line: "tasks prune --d").candidates == ["--dry-run", "--db"])
-        #expect(real.complete(line: "tasks prune --o").candidates == ["--older-than", "--output"])
+        #expect(real.complete(line: "tasks prune --o").candidates == ["--older-than", "--offline", "--output"])
         #expect(real.complete(line: "tasks prune --status ").candidates
             == ["Completed", "Failed", "Cancelled", "PayloadProcessingError"])
         #expect(real.complete(line: "tasks import --s").candidates == ["--skip-existing"])

@@ -63,6 +63,7 @@ import TestSupport
             default_qpu\tsim:statevector\tconfig\tsim:statevector
             shots\t250\tconfig\t250
             output\ttable on a terminal, json in a pipe\tdefault\t
+            api\tnone (the local task database)\tdefault\t
 
             """)
         #expect(Dispatcher.run(["config", "unset", "shots"], context: ctx) == .ok)
@@ -74,7 +75,7 @@ import TestSupport
         let dir = try TempDirectory()
         var ctx = context(dir)
         #expect(Dispatcher.run(["config", "set", "shot", "5"], context: ctx) == .usage)
-        #expect(ctx.stderr.text.hasPrefix("qsh: unknown setting 'shot'; keys: default_qpu, shots, output (did you mean 'shots'?)\n"))
+        #expect(ctx.stderr.text.hasPrefix("qsh: unknown setting 'shot'; keys: default_qpu, shots, output, api (did you mean 'shots'?)\n"))
         ctx = context(dir)
         #expect(Dispatcher.run(["config", "set", "shots", "0"], context: ctx) == .usage)
         #expect(ctx.stderr.text.hasPrefix("qsh: shots must be a whole number from 1 to 100000000, got '0'\n"))

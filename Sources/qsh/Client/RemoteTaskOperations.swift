@@ -1,0 +1,258 @@
+// The task and QPU operations of the HTTP client (RemoteTaskClient.swift): one request each,
+// two where the answer needs the task too (results, events, which the cache then keeps).
+import QshCore
+
+extension RemoteTaskClient: TaskClient {
+    // MARK: QPUs
+
+    /// GET /v2/qpus, once per command.
+    func qpuList() throws -> [(QPUInfo, QPUStatus)] {
+        if let qpuAnswer { return qpuAnswer }
+        let json = try call("GET", "/v2/qpus").json
+        let list = try decode {
+            try (json["elements"]?.arrayValue ?? []).map { (try QPUInfo(wireJSON: $0), try QPUStatus(wireJSON: $0)) }
+        }
+        qpuAnswer = list
+        return list
+    }
+
+    func qpus() throws -> [QPUInfo] { try qpuList().map(\.0) }
+
+    func qpuStatuses() throws -> [String: QPUStatus] {
+        var statuses: [String: QPUStatus] = [:]
+        for (qpu, status) in try qpuList() { statuses[qpu.id] = status }
+        return statuses
+    }
+
+    func setQPUPaused(_ id: String, paused: Bool) throws -> QPUStatus {
+        let json = try call(
+            "POST", "/v2/qpus/" + URLText.encode(id) + (paused ? "/pause" : "/resume"), retry: .safe
+        ).json
+        qpuAnswer = nil
+        return try decode { try QPUStatus(wireJSON: json) }
+    }
+
+    // MARK: Submitting
+
+    /// The program members of a request body: its source, name and the files it included.
+    static func programMembers(_ program: ProgramSnapshot) -> [(String, JSONValue)] {
+        var includes: [(String, JSONValue)] = []
+        for file in program.includes {
+            if case .loaded(let bytes) = file.result {
+                includes.append((file.path, .string(String(decoding: bytes, as: UTF8.self))))
+            }
+        }
+        return [
+            ("program", .string(String(decoding: program.main.bytes, as: UTF8.self))),
+            ("program_name", .string(program.main.name)),
+            ("includes", .object(includes)),
+        ]
+    }
+
+    /// The body of POST /v2/{mode}/tasks.
+    static func submitBody(_ s: TaskSubmission) -> JSONValue {
+        var members = programMembers(s.program)
+        members.append(("shots", .int(s.shots)))
+        if let seed = s.seed { members.append(("seed", seed <= UInt64(Int.max) ? .int(Int(seed)) : .string(String(seed)))) }
+        if let name = s.name { members.append(("name", .string(name))) }
+        if !s.tags.isEmpty { members.append(("tags", .object(s.tags.keys.sorted().map { ($0, .string(s.tags[$0]!)) }))) }
+        return .object(members)
+    }
+
+    func submit(_ submission: TaskSubmission) throws -> SubmitReceipt {
+        // Always a key, so that the retry of a submit whose answer was lost returns the first task.
+        let key = try idempotencyKey(submission.idempotencyKey)
+        let (json, response) = try call(
+            "POST", "/v2/" + QPUMode.derived(from: submission.qpuID) + "/tasks", body: Self.submitBody(submission),
+            headers: [("Idempotency-Key", key)], retry: .safe)
+        let task = try decode { try QuantumTask(wireJSON: json) }
+        return SubmitReceipt(task: task, reused: response.header("Idempotent-Replayed")?.lowercased() == "true")
+    }
+
+    func dryRun(_ submission: TaskSubmission, stop: Cancellation) throws -> DryRunVerdict {
+        let json = try call(
+            "POST", "/v2/" + QPUMode.derived(from: submission.qpuID) + "/tasks", query: [("dry_run", "true")],
+            body: Self.submitBody(submission), retry: .safe
+        ).json
+        return try decode { try DryRunVerdict(wireJSON: json, mainFile: submission.program.main.name) }
+    }
+
+    func rerun(_ idOrPrefix: String, _ rerun: RerunSubmission) throws -> SubmitReceipt {
+        var members: [(String, JSONValue)] = []
+        if let shots = rerun.shots { members.append(("shots", .int(shots))) }
+        if let seed = rerun.seed { members.append(("seed", seed <= UInt64(Int.max) ? .int(Int(seed)) : .string(String(seed)))) }
+        if rerun.newSeed { members.append(("new_seed", .bool(true))) }
+        if let qpu = rerun.qpuID { members.append(("qpu", .string(qpu))) }
+        if let program = rerun.program { members += Self.programMembers(program) }
+        let (json, response) = try call(
+            "POST", Self.taskPath(idOrPrefix, "/rerun"), body: .object(members),
+            headers: [("Idempotency-Key", makeKey())], retry: .safe)
+        let task = try decode { try QuantumTask(wireJSON: json) }
+        return SubmitReceipt(task: task, reused: response.header("Idempotent-Replayed")?.lowercased() == "true")
+    }
+
+    // MARK: Reading tasks
+
+    /// A task from the cache: by full id, or under --offline by a prefix of one cached task.
+    func cachedTask(_ idOrPrefix: String) throws -> QuantumTask? {
+        guard let cache else { return nil }
+        if idOrPrefix.count == 36 { return cache.task(id: idOrPrefix.lowercased()) }
+        guard offline else { return nil }
+        let matches = cache.tasks(prefix: idOrPrefix.lowercased())
+        if matches.count > 1 {
+            throw TaskError.ambiguousPrefix(prefix: idOrPrefix, candidates: matches.map(\.id).sorted())
+        }
+        return matches.first
+    }
+
+    /// Under --offline, the error for a task the cache does not hold.
+    func notCached(_ idOrPrefix: String, _ what: String) -> CommandFailure {
+        CommandFailure(
+            code: RemoteErrors.networkError,
+            message: "--offline: \(what) of task '\(idOrPrefix)' \(what == "the task" ? "is" : "are") not in the cache "
+                + "of '\(server.url)'; only finished tasks read before are; leave out --offline to ask the server",
+            details: [("task_id", .string(idOrPrefix))])
+    }
+
+    func get(_ idOrPrefix: String) throws -> QuantumTask {
+        if let task = try cachedTask(idOrPrefix) { return task }
+        if offline { throw notCached(idOrPrefix, "the task") }
+        let json = try call("GET", Self.taskPath(idOrPrefix)).json
+        let task = try decode { try QuantumTask(wireJSON: json) }
+        if let queue = json["queue"] { queues[task.id] = try decode { try QueuePosition(wireJSON: queue) } }
+        if task.status.isTerminal { cache?.store(task) }
+        return task
+    }
+
+    /// A listing's filters as the query of `GET /v2/tasks` and `GET /v2/export`.
+    static func filterPairs(_ query: TaskQuery) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for status in query.statuses { pairs.append(("status", status.rawValue)) }
+        if let qpu = query.qpuID { pairs.append(("qpu", qpu)) }
+        if let batch = query.batchID { pairs.append(("batch", batch)) }
+        for (key, value) in query.tags { pairs.append(("tag", key + "=" + value)) }
+        if let since = query.since { pairs.append(("since", since.rfc3339)) }
+        if let until = query.until { pairs.append(("until", until.rfc3339)) }
+        return pairs
+    }
+
+    func list(_ query: TaskQuery) throws -> TaskPage {
+        var pairs = Self.filterPairs(query)
+        pairs.append(("sort", (query.descending ? "-" : "") + query.sort.rawValue))
+        pairs.append(("page", String(query.page)))
+        pairs.append(("size", String(query.limit)))
+        let json = try call("GET", "/v2/tasks", query: pairs).json
+        let page = try decode { try TaskPage(wireJSON: json) }
+        for task in page.tasks where task.status.isTerminal { cache?.store(task) }
+        return page
+    }
+
+    func results(_ idOrPrefix: String) throws -> (task: QuantumTask, result: TaskResult) {
+        let task = try get(idOrPrefix)
+        if task.status.isUnsuccessful {
+            throw TaskError.noResults(id: task.id, status: task.status, errorClass: task.errorClass, reasons: task.errorReasons)
+        }
+        if task.status.isTerminal, let result = cache?.result(taskID: task.id) { return (task, result) }
+        if offline { throw notCached(idOrPrefix, "the results") }
+        let json = try call("GET", Self.taskPath(task.id, "/results")).json
+        let result = try decode { try TaskResult(wireJSON: json) }
+        if task.status == .completed { cache?.store(result) }
+        return (task, result)
+    }
+
+    func events(_ idOrPrefix: String) throws -> (task: QuantumTask, events: [TaskEvent]) {
+        let task = try get(idOrPrefix)
+        if task.status.isTerminal, let events = cache?.events(taskID: task.id) { return (task, events) }
+        if offline { throw notCached(idOrPrefix, "the events") }
+        let json = try call("GET", Self.taskPath(task.id, "/events")).json
+        let events = try decode { try TaskEvent.list(wireJSON: json) }
+        // The log of a task read as terminal is complete: nothing is appended after the end.
+        if task.status.isTerminal, events.last?.to == task.status { cache?.store(events, taskID: task.id) }
+        return (task, events)
+    }
+
+    func cancel(_ idOrPrefix: String) throws -> CancelOutcome {
+        let json = try call("POST", Self.taskPath(idOrPrefix, "/cancel"), retry: .safe).json
+        let outcome = try decode { try CancelOutcome(wireJSON: json) }
+        cache?.store(outcome.task)
+        return outcome
+    }
+
+    func queuePosition(_ id: String) throws -> QueuePosition? {
+        if let known = queues[id] { return known }
+        _ = try get(id)
+        return queues[id]
+    }
+
+    func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
+        let json = try call("GET", Self.taskPath(idOrPrefix), query: [("diagnostics", "true")]).json
+        return try decode { try TaskDiagnostics(wireJSON: json, mainFile: json["program_name"]?.stringValue ?? "") }
+    }
+
+    func history(_ idOrPrefix: String) throws -> TaskHistory {
+        let json = try call("GET", Self.taskPath(idOrPrefix, "/history")).json
+        return try decode { try TaskHistory(wireJSON: json) }
+    }
+
+    // MARK: Housekeeping
+
+    func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask] {
+        // Every id is found first, so that a wrong one deletes nothing (as locally).
+        var ids: [String] = []
+        for id in idsOrPrefixes {
+            let full = try get(id).id
+            if !ids.contains(full) { ids.append(full) }
+        }
+        var deleted: [DeletedTask] = []
+        for id in ids {
+            let json = try call("DELETE", Self.taskPath(id), query: force ? [("force", "true")] : []).json
+            deleted += try decode { try DeletedTask.list(wireJSON: json) }
+            cache?.remove(taskID: id)
+        }
+        return deleted
+    }
+
+    func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String] {
+        var members: [(String, JSONValue)] = []
+        if !filter.statuses.isEmpty { members.append(("status", .array(filter.statuses.map { .string($0.rawValue) }))) }
+        // The API takes an age: the same moment, counted back from now in milliseconds' precision.
+        if let before = filter.endedBefore {
+            let seconds = max(0, Double(clock.now().milliseconds - before.milliseconds) / 1000)
+            members.append(("older_than", .string(String(seconds) + "s")))
+        }
+        members.append(("dry_run", .bool(dryRun)))
+        let json = try call("POST", "/v2/prune", body: .object(members)).json
+        let ids = try decode { try PruneSummary(wireJSON: json).ids }
+        if !dryRun { for id in ids { cache?.remove(taskID: id) } }
+        return ids
+    }
+
+    func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
+        let pairs = selection.ids.map { ("id", $0) } + Self.filterPairs(selection.query)
+        let request = makeRequest("GET", "/v2/export", query: pairs)
+        let response = try send(request, retry: .safe)
+        var count = 0
+        var lineNumber = 0
+        for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+            lineNumber += 1
+            let record = try TaskArchiveFormat.record(String(line), source: server.url + "/v2/export", lineNumber: lineNumber)
+            if record.kind == .task { count += 1 }
+            try write(record)
+        }
+        return count
+    }
+
+    func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary {
+        var request = makeRequest("POST", "/v2/import", query: skipExisting ? [("skip_existing", "true")] : [])
+        request.body = Array(records.map { TaskArchiveFormat.line($0) + "\n" }.joined().utf8)
+        request.headers.append(("Content-Type", "application/x-ndjson"))
+        let json = try self.json(try send(request, retry: .never))
+        return try decode { try ImportSummary(wireJSON: json) }
+    }
+
+    /// GET /health of the server (`qsh doctor` stays local; this is for completeness of the protocol).
+    func health() throws -> StoreHealth {
+        throw CommandFailure(
+            code: .usage, message: "'qsh doctor' checks a local task database; ask the server's GET /health instead")
+    }
+}
