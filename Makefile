@@ -37,7 +37,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib $(SIMD_FLAGS)
 BIN := .build/release/qsh
 SHARED ?= ../shared
 
-.PHONY: all release debug test bench bench-server install clean conformance demo
+.PHONY: all release debug test bench bench-server bench-postgres install clean conformance demo
 
 all: release
 
@@ -85,6 +85,9 @@ bench: release
 # submits; a remote tasks get against a local one (bench/server.sh).
 bench-server: release
 	bench/server.sh
+
+bench-postgres: release
+	bench/postgres.sh
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

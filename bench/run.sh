@@ -4,7 +4,7 @@
 #   BENCH_CIRCUITS  circuits for the simulator table (default: the 24-qubit set)
 #   BENCH_THREADS   thread counts (default 1,2)
 #   BENCH_REPS      timed runs per cell (default 3)
-#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store batch server
+#   BENCH_SKIP      space-separated parts to skip: parse sim single bandwidth store batch server postgres
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${QSH_SHARED:-../shared}"
@@ -59,4 +59,9 @@ fi
 if [[ "$skip" != *" server "* ]] && [ -x bench/server.sh ]; then
     echo "== the Direct API: qsh serve under wrk, and a remote tasks get"
     bench/server.sh "$qsh"
+fi
+
+if [[ "$skip" != *" postgres "* ]] && [ -x bench/postgres.sh ]; then
+    echo "== the PostgreSQL store beside SQLite: workers draining a queue, get and list at 1M tasks"
+    bench/postgres.sh "$qsh"
 fi
