@@ -68,27 +68,30 @@ extension PostgresTaskStore {
                 columns[table] = found
                 return found
             }
-            for record in records where record.kind == .task {
-                try SQLiteTaskStore.checkShape(record)
-                if try db.query("SELECT 1 FROM tasks WHERE id = $1", [.text(record.id)]).count > 0 {
-                    guard skipExisting else { throw ImportError.duplicate(id: record.id) }
-                    summary.skipped.append(record.id)
-                    continue
-                }
-                guard case .text(let definitionID)? = record.rows("tasks").first?["definition_id"] else {
-                    throw ImportError.invalid(record: record.id, reason: "its task row has no definition_id")
-                }
-                if try db.query("SELECT 1 FROM definitions WHERE id = $1", [.text(definitionID)]).count == 0 {
-                    guard let definition = definitions[definitionID] else {
-                        throw ImportError.invalid(
-                            record: record.id,
-                            reason: "its program definition '\(definitionID)' is neither in the file nor in the database")
+            _ = try Self.countingOnce(db) {
+                for record in records where record.kind == .task {
+                    try SQLiteTaskStore.checkShape(record)
+                    if try db.query("SELECT 1 FROM tasks WHERE id = $1", [.text(record.id)]).count > 0 {
+                        guard skipExisting else { throw ImportError.duplicate(id: record.id) }
+                        summary.skipped.append(record.id)
+                        continue
                     }
-                    try Self.insertRecord(db, definition, columnsOf: columnsOf, identitiesGiven: &identitiesGiven)
-                    summary.definitions += 1
+                    guard case .text(let definitionID)? = record.rows("tasks").first?["definition_id"] else {
+                        throw ImportError.invalid(record: record.id, reason: "its task row has no definition_id")
+                    }
+                    if try db.query("SELECT 1 FROM definitions WHERE id = $1", [.text(definitionID)]).count == 0 {
+                        guard let definition = definitions[definitionID] else {
+                            throw ImportError.invalid(
+                                record: record.id,
+                                reason: "its program definition '\(definitionID)' is neither in the file nor in the database")
+                        }
+                        try Self.insertRecord(db, definition, columnsOf: columnsOf, identitiesGiven: &identitiesGiven)
+                        summary.definitions += 1
+                    }
+                    try Self.insertRecord(db, record, columnsOf: columnsOf, identitiesGiven: &identitiesGiven)
+                    summary.imported.append(record.id)
                 }
-                try Self.insertRecord(db, record, columnsOf: columnsOf, identitiesGiven: &identitiesGiven)
-                summary.imported.append(record.id)
+                return summary.imported
             }
             // Identity values written as given: the sequence moves past them.
             for column in identitiesGiven.sorted() {

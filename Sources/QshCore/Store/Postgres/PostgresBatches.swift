@@ -27,7 +27,10 @@ extension PostgresTaskStore {
             if let idempotency {
                 try Self.insertIdempotencyKey(db, idempotency, taskID: nil, batchID: batch.id, at: batch.createdDate)
             }
-            for item in items { try Self.insertTask(db, item.task, program: item.program, actor: actor) }
+            _ = try Self.countingOnce(db) {
+                for item in items { try Self.insertTask(db, item.task, program: item.program, actor: actor) }
+                return items.map(\.task.id)
+            }
         }
     }
 

@@ -212,6 +212,10 @@ public enum PostgresSchema {
         DECLARE
             slot_ INTEGER := pg_backend_pid() % \(countSlots);
         BEGIN
+            -- A transaction storing many tasks counts them in one statement (PostgresBulkCounts).
+            IF TG_OP = 'INSERT' AND current_setting('qsh.bulk_insert', true) = 'on' THEN
+                RETURN NULL;
+            END IF;
             IF TG_OP IN ('UPDATE', 'DELETE') THEN
                 UPDATE task_counts SET n = n - 1 WHERE task_status = OLD.task_status AND slot = slot_;
             END IF;

@@ -87,26 +87,42 @@ public final class PostgresTaskStore: TaskRepository {
         if insertions.isEmpty { return [] }
         var retried = false
         return try connection.transaction(retried: { retried = true }) { db in
-            try insertions.map { i -> (any Error)? in
-                if retried, try Self.sameTaskStored(db, i.task) { return nil }
-                try db.execute("SAVEPOINT submit")
-                do {
-                    try Self.insertTask(db, i.task, program: i.program, actor: i.actor)
-                    if let idempotency = i.idempotency {
-                        try Self.insertIdempotencyKey(
-                            db, idempotency, taskID: i.task.id, batchID: nil, at: i.task.createdDate)
-                    }
-                } catch let error as PostgresError where error.isRetryable {
-                    throw error
-                } catch {
-                    try db.execute("ROLLBACK TO SAVEPOINT submit")
-                    try db.execute("RELEASE SAVEPOINT submit")
-                    return error
+            var outcomes: [(any Error)?] = []
+            _ = try Self.countingOnce(db) {
+                var stored: [String] = []
+                for i in insertions {
+                    let outcome = try Self.insertOne(db, i, retried: retried)
+                    if outcome.stored { stored.append(i.task.id) }
+                    outcomes.append(outcome.error)
                 }
-                try db.execute("RELEASE SAVEPOINT submit")
-                return nil
+                return stored
             }
+            return outcomes
         }
+    }
+
+    /// One insertion of a group inside its own savepoint: stored now, or its own failure
+    /// (a failure that calls for the whole transaction to run again is thrown instead).
+    private static func insertOne(_ db: PostgresConnection, _ i: TaskInsertion, retried: Bool) throws
+        -> (stored: Bool, error: (any Error)?)
+    {
+        if retried, try Self.sameTaskStored(db, i.task) { return (false, nil) }
+        try db.execute("SAVEPOINT submit")
+        do {
+            try Self.insertTask(db, i.task, program: i.program, actor: i.actor)
+            if let idempotency = i.idempotency {
+                try Self.insertIdempotencyKey(
+                    db, idempotency, taskID: i.task.id, batchID: nil, at: i.task.createdDate)
+            }
+        } catch let error as PostgresError where error.isRetryable {
+            throw error
+        } catch {
+            try db.execute("ROLLBACK TO SAVEPOINT submit")
+            try db.execute("RELEASE SAVEPOINT submit")
+            return (false, error)
+        }
+        try db.execute("RELEASE SAVEPOINT submit")
+        return (true, nil)
     }
 
     /// Writes a task, its program, tags and creation event. Call inside a transaction.
