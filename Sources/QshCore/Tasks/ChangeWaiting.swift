@@ -41,7 +41,7 @@ public struct TaskChangeNotice: Sendable, Equatable {
 
     /// The announcement's text for this notice (what `init(payload:)` reads).
     public var payload: String {
-        let head = progress ? "progress" : (status?.rawValue ?? "unknown")
+        let head = progress ? "progress" : (status?.rawValue ?? (taskID == nil ? "unknown" : "changed"))
         return taskID.map { head + " " + $0 } ?? head
     }
 }
