@@ -37,7 +37,10 @@ final class API: Sendable {
     /// True once the server was asked to stop: event streams end.
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    func beginStopping() { stopping.store(true, ordering: .relaxed) }
+    func beginStopping() {
+        stopping.store(true, ordering: .relaxed)
+        database.changes?.stop()
+    }
 }
 
 /// The HTTP responder of the API.

@@ -1,7 +1,7 @@
 // The task database as the server uses it: a pool of connections (one per request in
 // flight, kept for reuse) to the SQLite file or the PostgreSQL database of `--db`, each
 // used by one thread at a time on a dispatch queue off Swift's cooperative pool, since
-// both block (a busy lock, a round trip).
+// both block (a busy lock, a round trip); and the feed of its announcements, if it makes any.
 import Dispatch
 import QshCore
 import Synchronization
@@ -19,19 +19,37 @@ final class Database: Sendable {
     private let idle = Mutex<[PooledStore]>([])
     private let queue = DispatchQueue(label: "qsh-server.database", attributes: .concurrent)
 
-    init(path: String, clock: any WallClock = SystemClock()) {
+    /// How a request's connection rides out a lost database server: reconnecting for a
+    /// few seconds (a restart), then failing the request (arbitrary: a client should not
+    /// hang); the outage is told once, through `outages`.
+    let reconnection: ReconnectPolicy
+
+    init(path: String, clock: any WallClock = SystemClock(), outages: OutageReporter? = nil) {
         self.path = path
         clockSource = Mutex(clock)
+        reconnection = ReconnectPolicy(maximumDelay: 1, reporter: outages, giveUp: { elapsed in elapsed >= 5 })
+    }
+
+    /// Opens a store for requests.
+    private func openForRequests() throws -> any TaskRepository {
+        let store = try Self.open(path)
+        store.keepReconnecting(reconnection)
+        return store
     }
 
     /// Opens the database once (creating it, and migrating it), so that a bad path fails
     /// at start-up, not at the first request.
     func prepare() throws {
-        let store = try Self.open(path)
+        let store = try openForRequests()
         let clock = try Self.clock(for: store, fallback: self.clock)
         clockSource.withLock { $0 = clock }
+        if let waiter = try store.changeWaiter() { feed.withLock { $0 = ChangeFeed(waiter: waiter) } }
         idle.withLock { $0.append(PooledStore(store: store)) }
     }
+
+    /// The store's announcements of changes for the event streams; nil when it makes none.
+    var changes: ChangeFeed? { feed.withLock { $0 } }
+    private let feed = Mutex<ChangeFeed?>(nil)
 
     /// Opens the store `path` names: PostgreSQL for a postgres:// URL or libpq's key/value
     /// form (libpq is loaded then), else the SQLite file, created when missing.
@@ -59,7 +77,7 @@ final class Database: Sendable {
 
     /// Runs `body` with a pooled store on the calling thread (a database-queue thread).
     func withStore<T>(_ body: (any TaskRepository) throws -> T) throws -> T {
-        let pooled = try idle.withLock { $0.popLast() } ?? PooledStore(store: Self.open(path))
+        let pooled = try idle.withLock { $0.popLast() } ?? PooledStore(store: openForRequests())
         defer {
             // A connection left inside a transaction (it cannot be, but if it were) is dropped.
             if !pooled.inTransaction {

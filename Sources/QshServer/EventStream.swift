@@ -1,7 +1,9 @@
 // Server-Sent Events: a task's (or several tasks') states and progress, or a batch's
 // counts, as they change, until every followed task has ended (`event: end`). The stream
-// polls the database (backing off from 50 ms while nothing changes), writes a keep-alive
-// comment while idle, and stops its work when the client goes away or the server stops.
+// looks again when the database announces a change (PostgreSQL's NOTIFY, through the
+// server's `ChangeFeed`), else polls (backing off from 50 ms while nothing changes); it
+// writes a keep-alive comment while idle, and stops when the client goes away or the
+// server stops.
 import HTTPTypes
 import Hummingbird
 import QshCore
@@ -20,7 +22,7 @@ enum EventStream {
     /// `progress` when its shots advance, `unattended` once when one is queued and no
     /// worker runs, `end` when every one has ended.
     static func tasks(_ ids: [String], api: API, request: Request) -> Response {
-        stream(api: api, request: request) {
+        stream(api: api, request: request, interest: .tasks(Set(ids))) {
             var seen: [String: (TaskStatus, Int)] = [:]
             var toldUnattended = false
             return { () async throws -> ([String], Bool) in
@@ -63,7 +65,7 @@ enum EventStream {
     /// Follows a batch (full id): `batch` with its summary whenever its counts change,
     /// `unattended` once, `end` when every item has ended.
     static func batch(_ id: String, api: API, request: Request) -> Response {
-        stream(api: api, request: request) {
+        stream(api: api, request: request, interest: .any) {
             var last: BatchSummary?
             var toldUnattended = false
             return { () async throws -> ([String], Bool) in
@@ -92,9 +94,11 @@ enum EventStream {
     }
 
     /// The streaming answer: `makeLook` builds the look the stream repeats, which returns
-    /// the events to write and whether to go on.
+    /// the events to write and whether to go on. Between looks it waits for an announced
+    /// change `interest` covers (the database's feed; a stream of any change looks at most
+    /// every 50 ms) or the feed's fallback poll; without a feed, it polls with backoff.
     private static func stream(
-        api: API, request: Request,
+        api: API, request: Request, interest: TaskChangeInterest,
         makeLook: @escaping @Sendable () -> () async throws -> (events: [String], more: Bool)
     ) -> Response {
         let poll = api.options.streamPoll
@@ -106,7 +110,9 @@ enum EventStream {
                 var delay = 0.05
                 let look = makeLook()
                 do {
+                    let feed = api.database.changes
                     while !api.isStopping {
+                        let mark = feed?.mark ?? 0
                         let (events, more) = try await look()
                         if !events.isEmpty {
                             try await writer.write(ByteBuffer(string: events.joined()))
@@ -118,8 +124,18 @@ enum EventStream {
                             try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                             lastWrite = ContinuousClock.now
                         }
-                        try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-                        delay = min(poll, delay * 1.5)
+                        if let feed {
+                            // No longer than until the next keep-alive is due.
+                            let due = keepAlive - (ContinuousClock.now - lastWrite)
+                            let most = min(feed.fallbackPoll, max(0.01, Double(due.components.seconds)
+                                + Double(due.components.attoseconds) / 1e18))
+                            await feed.wait(for: interest, after: mark, seconds: most)
+                            try Task.checkCancellation()
+                            if interest == .any { try await Task.sleep(for: .milliseconds(50)) }
+                        } else {
+                            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                            delay = min(poll, delay * 1.5)
+                        }
                     }
                 } catch {
                     // A task deleted while followed, or the database failing: the stream

@@ -30,14 +30,16 @@ public final class QshAPIServer: Sendable {
     init(options: ServerOptions, authenticator: (any Authenticator)?, log: @escaping @Sendable (String) -> Void) throws {
         self.options = options
         self.log = log
-        let database = Database(path: options.databasePath)
+        // A lost database server is told once per outage, whichever connection meets it.
+        let outages = OutageReporter { log("database: " + $0) }
+        let database = Database(path: options.databasePath, outages: outages)
         try database.prepare()
         let workers = options.workers > 0
             ? WorkerPool(
                 settings: WorkerPool.Settings(
                     count: options.workers, databasePath: options.databasePath, qpus: options.qpus,
                     threads: options.threads, leaseSeconds: options.leaseSeconds, version: options.version,
-                    holdAfter: options.holdAfter),
+                    holdAfter: options.holdAfter, outages: outages),
                 log: { log("worker: " + $0) })
             : nil
         api = API(

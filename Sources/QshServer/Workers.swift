@@ -1,7 +1,8 @@
 // The server's in-process workers: N threads, each a `Worker` (QshCore/Tasks/Worker.swift)
 // with its own connection, registration and lease heartbeat, as `qsh worker` runs one;
 // external `qsh worker` processes claim from the same queue beside them. A submit wakes
-// them; on shutdown they claim nothing more, finish what runs within the grace period,
+// them (on PostgreSQL, any replica's submit: LISTEN/NOTIFY); a lost database server is
+// ridden out; on shutdown they claim nothing more, finish what runs within the grace period,
 // and a task still running at its end is failed as `qsh worker` fails it on SIGTERM.
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,8 @@ final class WorkerPool: Sendable {
         var version: String?
         /// For qsh's own tests: stop after entering this state (see `qsh worker`'s QSH_TEST_HOLD_AFTER).
         var holdAfter: TaskStatus?
+        /// Told once per database outage (shared with the server's other connections).
+        var outages: OutageReporter?
     }
 
     private struct State {
@@ -102,6 +105,9 @@ final class WorkerPool: Sendable {
         let clock: any WallClock
         do {
             store = try Database.open(settings.databasePath)
+            // A lost database server is ridden out until the pool is stopped.
+            store.keepReconnecting(
+                ReconnectPolicy(reporter: settings.outages, giveUp: { [self] _ in stopReason != nil }))
             clock = try Database.clock(for: store, fallback: SystemClock())
             try store.registerWorker(
                 owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: settings.leaseSeconds)
@@ -143,7 +149,13 @@ final class WorkerPool: Sendable {
                     lastSweep = now
                     for task in try worker.sweep() { report(task) }
                 }
-                _ = changed.wait(timeout: .now() + .milliseconds(Int(delay * 1000)))
+                // Until a submit here wakes it, or work is announced (PostgreSQL); polling
+                // otherwise; at most until the next sweep.
+                let limit = settings.leaseSeconds - lastSweep.seconds(until: now)
+                _ = worker.waitForWork(delay: delay, limit: limit) { [self] seconds in
+                    if seconds > 0 { _ = changed.wait(timeout: .now() + .milliseconds(Int(seconds * 1000))) }
+                    return state.withLock { !$0.draining && $0.stopReason == nil }
+                }
                 delay = min(0.5, delay * 1.5)
             }
         } catch {

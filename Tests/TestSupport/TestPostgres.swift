@@ -52,3 +52,48 @@ public enum TestPostgres {
         url.map { $0 + ($0.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema }
     }
 }
+
+/// A PostgreSQL cluster of a test's own (scripts/pg-cluster), for tests that take the
+/// server down and bring it up again (an outage other tests must not see). Removed when
+/// the value goes away.
+public final class PrivatePostgres: @unchecked Sendable {
+    /// The cluster's URL (TCP, user qsh, database qsh).
+    public let url: String
+    private let folder: String
+    private static var script: String { Qsh.packageRoot.appendingPathComponent("scripts/pg-cluster").path }
+
+    /// Starts the cluster.
+    /// - Throws: when PostgreSQL cannot be started.
+    public init() throws {
+        folder = NSTemporaryDirectory() + "qsh-test-pg-own-" + UUID().uuidString.prefix(8)
+        let output = try Self.call("start", folder)
+        let url = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard url.hasPrefix("postgresql://") else { throw PrivatePostgresError(reason: "no URL: \(output)") }
+        self.url = url
+    }
+
+    /// Stops the server (a fast shutdown: its connections are closed), keeping its data.
+    public func down() throws { _ = try Self.call("down", folder) }
+
+    /// Starts the server again on the same port.
+    public func up() throws { _ = try Self.call("up", folder) }
+
+    /// Runs the script with system(3), not Foundation's Process: the script's server
+    /// outlives it, and Process can then miss the script's own exit.
+    private static func call(_ command: String, _ folder: String) throws -> String {
+        let output = folder + "." + command + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let status = system("/bin/bash '\(script)' \(command) '\(folder)' >'\(output)' 2>&1 </dev/null")
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw PrivatePostgresError(reason: "\(command) failed (\(status)): \(text)") }
+        return text
+    }
+
+    deinit { _ = try? Self.call("stop", folder) }
+}
+
+/// scripts/pg-cluster failed.
+public struct PrivatePostgresError: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "scripts/pg-cluster \(reason)" }
+}

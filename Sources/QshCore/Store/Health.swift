@@ -1,6 +1,8 @@
-// `qsh doctor` in SQLite: the schema version, the file's pages, PRAGMA integrity_check,
-// the worker registry with each worker's leases, the counts per state and the tasks
-// whose lease expired before they ended. Reads only: the sweep is not run here.
+// `qsh doctor` in SQLite: the library's version, the schema version, the file's pages,
+// PRAGMA integrity_check, the worker registry with each worker's leases, the counts per
+// state, the queue of each QPU and the tasks whose lease expired before they ended. Reads
+// only: the sweep is not run here.
+import CSQLite
 
 extension SQLiteTaskStore {
     /// The store's health at `at`; see `TaskRepository.health(at:)`.
@@ -26,12 +28,14 @@ extension SQLiteTaskStore {
             }
             let stranded = try expiredLeases(at: at).filter { !$0.status.isTerminal }
             return StoreHealth(
-                location: db.path, schemaVersion: try schemaVersion(),
+                location: db.path, engine: "SQLite", engineVersion: String(cString: sqlite3_libversion()),
+                schemaVersion: try schemaVersion(),
                 latestSchemaVersion: Schema.migrator.latestVersion,
                 pageCount: Int(try db.scalar("PRAGMA page_count") ?? 0),
                 pageSize: Int(try db.scalar("PRAGMA page_size") ?? 0),
                 freePages: Int(try db.scalar("PRAGMA freelist_count") ?? 0),
-                integrity: integrity, workers: workers, counts: counts, stranded: stranded, checkedAt: at)
+                integrity: integrity, workers: workers, counts: counts, queues: try queueLengths(), stranded: stranded,
+                checkedAt: at)
         }
     }
 }

@@ -141,8 +141,9 @@ extension TaskService {
             refused: refused)
     }
 
-    /// Polls the batch's counts (one query per poll) until every item has ended, the
-    /// timeout runs out, or `pause` reports an interrupt. `onChange` sees the batch when
+    /// Looks at the batch's counts (one query per look) until every item has ended, the
+    /// timeout runs out, or `pause` reports an interrupt: again whenever the store announces
+    /// a change (at most every `backoff.initial`), else polling with `backoff`. `onChange` sees the batch when
     /// its counts change (and once at the start); `onUnattended` once, the first time
     /// an item is queued while no worker is live.
     public func waitForBatch(
@@ -154,6 +155,7 @@ extension TaskService {
         var seen: [TaskStatus: Int]?
         var delay = backoff.initial
         var toldUnattended = false
+        var listener = ChangeListener(repository)
         while true {
             recoverLostTasks()
             let current = try summary(of: batch)
@@ -168,9 +170,12 @@ extension TaskService {
             }
             let now = clock.now()
             if let deadline, now >= deadline { return .timedOut(current) }
-            let sleep = deadline.map { min(delay, now.seconds(until: $0)) } ?? delay
-            if !pause(sleep) { return .interrupted(current) }
-            delay = backoff.next(after: delay)
+            // Any change may be an item's: looks are spaced by the backoff's first delay.
+            switch listener.pause(.any, until: deadline, now: now, delay: delay, spacing: backoff.initial, pause: pause) {
+            case .interrupted: return .interrupted(current)
+            case .lookAgain: break
+            case .slept: delay = backoff.next(after: delay)
+            }
         }
     }
 }

@@ -50,16 +50,23 @@ public struct StoreHealth: Sendable, Equatable {
     /// The schema version the store has, and the newest this qsh knows.
     public var schemaVersion: Int
     public var latestSchemaVersion: Int
-    /// Pages of the main file, their size and how many are free.
+    /// The database engine (`SQLite`, `PostgreSQL`) and its version: the SQLite library's,
+    /// or the PostgreSQL server's (`server_version`).
+    public var engine: String
+    public var engineVersion: String
+    /// Pages of the main file (PostgreSQL: the database's size in blocks), their size and
+    /// how many are free (nil on PostgreSQL, which keeps no free list of its own to count).
     public var pageCount: Int
     public var pageSize: Int
-    public var freePages: Int
+    public var freePages: Int?
     /// What the integrity check found: ["ok"] when nothing is wrong.
     public var integrity: [String]
     /// Every registration, live or expired.
     public var workers: [WorkerRegistration]
     /// Tasks per state, every state in lifecycle order.
     public var counts: [TaskStatus: Int]
+    /// Tasks waiting (Created, PayloadProcessing, Scheduled) per QPU that has any.
+    public var queues: [String: Int]
     /// Tasks that have not ended and whose lease expired: their worker is gone and no
     /// sweep has settled them yet.
     public var stranded: [QuantumTask]
@@ -67,11 +74,15 @@ public struct StoreHealth: Sendable, Equatable {
     public var checkedAt: Timestamp
 
     public init(
-        location: String, schemaVersion: Int, latestSchemaVersion: Int, pageCount: Int, pageSize: Int,
-        freePages: Int, integrity: [String], workers: [WorkerRegistration], counts: [TaskStatus: Int],
+        location: String, engine: String = "SQLite", engineVersion: String = "", schemaVersion: Int,
+        latestSchemaVersion: Int, pageCount: Int, pageSize: Int, freePages: Int?, integrity: [String],
+        workers: [WorkerRegistration], counts: [TaskStatus: Int], queues: [String: Int] = [:],
         stranded: [QuantumTask], checkedAt: Timestamp
     ) {
         self.location = location
+        self.engine = engine
+        self.engineVersion = engineVersion
+        self.queues = queues
         self.schemaVersion = schemaVersion
         self.latestSchemaVersion = latestSchemaVersion
         self.pageCount = pageCount

@@ -248,6 +248,18 @@ public protocol TaskRepository: AnyObject {
     /// old or more (`AccessToken.lastUsedResolution`), so that most requests only read.
     func authenticate(secret: String, now: Timestamp) throws -> AccessToken?
 
+    // MARK: Long-lived processes
+
+    /// A waiter on this store's announcements of task changes, listening from now; nil when
+    /// the store announces none (SQLite: its callers poll with backoff).
+    /// - Throws: when the waiter's own connection cannot be made.
+    func changeWaiter() throws -> (any TaskChangeWaiter)?
+
+    /// Makes the store ride out losing its database server as `policy` says: reconnect
+    /// with backoff and run the interrupted work again (for workers and servers). A store
+    /// with no connection to lose (SQLite) ignores it.
+    func keepReconnecting(_ policy: ReconnectPolicy)
+
     // MARK: The storage
 
     /// Checks that the storage this repository opened is still the one its name leads
@@ -258,6 +270,12 @@ public protocol TaskRepository: AnyObject {
 }
 
 extension TaskRepository {
+    /// No announcements: callers poll.
+    public func changeWaiter() throws -> (any TaskChangeWaiter)? { nil }
+
+    /// Nothing to reconnect.
+    public func keepReconnecting(_ policy: ReconnectPolicy) {}
+
     /// `insert(_:program:actor:idempotency:)` without an idempotency key.
     public func insert(_ task: QuantumTask, program: ProgramSnapshot, actor: String) throws {
         try insert(task, program: program, actor: actor, idempotency: nil)

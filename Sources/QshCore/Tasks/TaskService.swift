@@ -246,8 +246,9 @@ public final class TaskService {
             diagnostics: try repository.diagnostics(taskID: task.id))
     }
 
-    /// Polls until every task is terminal, the timeout runs out, or `pause` reports an
-    /// interrupt. `onChange` sees every task whenever its state or shot count changes
+    /// Looks until every task is terminal, the timeout runs out, or `pause` reports an
+    /// interrupt: again whenever the store announces a change to one of them (its
+    /// `changeWaiter`), else polling with `backoff`. `onChange` sees every task whenever its state or shot count changes
     /// (and once at the start). A task whose worker's lease expired is recovered (the
     /// sweep settles it), so a wait never outlasts a lost worker by more than its lease.
     /// `onUnattended` is called once, the first time a task is queued (Created) while no
@@ -264,6 +265,7 @@ public final class TaskService {
         var seen: [String: (TaskStatus, Int)] = [:]
         var delay = backoff.initial
         var toldUnattended = false
+        var listener = ChangeListener(repository)
         while true {
             var current: [QuantumTask] = []
             for id in ids {
@@ -283,9 +285,11 @@ public final class TaskService {
             }
             let now = clock.now()
             if let deadline, now >= deadline { return .timedOut(current) }
-            let sleep = deadline.map { min(delay, now.seconds(until: $0)) } ?? delay
-            if !pause(sleep) { return .interrupted(current) }
-            delay = backoff.next(after: delay)
+            switch listener.pause(ids: ids, until: deadline, now: now, delay: delay, pause: pause) {
+            case .interrupted: return .interrupted(current)
+            case .lookAgain: break
+            case .slept: delay = backoff.next(after: delay)
+            }
         }
     }
 }

@@ -92,6 +92,9 @@ public final class Worker {
     public let compiler: TaskCompiler
     public let qpus: QPURegistry
     public let options: WorkerOptions
+    /// The store's announcements of new work, once asked for (nil: the store makes none).
+    private var waiter: (any TaskChangeWaiter)?
+    private var askedForWaiter = false
 
     /// - Parameter repository: the repository to claim from; its storage is checked (see
     ///   `checkDatabaseFile`) before every claim, transition and sweep, and as a run
@@ -153,6 +156,25 @@ public final class Worker {
         // A task deleted under the worker (`tasks delete --force`) is still one it ran:
         // nil would tell `drain` that nothing was waiting.
         return try repository.task(id: task.id) ?? task
+    }
+
+    /// Pauses an idle worker until work may be waiting. On a store that announces changes
+    /// (PostgreSQL's NOTIFY), until a task is created or a paused QPU resumed, or at most
+    /// `limit` seconds (and the waiter's fallback poll); otherwise for `delay` (capped by
+    /// `limit`), polling. The first call only starts listening and returns at once, for the
+    /// caller to claim again (a task created before it listened was not announced to it).
+    /// - Parameter pause: sleeps up to the given seconds (0: only asks); false stops waiting.
+    /// - Returns: false when `pause` asked to stop.
+    public func waitForWork(delay: Double, limit: Double, pause: (Double) -> Bool) -> Bool {
+        if !askedForWaiter {
+            askedForWaiter = true
+            // A store that cannot listen now is polled.
+            waiter = (try? repository.changeWaiter()) ?? nil
+            if waiter != nil { return pause(0) }
+        }
+        guard let waiter else { return pause(max(0, min(delay, limit))) }
+        let seconds = max(0, min(limit, waiter.fallbackPoll))
+        return waiter.wait(seconds: seconds, for: .work, pause: pause) != .interrupted
     }
 
     /// Runs tasks until none is waiting.

@@ -1,6 +1,7 @@
-// `qsh doctor`: the task database's health — path, schema version, size, integrity check,
-// workers and their leases, tasks per state, tasks stranded past their lease. Exit 0 when
-// healthy; 1 when not, with the reason on one line on stderr (for monitors).
+// `qsh doctor`: the task database's health — path, engine and version, schema version,
+// size, integrity check, workers and their leases, tasks per state and per QPU queue, tasks
+// stranded past their lease. Exit 0 when healthy; 1 when not, with the reason on one line
+// on stderr (for monitors).
 import QshCore
 
 enum DoctorCommand {
@@ -9,10 +10,12 @@ enum DoctorCommand {
         summary: "Check the task database and find stranded tasks",
         synopsis: ["doctor"],
         details: """
-            Reports the database path, schema version, size, PRAGMA integrity_check, the workers and their
-            leases, the tasks per state and the tasks stranded past their lease (their worker is gone and no
-            sweep has settled them yet; any 'qsh tasks list' or worker does). It changes nothing. Exits 0
-            when healthy; otherwise 1, with 'qsh: unhealthy: <reason>' as one line on stderr.
+            Reports the database path, its engine and version (the SQLite library's, or the PostgreSQL
+            server's), the schema version, size, an integrity check (SQLite's PRAGMA integrity_check;
+            on PostgreSQL, qsh's own bookkeeping), the workers and their leases, the tasks per state, the
+            tasks queued per QPU and the tasks stranded past their lease (their worker is gone and no sweep
+            has settled them yet; any 'qsh tasks list' or worker does). It changes nothing. Exits 0 when
+            healthy; otherwise 1, with 'qsh: unhealthy: <reason>' as one line on stderr.
             """,
         examples: ["qsh doctor", "qsh doctor --json | jq .stranded", "qsh doctor >/dev/null 2>&1 || alert"],
         options: [CommonOptions.database] + CommonOptions.output,

@@ -3,7 +3,8 @@
 // connection, sweeps lost workers' tasks at start and periodically, and stops at
 // once on SIGINT (status 130) or SIGTERM (0), failing the task it was running; on
 // --once when the queue is empty; after --idle-exit seconds without work; and with
-// status 1 when its database file is deleted or replaced.
+// status 1 when its database file is deleted or replaced. On PostgreSQL it sleeps until
+// work is announced (LISTEN/NOTIFY) and rides out a server restart or network cut.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -73,6 +74,16 @@ enum WorkerCommand {
         defer { watch.restore() }
         let signals = SignalLatch([SIGINT, SIGTERM])
         let stop = Cancellation(reason: { signals.signal.map(SignalLatch.name) })
+        func log(_ text: String) {
+            context.stderr.line("qsh worker: " + text.terminalSafe())
+            context.stderr.flush()
+        }
+        // A lost database server (PostgreSQL restarting, a network cut) is ridden out:
+        // one line when it goes, the work it interrupted done again when it is back. Only
+        // this thread's connection reports (the heartbeat's is quiet).
+        let logOnThisThread = UncheckedLog(log)
+        store.keepReconnecting(
+            ReconnectPolicy(reporter: OutageReporter { logOnThisThread.write($0) }, giveUp: { _ in signals.signal != nil }))
         try store.registerWorker(owner: owner, pid: Int(getpid()), at: clock.now(), leaseSeconds: lease)
         let heartbeat = try LeaseHeartbeat(
             owner: owner, leaseSeconds: lease, open: { try LocalDatabase.open(path: path, access: .create) },
@@ -87,10 +98,6 @@ enum WorkerCommand {
             options: WorkerOptions(
                 owner: owner, leaseSeconds: lease, threads: Backends.threads(context.environment), stop: stop,
                 afterTransition: testHold(context.environment, signals: signals), version: VersionCommand.version))
-        func log(_ text: String) {
-            context.stderr.line("qsh worker: " + text.terminalSafe())
-            context.stderr.flush()
-        }
         func report(_ task: QuantumTask) {
             var line = "task \(task.id) \(task.status.rawValue)"
             if let reason = task.errorReasons.first { line += ": \(reason)" }
@@ -118,12 +125,18 @@ enum WorkerCommand {
                 }
                 // An idle worker notices a database file that went away within one pause.
                 try worker.checkDatabaseFile()
-                if signals.sleep(delay) != nil { break }
+                // Until work is announced (PostgreSQL), else for the polling delay; at most
+                // until the next sweep or the idle exit.
+                var limit = lease - lastSweep.seconds(until: now)
+                if let idle { limit = min(limit, idle - lastWork.seconds(until: now)) }
+                if !worker.waitForWork(delay: delay, limit: limit, pause: { signals.sleep($0) == nil }) { break }
                 delay = min(0.5, delay * 1.5)
             }
         } catch let error as DatabaseFileChanged {
             log("\(owner) stopped: its database file is gone")
             throw CommandFailure(code: error.code, message: error.message)
+        } catch where signals.signal != nil {
+            // Stopped while the database could not be reached: the signal decides the status.
         }
         if let signal = signals.signal {
             log("\(owner) stopped by \(SignalLatch.name(signal))")
@@ -132,4 +145,11 @@ enum WorkerCommand {
         log("\(owner) stopped")
         return .ok
     }
+}
+
+/// A log function handed to a Sendable reporter that only the thread which made it calls
+/// (the worker's own connection reports its outages on the worker's thread).
+struct UncheckedLog: @unchecked Sendable {
+    let write: (String) -> Void
+    init(_ write: @escaping (String) -> Void) { self.write = write }
 }

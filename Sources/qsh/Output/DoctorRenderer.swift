@@ -1,5 +1,5 @@
-// Renders `qsh doctor`'s report: a summary table and the workers and stranded tasks for
-// people; one JSON document (or line) for scripts; check/value rows in csv and tsv.
+// Renders `qsh doctor`'s report: a summary table (engine, schema, size, workers, tasks per
+// state and per QPU queue) and the workers and stranded tasks for people; one JSON document (or line) for scripts; check/value rows in csv and tsv.
 import QshCore
 
 enum DoctorRenderer {
@@ -10,12 +10,14 @@ enum DoctorRenderer {
             ("problems", .array(h.problems.map { .string($0) })),
             ("database", .object([
                 ("path", .string(h.location)),
+                ("engine", .string(h.engine.lowercased())),
+                ("engine_version", .string(h.engineVersion)),
                 ("schema_version", .int(h.schemaVersion)),
                 ("latest_schema_version", .int(h.latestSchemaVersion)),
                 ("size_bytes", .int(h.sizeBytes)),
                 ("page_size", .int(h.pageSize)),
                 ("pages", .int(h.pageCount)),
-                ("free_pages", .int(h.freePages)),
+                ("free_pages", h.freePages.map { .int($0) } ?? .null),
                 ("integrity", .array(h.integrity.map { .string($0) })),
             ])),
             ("workers", .array(h.workers.map { w in
@@ -26,6 +28,7 @@ enum DoctorRenderer {
                 ])
             })),
             ("counts", .object(TaskStatus.allCases.map { ($0.rawValue, .int(h.counts[$0] ?? 0)) })),
+            ("queues", .object(h.queues.keys.sorted().map { ($0, .int(h.queues[$0] ?? 0)) })),
             ("stranded", .array(h.stranded.map { t in
                 .object([
                     ("id", .string(t.id)), ("task_status", .string(t.status.rawValue)), ("qpu_id", .string(t.qpuID)),
@@ -42,14 +45,18 @@ enum DoctorRenderer {
     static func summary(_ h: StoreHealth) -> [[String]] {
         let live = h.workers.filter(\.live)
         let counts = TaskStatus.allCases.compactMap { s in (h.counts[s] ?? 0) > 0 ? "\(s.rawValue) \(h.counts[s]!)" : nil }
+        let queues = h.queues.keys.sorted().map { "\($0) \(h.queues[$0] ?? 0)" }
+        let free = h.freePages.map { ", \($0) free" } ?? ""
         return [
             ["status", h.verdict],
             ["database", h.location],
+            ["engine", h.engineVersion.isEmpty ? h.engine : "\(h.engine) \(h.engineVersion)"],
             ["schema", "\(h.schemaVersion) (this qsh: \(h.latestSchemaVersion))"],
-            ["size", "\(h.sizeBytes) bytes (\(h.pageCount) pages of \(h.pageSize), \(h.freePages) free)"],
+            ["size", "\(h.sizeBytes) bytes (\(h.pageCount) pages of \(h.pageSize)\(free))"],
             ["integrity", h.integrity.joined(separator: "; ")],
             ["workers", "\(live.count) live" + (h.workers.count > live.count ? ", \(h.workers.count - live.count) expired" : "")],
             ["tasks", counts.isEmpty ? "none" : counts.joined(separator: ", ")],
+            ["queued", queues.isEmpty ? "none" : queues.joined(separator: ", ")],
             ["stranded", String(h.stranded.count)],
         ]
     }

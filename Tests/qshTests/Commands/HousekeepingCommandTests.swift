@@ -78,8 +78,9 @@ import TestSupport
 
     static func report(stranded: [QuantumTask]) -> StoreHealth {
         StoreHealth(
-            location: "/db", schemaVersion: 3, latestSchemaVersion: 3, pageCount: 2, pageSize: 4096, freePages: 0,
-            integrity: ["ok"], workers: [], counts: [.completed: 1], stranded: stranded,
+            location: "/db", engineVersion: "3.40.1", schemaVersion: 3, latestSchemaVersion: 3, pageCount: 2,
+            pageSize: 4096, freePages: 0, integrity: ["ok"], workers: [], counts: [.completed: 1],
+            queues: ["sim": 2, "aer": 1], stranded: stranded,
             checkedAt: TaskClientDouble.time)
     }
 
@@ -91,11 +92,13 @@ import TestSupport
         #expect(context.stdout.text == """
             status\thealthy
             database\t/db
+            engine\tSQLite 3.40.1
             schema\t3 (this qsh: 3)
             size\t8192 bytes (2 pages of 4096, 0 free)
             integrity\tok
             workers\t0 live
             tasks\tCompleted 1
+            queued\taer 1, sim 2
             stranded\t0
 
             """)

@@ -104,6 +104,8 @@ extension PostgresTaskStore {
                             pg_get_serial_sequence($1, $2))))
                     """, [.text(parts[0]), .text(parts[1])])
             }
+            // Imported tasks may wait for a worker.
+            try Self.notify(db, TaskChangeNotice(taskID: nil, status: .created))
             return summary
         }
     }

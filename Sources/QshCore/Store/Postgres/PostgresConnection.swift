@@ -26,6 +26,13 @@ public final class PostgresConnection {
     /// minute in all, enough for a server restart).
     public var retryDelays: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30]
 
+    /// For a long-lived process: how a lost connection is ridden out instead of the bounded
+    /// `retryDelays` (reconnect with backoff until the server answers; a statement outside a
+    /// transaction, a read, runs again too). Nil for one-shot commands.
+    public var reconnection: ReconnectPolicy?
+    /// When a single-attempt transaction last tried to reconnect.
+    private var lastQuickReconnect: ContinuousClock.Instant?
+
     /// Defaults that the user's text overrides: a connect timeout (libpq's default waits for
     /// the operating system's, minutes) and keepalives, so that a cut network is noticed.
     static let defaults: [(String, String)] = [
@@ -119,6 +126,20 @@ public final class PostgresConnection {
     /// - Throws: `PostgresError`.
     @discardableResult
     public func query(_ sql: String, _ values: [SQLValue] = []) throws(PostgresError) -> PostgresRows {
+        while true {
+            let inside = inTransaction
+            do {
+                return try queryOnce(sql, values)
+            } catch {
+                // Outside a transaction a statement is a read (every write runs in one):
+                // running it again after reconnecting is safe.
+                guard !inside, error.kind == .connectionLost, let policy = reconnection else { throw error }
+                try rideOut(error, policy)
+            }
+        }
+    }
+
+    private func queryOnce(_ sql: String, _ values: [SQLValue]) throws(PostgresError) -> PostgresRows {
         guard let raw else { throw lost("the connection is closed", sql: sql) }
         var texts: [UnsafeMutablePointer<CChar>?] = []
         var lengths: [Int32] = []
@@ -227,16 +248,35 @@ public final class PostgresConnection {
     /// body runs again, reconnecting first, after a growing delay, up to `retryDelays`.
     /// - Parameter retried: told before each new attempt (the body may need to know that
     ///   an earlier attempt's COMMIT may have landed).
+    ///   - once: one attempt only, its failure thrown at once (an advisory write, such as
+    ///     progress, that the next write carries again): no waiting, no reconnecting.
     /// - Returns: what `body` returned.
     public func transaction<T>(
-        _ isolation: String? = nil, retried: (() -> Void)? = nil, _ body: (PostgresConnection) throws -> T
+        _ isolation: String? = nil, once: Bool = false, retried: (() -> Void)? = nil,
+        _ body: (PostgresConnection) throws -> T
     ) throws -> T {
         precondition(!inTransaction, "nested transaction")
+        if once, raw.map({ cpq_status($0) != CPQ_CONNECTION_OK }) ?? true {
+            // Broken by an earlier failure: one quick attempt to connect again, at most every
+            // few seconds (a connect to an unreachable host can take its timeout).
+            let now = ContinuousClock.now
+            if lastQuickReconnect.map({ (now - $0).seconds >= 5 }) ?? true {
+                lastQuickReconnect = now
+                try reconnect()
+            }
+        }
         var attempt = 0
         while true {
             do {
                 return try transactionOnce(isolation, body)
-            } catch let error as PostgresError where error.isRetryable && attempt < retryDelays.count {
+            } catch let error as PostgresError where error.isRetryable && !once {
+                let broken = error.kind == .connectionLost || raw.map({ cpq_status($0) != CPQ_CONNECTION_OK }) ?? true
+                if broken, let policy = reconnection {
+                    try rideOut(error, policy)
+                    retried?()
+                    continue
+                }
+                guard attempt < retryDelays.count else { throw error }
                 sleepSeconds(retryDelays[attempt])
                 attempt += 1
                 if error.kind == .connectionLost || raw.map({ cpq_status($0) != CPQ_CONNECTION_OK }) ?? true {
@@ -249,6 +289,41 @@ public final class PostgresConnection {
                 }
                 retried?()
             }
+        }
+    }
+
+    /// Reconnects as `policy` says after `error` broke the connection: at once (a connection
+    /// that broke while idle, the server restarted since), then with growing delays until
+    /// the server answers, telling the policy's reporter once that it is lost.
+    /// - Throws: the last error, when the policy gives up.
+    private func rideOut(_ error: PostgresError, _ policy: ReconnectPolicy) throws(PostgresError) {
+        let start = ContinuousClock.now
+        var last = error
+        var delay = policy.initialDelay
+        do {
+            try reconnect()
+            policy.reporter?.restored()
+            return
+        } catch {
+            last = error
+        }
+        policy.reporter?.lost(error.outageLine)
+        while true {
+            // Slept in slices, so that a process stopping is not kept waiting.
+            let wake = (ContinuousClock.now - start).seconds + delay
+            while (ContinuousClock.now - start).seconds < wake {
+                if policy.giveUp((ContinuousClock.now - start).seconds) { throw last }
+                sleepSeconds(min(0.1, wake - (ContinuousClock.now - start).seconds))
+            }
+            if policy.giveUp((ContinuousClock.now - start).seconds) { throw last }
+            do {
+                try reconnect()
+                policy.reporter?.restored()
+                return
+            } catch {
+                last = error
+            }
+            delay = policy.next(after: delay)
         }
     }
 
@@ -284,9 +359,12 @@ public final class PostgresConnection {
     // MARK: Notifications
 
     /// The notifications received so far (after `LISTEN`), read without waiting.
-    func notifications() -> [(channel: String, payload: String)] {
-        guard let raw else { return [] }
-        _ = cpq_consume_input(raw)
+    /// - Throws: `PostgresError.connectionLost` when the connection broke.
+    func notifications() throws(PostgresError) -> [(channel: String, payload: String)] {
+        guard let raw else { throw lost("the connection is closed", sql: nil) }
+        if cpq_consume_input(raw) == 0 || cpq_status(raw) != CPQ_CONNECTION_OK {
+            throw lost(Self.firstLine(cpq_error_message(raw)), sql: nil)
+        }
         var out: [(String, String)] = []
         while let note = cpq_notifies(raw) {
             out.append((String(cString: note.pointee.relname), String(cString: note.pointee.extra)))

@@ -46,6 +46,12 @@ extension PostgresTaskStore {
     /// Deletes `ids` and what they leave unused, set-based. Call inside a transaction.
     static func deleteTasks(_ db: PostgresConnection, _ ids: [String]) throws {
         guard !ids.isEmpty else { return }
+        // Followers of a task that has not ended learn that it is gone.
+        try db.query(
+            """
+            SELECT pg_notify('qsh_tasks', 'deleted ' || id) FROM tasks WHERE id = ANY($1::text[])
+                AND task_status NOT IN ('Completed', 'Failed', 'Cancelled', 'PayloadProcessingError')
+            """, [.text(postgresArray(ids))])
         try db.execute("CREATE TEMP TABLE qsh_doomed (kind TEXT, id TEXT, PRIMARY KEY (kind, id)) ON COMMIT DROP")
         try db.query(
             """

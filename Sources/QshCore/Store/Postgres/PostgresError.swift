@@ -77,6 +77,14 @@ public struct PostgresError: QshError, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The line a long-lived process logs when an outage begins: what failed, and that it
+    /// keeps trying.
+    public var outageLine: String {
+        let at = host.map { "at \($0) " } ?? ""
+        let what = kind == .connectionLost ? "lost the connection to" : "cannot reach"
+        return "\(what) PostgreSQL \(at)('\(location)'): \(detail); reconnecting until it answers"
+    }
+
     /// What to check for a connection that could not be made, from libpq's words.
     static func advice(forConnectionFailure detail: String) -> String {
         let lower = detail.lowercased()

@@ -1,4 +1,5 @@
-// `qsh doctor` in PostgreSQL: the schema version, the database's size, a consistency check
+// `qsh doctor` in PostgreSQL: the server's version, the schema version, the database's size
+// (in blocks; PostgreSQL keeps no free list to count), a consistency check
 // (PostgreSQL keeps its own pages; what qsh checks is its own bookkeeping: the counter slots
 // against the tasks, and leases only on tasks that have not ended), the worker registry with
 // each worker's leases, the counts per state and the tasks stranded past their lease.
@@ -28,13 +29,17 @@ extension PostgresTaskStore {
                 if let status = TaskStatus(rawValue: countRows.text(i, 0)) { counts[status] = countRows.int(i, 1) }
             }
             let size = try db.query(
-                "SELECT pg_database_size(current_database()), current_setting('block_size')::bigint")
+                """
+                SELECT pg_database_size(current_database()), current_setting('block_size')::bigint,
+                    current_setting('server_version')
+                """)
             let pageSize = size.int(0, 1)
             return StoreHealth(
-                location: location, schemaVersion: try schemaVersion(db),
-                latestSchemaVersion: PostgresSchema.latestVersion, pageCount: size.int(0, 0) / max(1, pageSize),
-                pageSize: pageSize, freePages: 0, integrity: integrity, workers: workers, counts: counts,
-                stranded: try expiredLeases(db, at: at), checkedAt: at)
+                location: location, engine: "PostgreSQL", engineVersion: size.text(0, 2),
+                schemaVersion: try schemaVersion(db), latestSchemaVersion: PostgresSchema.latestVersion,
+                pageCount: size.int(0, 0) / max(1, pageSize), pageSize: pageSize, freePages: nil, integrity: integrity,
+                workers: workers, counts: counts, queues: try queueLengths(), stranded: try expiredLeases(db, at: at),
+                checkedAt: at)
         }
     }
 

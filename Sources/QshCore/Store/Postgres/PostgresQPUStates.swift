@@ -12,7 +12,7 @@ extension PostgresTaskStore {
                     actor = excluded.actor WHERE qpu_states.paused <> excluded.paused
                 """,
                 [.text(qpuID), .int(paused ? 1 : 0), .integer(at.milliseconds), .text(actor)])
-            if !paused { try db.query("SELECT pg_notify('qsh_tasks', 'Scheduled')") }
+            if !paused { try Self.notify(db, TaskChangeNotice(taskID: nil, status: .scheduled)) }
             let rows = try db.query(
                 "SELECT qpu_id, paused, updated_ms, actor FROM qpu_states WHERE qpu_id = $1", [.text(qpuID)])
             return rows.first { Self.decodeQPUState(rows, $0) } ?? QPUState(qpuID: qpuID, paused: paused)

@@ -134,6 +134,7 @@ public final class PostgresTaskStore: TaskRepository {
                 created_ms, updated_ms, error_reasons, batch_id, batch_label, rerun_of, lineage_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text,
                 (SELECT coalesce(lineage_id, id) FROM tasks WHERE id = $15::text))
+            RETURNING pg_notify('qsh_tasks', task_status)
             """,
             [
                 .text(task.id), .text(task.status.rawValue), .text(task.qpuID), .int(task.shots),

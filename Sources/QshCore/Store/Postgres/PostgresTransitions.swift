@@ -1,7 +1,7 @@
 // State changes in PostgreSQL: each transition is one transaction holding the state
 // machine's check, the compare-and-set UPDATE (atomic under READ COMMITTED: the row is
-// re-checked once locked), the payload's rows and the event row; run again as a whole on a
-// serialisation failure or a lost connection.
+// re-checked once locked, and it announces the change), the payload's rows and the event
+// row; run again as a whole on a serialisation failure or a lost connection.
 
 extension PostgresTaskStore {
     static let transitionSQL = """
@@ -17,6 +17,7 @@ extension PostgresTaskStore {
             lease_expires_ms = CASE WHEN $7::boolean THEN NULL WHEN $8::text IS NOT NULL THEN $9::bigint
                 ELSE lease_expires_ms END
         WHERE id = $10 AND task_status = $11
+        RETURNING pg_notify('qsh_tasks', $1 || ' ' || id)
         """
 
     static func appendEvent(
@@ -51,7 +52,6 @@ extension PostgresTaskStore {
         if move.from == .executionStarted { try endRun(db, taskID: move.taskID, at: move.at) }
         try appendEvent(
             db, id: move.taskID, from: move.from, to: move.to, at: move.at, actor: move.actor, detail: move.detail)
-        try notify(db, move.to)
         return true
     }
 
@@ -79,11 +79,15 @@ extension PostgresTaskStore {
         }
     }
 
-    /// Records progress while ExecutionStarted.
+    /// Records progress while ExecutionStarted: one attempt (progress is advisory; a run
+    /// does not wait for a database that cannot be reached, the next write carries it).
     public func recordProgress(id: String, shotsDone: Int, partial: [RegisterCounts]?, at: Timestamp) throws {
-        try connection.transaction { db in
+        try connection.transaction(once: true) { db in
             let updated = try db.query(
-                "UPDATE tasks SET shots_done = $1 WHERE id = $2 AND task_status = 'ExecutionStarted'",
+                """
+                UPDATE tasks SET shots_done = $1 WHERE id = $2 AND task_status = 'ExecutionStarted'
+                RETURNING pg_notify('qsh_tasks', 'progress ' || id)
+                """,
                 [.int(shotsDone), .text(id)])
             guard updated.changes == 1 else { return }
             if let partial, !partial.isEmpty {
@@ -92,9 +96,11 @@ extension PostgresTaskStore {
         }
     }
 
-    /// Tells listeners (workers, followers) that tasks moved: `qsh_tasks` with the new
-    /// state as payload, delivered at COMMIT (a rolled-back move tells nobody).
-    static func notify(_ db: PostgresConnection, _ state: TaskStatus) throws {
-        try db.query("SELECT pg_notify('qsh_tasks', $1)", [.text(state.rawValue)])
+    /// Tells listeners (workers, followers: `PostgresChangeWaiter`) that tasks changed, on
+    /// `qsh_tasks` with a `TaskChangeNotice` payload, delivered at COMMIT (a rolled-back
+    /// change tells nobody; the same payload twice in a transaction is told once). The
+    /// transition and progress statements announce themselves (`RETURNING pg_notify`).
+    static func notify(_ db: PostgresConnection, _ notice: TaskChangeNotice) throws {
+        try db.query("SELECT pg_notify('qsh_tasks', $1)", [.text(notice.payload)])
     }
 }
