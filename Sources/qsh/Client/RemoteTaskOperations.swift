@@ -186,7 +186,7 @@ extension RemoteTaskClient: TaskClient {
 
     func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
         let json = try call("GET", Self.taskPath(idOrPrefix), query: [("diagnostics", "true")]).json
-        return try decode { try TaskDiagnostics(wireJSON: json, mainFile: json["program_name"]?.stringValue ?? "") }
+        return try decode { try TaskDiagnostics(wireJSON: json) }
     }
 
     func history(_ idOrPrefix: String) throws -> TaskHistory {
