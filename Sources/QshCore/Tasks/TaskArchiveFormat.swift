@@ -1,7 +1,6 @@
-// The NDJSON text of export records: one JSON object per line, each with the format's
-// version, its kind, its id, the schema it came from and its rows by table. Bytes are
-// {"base64": "..."}; every other value is the JSON of the stored value. GET /v2/export
-// ends with an end line counting the records; ArchiveReader checks it when there is one.
+// The NDJSON text of export records: one JSON object per line (format version, kind, id,
+// schema, rows by table; bytes as {"base64": "..."}), and the end line that GET /v2/export
+// ends with, counting the records (ArchiveReader checks it when a file has one).
 
 /// Writes and reads the lines of `qsh tasks export` / `qsh tasks import`.
 public enum TaskArchiveFormat {

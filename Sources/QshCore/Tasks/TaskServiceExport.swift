@@ -1,7 +1,6 @@
-// Export on the task service, a page at a time: the selected tasks oldest first, each
-// program before the first task that uses it. A cursor keeps the place (the creation time
-// reached, and the tasks of that millisecond already written), so memory stays bounded by
-// a page and a task deleted meanwhile shifts nothing.
+// Export on the task service, a page at a time, oldest first, each program before its first
+// task. A cursor keeps the place (the creation time reached and that millisecond's tasks
+// written), so memory stays a page and a task deleted meanwhile shifts nothing.
 
 /// Where an export is. `TaskService.startExport` makes one; `exportNext` moves it on.
 public struct ExportCursor: Sendable {

@@ -1,7 +1,6 @@
-// The task service's batches, re-runs, history and idempotent submits: the aggregate
-// rule, all-or-none submit, results of the items that completed, cancel item by item,
-// waiting on one read per poll, lineages, and keys that return what they first made
-// (submits, batches and re-runs).
+// The task service's batches, re-runs, history and idempotent submits: the aggregate rule,
+// all-or-none submit, results of the items that completed, cancel item by item, waiting on
+// one read per poll, lineages, and keys that return what they first made (re-runs too).
 import QshCore
 import Testing
 

@@ -1,6 +1,6 @@
-// The NDJSON lines of export records: every value survives the text, bytes as base64, and
-// a line that is not a record is refused with its line number and why; the end line of
-// GET /v2/export counts the records before it, and a reader refuses a file it does not fit.
+// The NDJSON lines of export records: every value survives the text, bytes as base64, a
+// line that is not a record is refused with its line number and why, and the end line of
+// GET /v2/export counts the records before it (a reader refuses a file it does not fit).
 import QshCore
 import Testing
 
