@@ -94,38 +94,68 @@ extension Handlers {
     }
 
     /// GET /v2/export: the export records of the selected tasks, as `tasks export` writes
-    /// them (application/x-ndjson; admin). Filters as `GET /v2/tasks`; `id=` selects tasks.
+    /// them, then an end line counting them (application/x-ndjson; admin). Filters as
+    /// `GET /v2/tasks`; `id=` selects tasks. Streamed a page of tasks at a time, so memory
+    /// stays bounded; a named task that is not there is a 404 before the first byte. Once
+    /// records went out the status cannot change: a failure then ends the stream with an
+    /// error line (`{"error": ...}`) instead of the end line, so no cut-short export looks whole.
     func export() async throws -> Response {
         let q = query
         try q.requireOnly(["id", "status", "qpu", "tag", "since", "until"])
         var taskQuery = try filters(q)
         taskQuery.qpuID = try q.value("qpu")
         let selection = ExportSelection(ids: q.values("id", commas: true), query: taskQuery)
-        let text = try await api.database.run { service -> String in
-            var out = ""
-            _ = try service.export(selection) { out += TaskArchiveFormat.line($0) + "\n" }
-            return out
+        let pageSize = api.options.exportPageSize
+        /// The next page's lines and the cursor after it.
+        @Sendable func page(_ service: TaskService, _ cursor: ExportCursor) throws -> (text: String, cursor: ExportCursor) {
+            var next = cursor
+            var text = ""
+            try service.exportNext(&next, pageSize: pageSize) { text += TaskArchiveFormat.line($0) + "\n" }
+            return (text, next)
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/x-ndjson"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        // The first page before the answer's head, so that its errors (a named task not
+        // found, the store failing) still get their own status.
+        let first = try await api.database.run { service in try page(service, try service.startExport(selection)) }
+        let api = self.api
+        let body = ResponseBody { writer in
+            // A client that went away makes the next write fail, which ends the loop.
+            var current = first
+            while true {
+                if !current.text.isEmpty { try await writer.write(ByteBuffer(string: current.text)) }
+                if current.cursor.finished { break }
+                do {
+                    let cursor = current.cursor
+                    current = try await api.database.run { try page($0, cursor) }
+                } catch {
+                    let (apiError, isInternal) = APIError.from(error)
+                    if isInternal { api.log("internal error in GET /v2/export after the first records: \(error)") }
+                    let line = ErrorWire.document(code: apiError.code, message: apiError.message, details: apiError.details)
+                    try await writer.write(ByteBuffer(string: line.serialized() + "\n"))
+                    try await writer.finish(nil)
+                    return
+                }
+            }
+            let end = TaskArchiveFormat.endLine(tasks: current.cursor.tasks, definitions: current.cursor.definitions)
+            try await writer.write(ByteBuffer(string: end + "\n"))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
     }
 
-    /// POST /v2/import: an export file's records (NDJSON), all or nothing, as `tasks import
-    /// --json` (admin); `skip_existing=true` leaves tasks already stored.
+    /// POST /v2/import: an export file's records (NDJSON; an end line, as GET /v2/export
+    /// sends, is checked), all or nothing, as `tasks import --json` (admin);
+    /// `skip_existing=true` leaves tasks already stored.
     func importRecords() async throws -> Response {
         try query.requireOnly(["skip_existing"])
         let skip = try query.flag("skip_existing")
         try request.requireMediaType(
             ["application/x-ndjson", "application/jsonl", "application/json", "text/plain"], what: "NDJSON")
         let bytes = try await request.bodyBytes(limit: api.options.maxBody)
-        var records: [ArchiveRecord] = []
+        var reader = ArchiveReader(source: "request body")
         for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-            if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            records.append(try TaskArchiveFormat.record(text, source: "request body", lineNumber: index + 1))
+            try reader.read(line, lineNumber: index + 1)
         }
-        let final = records
+        let final = reader.records
         let summary = try await api.database.run { try $0.importRecords(final, skipExisting: skip) }
         return Self.json(summary.wireJSON)
     }

@@ -34,6 +34,8 @@ public struct ServerOptions: Sendable {
     /// 50 ms while nothing changes), and between its keep-alive comments.
     public var streamPoll: Double = 0.5
     public var keepAlive: Double = 15
+    /// Tasks GET /v2/export reads from the store at a time (and so holds in memory).
+    public var exportPageSize = 200
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String, workers: Int = 1,

@@ -258,7 +258,9 @@ extension Handlers {
         return Self.json(outcome.wireJSON)
     }
 
-    /// POST .../tasks/{id}/rerun: 201 with the new task.
+    /// POST .../tasks/{id}/rerun: 201 with the new task; 200 and `Idempotent-Replayed: true`
+    /// when the `Idempotency-Key` returned the task an earlier re-run made (409 when the
+    /// key was used for another request).
     func rerun(_ id: String, mode: String?) async throws -> Response {
         try query.requireOnly([])
         let body = try await request.jsonObject(limit: api.options.maxBody)
@@ -270,15 +272,20 @@ extension Handlers {
         if body["qpu"] != nil { qpuID = try submitQPU(body, mode: nil) }
         let rerun = RerunRequest(
             shots: try body.int("shots", in: RunLimits.standard.shots), seed: seed, newSeed: newSeed, qpuID: qpuID,
-            program: try program(body, required: false), createdBy: user)
+            program: try program(body, required: false), createdBy: user, idempotencyKey: idempotencyKey)
         let handlers = self
         let actor = self.actor
-        let task = try await api.database.run { service -> QuantumTask in
+        let (task, reused) = try await api.database.run { service -> (QuantumTask, Bool) in
             let earlier = try handlers.visibleTask(id, mode: mode, in: service)
-            return try service.rerun(earlier.id, rerun, actor: actor)
+            let made = try service.rerunReporting(earlier.id, rerun, actor: actor)
+            return (made.task, made.reused)
+        }
+        let location = "/v2/tasks/\(task.id)"
+        if reused {
+            return Self.json(task.wireJSON, status: .ok, headers: [Self.replayedHeader: "true", .location: location])
         }
         api.workers?.wake()
-        return Self.json(task.wireJSON, status: .created, headers: [.location: "/v2/tasks/\(task.id)"])
+        return Self.json(task.wireJSON, status: .created, headers: [.location: location])
     }
 
     /// DELETE .../tasks/{id}: as `tasks delete --json` for one task; a task that has not

@@ -76,17 +76,8 @@ import TestSupport
               t.qasm:6:1: error: Unsupported gate: cx on q[0], q[2] - qubits 0 and 2 are not connected on qpu sim:native
 
             """
-        if door == .client {
-            // A known defect: the diagnostics JSON leaves out the file of errors in the main
-            // program and names that file nowhere (the client looks for a `program_name` the
-            // server does not send), so the client's table says ':5:1:' where the local one
-            // says 't.qasm:5:1:'.
-            withKnownIssue("client mode: 'tasks get --diagnostics -o table' loses the program's file name") {
-                #expect(table.stdout.hasSuffix(tail))
-            }
-        } else {
-            #expect(table.stdout.hasSuffix(tail))
-        }
+        #expect(table.stdout.hasSuffix(tail))
+        #expect(document["program_name"].string == "t.qasm")
         // The same program runs on the simulator, which takes every gate.
         let plain = try box.submit([], text: Self.toffoli, name: "t.qasm")
         #expect(try box.run(["worker", "--once"]).status == 0)

@@ -23,7 +23,7 @@ struct TestTokens: Sendable {
 /// Runs `body` against a live server on a fresh database.
 func withTestServer<T: Sendable>(
     workers: Int = 0, rateLimit: Double = 0, maxBody: Int = 16 << 20, environment: [String: String] = [:],
-    _ body: @Sendable (any TestClientProtocol, TestTokens, QshAPIServer) async throws -> T
+    exportPageSize: Int = 200, _ body: @Sendable (any TestClientProtocol, TestTokens, QshAPIServer) async throws -> T
 ) async throws -> T {
     let folder = try TempDirectory(prefix: "qsh-server")
     let path = folder.file("tasks.sqlite")
@@ -43,6 +43,7 @@ func withTestServer<T: Sendable>(
         rateLimit: rateLimit, qpus: Backends.registry(environment.merging(["QSH_TEST_QPU": "1"]) { a, _ in a }),
         threads: 1, version: "test")
     options.streamPoll = 0.05
+    options.exportPageSize = exportPageSize
     let server = try QshAPIServer(options: options, log: { _ in })
     let app = try server.application(onListening: { _ in server.api.workers?.start() })
     defer { withExtendedLifetime(folder) {} }

@@ -13,10 +13,12 @@ public struct RerunRequest: Sendable {
     /// A changed program; nil runs the earlier task's definition again (shared).
     public var program: ProgramSnapshot?
     public var createdBy: String
+    /// A key that makes a retried re-run return the task the first one made.
+    public var idempotencyKey: String?
 
     public init(
         shots: Int? = nil, seed: UInt64? = nil, newSeed: Bool = false, qpuID: String? = nil,
-        program: ProgramSnapshot? = nil, createdBy: String
+        program: ProgramSnapshot? = nil, createdBy: String, idempotencyKey: String? = nil
     ) {
         self.shots = shots
         self.seed = seed
@@ -24,6 +26,7 @@ public struct RerunRequest: Sendable {
         self.qpuID = qpuID
         self.program = program
         self.createdBy = createdBy
+        self.idempotencyKey = idempotencyKey
     }
 }
 
@@ -82,5 +85,18 @@ public struct IdempotencyRecord: Hashable, Sendable {
             ]))
         }
         return SHA256.hex(SHA256.hash(Array(JSONValue.array(parts).serialized().utf8)))
+    }
+
+    /// The fingerprint of a re-run of the task `earlierID`: over the overrides asked for
+    /// (shots, seed, new seed, QPU, the changed program's definition), not over what qsh
+    /// drew; never equal to a submit's, so a submit's key given to a re-run is refused.
+    static func fingerprint(rerunOf earlierID: String, _ r: RerunRequest) -> String {
+        let parts = JSONValue.object([
+            ("rerun_of", .string(earlierID)), ("shots", r.shots.map { JSONValue.int($0) } ?? JSONValue.null),
+            ("seed", r.seed.map { JSONValue.string(String($0)) } ?? JSONValue.null), ("new_seed", .bool(r.newSeed)),
+            ("qpu", r.qpuID.map { JSONValue.string($0) } ?? JSONValue.null),
+            ("definition", r.program.map { JSONValue.string($0.definitionID) } ?? JSONValue.null),
+        ])
+        return SHA256.hex(SHA256.hash(Array(parts.serialized().utf8)))
     }
 }

@@ -1,6 +1,6 @@
-// The NDJSON text of export records: one JSON object per line, each with the format's
-// version, its kind, its id, the schema it came from and its rows by table. Bytes are
-// {"base64": "..."}; every other value is the JSON of the stored value.
+// The NDJSON text of export records: one JSON object per line (format version, kind, id,
+// schema, rows by table; bytes as {"base64": "..."}), and the end line that GET /v2/export
+// ends with, counting the records (ArchiveReader checks it when a file has one).
 
 /// Writes and reads the lines of `qsh tasks export` / `qsh tasks import`.
 public enum TaskArchiveFormat {
@@ -32,12 +32,41 @@ public enum TaskArchiveFormat {
         }
     }
 
+    /// The line that ends the records `GET /v2/export` sends, with how many task and
+    /// program records came before it: `{"qsh_export": 1, "record": "end", "tasks": n,
+    /// "definitions": m}`. A stream without it was cut short.
+    public static func endLine(tasks: Int, definitions: Int) -> String {
+        JSONValue.object([
+            ("qsh_export", .int(version)), ("record", .string(endKind)), ("tasks", .int(tasks)),
+            ("definitions", .int(definitions)),
+        ]).serialized()
+    }
+
+    /// The `record` of the end line.
+    static let endKind = "end"
+
     /// The record on one line of an import file.
     /// - Parameters:
     ///   - source: the file's name, for messages.
     ///   - lineNumber: 1-based, for messages.
-    /// - Throws: `ArchiveFormatError` naming the file and line.
+    /// - Throws: `ArchiveFormatError` naming the file and line (an end line too).
     public static func record(_ text: String, source: String, lineNumber: Int) throws(ArchiveFormatError) -> ArchiveRecord {
+        switch try entry(text, source: source, lineNumber: lineNumber) {
+        case .record(let record): return record
+        case .end:
+            throw ArchiveFormatError(source: source, line: lineNumber, reason: "it is an end line, not a record")
+        }
+    }
+
+    /// What one line of an export holds: a record, or the end line with its counts.
+    public enum Entry: Sendable {
+        case record(ArchiveRecord)
+        case end(tasks: Int, definitions: Int)
+    }
+
+    /// The record or end line on one line of an export.
+    /// - Throws: `ArchiveFormatError` naming the file and line.
+    public static func entry(_ text: String, source: String, lineNumber: Int) throws(ArchiveFormatError) -> Entry {
         func fail(_ reason: String) -> ArchiveFormatError {
             ArchiveFormatError(source: source, line: lineNumber, reason: reason)
         }
@@ -53,6 +82,12 @@ public enum TaskArchiveFormat {
         }
         guard format >= 1 && format <= version else {
             throw fail("its export format \(format) is newer than this qsh reads (\(version)); upgrade qsh")
+        }
+        if value["record"]?.stringValue == endKind {
+            guard let tasks = value["tasks"]?.intValue, let definitions = value["definitions"]?.intValue,
+                tasks >= 0, definitions >= 0
+            else { throw fail("its end line has no counts of 'tasks' and 'definitions'") }
+            return .end(tasks: tasks, definitions: definitions)
         }
         guard let kindName = value["record"]?.stringValue, let kind = ArchiveRecord.Kind(rawValue: kindName) else {
             throw fail("its 'record' is not one of: " + ArchiveRecord.Kind.allCases.map(\.rawValue).joined(separator: ", "))
@@ -75,7 +110,7 @@ public enum TaskArchiveFormat {
             }
             out.append(ArchiveTable(name, decoded))
         }
-        return ArchiveRecord(kind: kind, id: id, schemaVersion: schema, tables: out)
+        return .record(ArchiveRecord(kind: kind, id: id, schemaVersion: schema, tables: out))
     }
 
     /// The stored value a JSON value stands for; nil for one no column holds (an array,

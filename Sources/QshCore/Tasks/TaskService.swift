@@ -238,12 +238,14 @@ public final class TaskService {
     }
 
     /// What `tasks get --diagnostics` shows: the task, every run (timings, metrics and
-    /// metadata in its results) and the diagnostics its compile recorded.
+    /// metadata in its results), the diagnostics its compile recorded and the name its
+    /// program was submitted under.
     public func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
         let task = try get(idOrPrefix)
         return TaskDiagnostics(
             task: task, runs: try repository.runs(taskID: task.id),
-            diagnostics: try repository.diagnostics(taskID: task.id))
+            diagnostics: try repository.diagnostics(taskID: task.id),
+            programName: try repository.definition(id: task.definitionID)?.main.name)
     }
 
     /// Looks until every task is terminal, the timeout runs out, or `pause` reports an
@@ -304,10 +306,15 @@ public struct TaskDiagnostics: Sendable {
     /// First attempt first; empty for a task that never ran.
     public var runs: [TaskRun]
     public var diagnostics: [Diagnostic]
+    /// The name of the program's main file as submitted (`program_name` on the wire): the
+    /// file of every diagnostic that names none. Nil when it is not known (its definition
+    /// is not stored, or an older server did not send it).
+    public var programName: String?
 
-    public init(task: QuantumTask, runs: [TaskRun], diagnostics: [Diagnostic]) {
+    public init(task: QuantumTask, runs: [TaskRun], diagnostics: [Diagnostic], programName: String? = nil) {
         self.task = task
         self.runs = runs
         self.diagnostics = diagnostics
+        self.programName = programName
     }
 }

@@ -1,5 +1,6 @@
 // Housekeeping on the task service: deleting tasks (cancelled first where the lifecycle
-// allows), pruning ended ones, export and import of records, and the health report.
+// allows), pruning ended ones, import of records, and the health report (export:
+// TaskServiceExport.swift).
 
 /// A task `delete` removed, as it was last.
 public struct DeletedTask: Sendable, Equatable {
@@ -66,47 +67,6 @@ extension TaskService {
     /// - Returns: their ids, oldest end first.
     public func prune(_ filter: PruneFilter, dryRun: Bool) throws -> [String] {
         try repository.prune(filter, dryRun: dryRun)
-    }
-
-    /// Hands `write` the records of the selected tasks, oldest first, each task's program
-    /// definition before the first task that uses it.
-    /// - Returns: how many tasks were written.
-    /// - Throws: `TaskError.notFound` (and the other id errors) for a named task, before
-    ///   anything is written.
-    public func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
-        var ids: [String] = []
-        if selection.ids.isEmpty {
-            var query = selection.query
-            query.sort = .createdDate
-            query.descending = false
-            query.limit = 1000
-            query.page = 0
-            while true {
-                let page = try repository.list(query)
-                ids += page.tasks.map(\.id)
-                if page.tasks.count < query.limit { break }
-                query.page += 1
-            }
-        } else {
-            for text in selection.ids {
-                let id = try repository.resolve(text)
-                if !ids.contains(id) { ids.append(id) }
-            }
-        }
-        var written: Set<String> = []
-        var count = 0
-        for id in ids {
-            guard let record = try repository.exportTask(id: id) else { continue }
-            if case .text(let definitionID)? = record.rows("tasks").first?["definition_id"],
-                written.insert(definitionID).inserted,
-                let definition = try repository.exportDefinition(id: definitionID)
-            {
-                try write(definition)
-            }
-            try write(record)
-            count += 1
-        }
-        return count
     }
 
     /// Stores exported records (see `TaskRepository.importRecords`): all or nothing.

@@ -44,18 +44,20 @@ extension TaskRun {
 }
 
 extension TaskDiagnostics {
-    /// The task, runs and diagnostics of a `tasks get --diagnostics --json` object; the
-    /// diagnostics without a `file` are in `mainFile`.
+    /// The task, runs, program name and diagnostics of a `tasks get --diagnostics --json`
+    /// object; the diagnostics without a `file` are in its `program_name`, or in `mainFile`
+    /// when it has none (an older server's answer).
     /// - Throws: `WireDecodingError`.
     public init(wireJSON: JSONValue, mainFile: String = "") throws(WireDecodingError) {
         let task = try QuantumTask(wireJSON: wireJSON)
         let r = try WireReader(wireJSON, shape: "task diagnostics")
         var runs: [TaskRun] = []
         for element in try r.array("runs") { runs.append(try TaskRun(wireJSON: element, task: task)) }
+        let programName = try r.optionalString("program_name")
         var diagnostics: [Diagnostic] = []
         for element in try r.array("diagnostics") {
-            diagnostics.append(try Diagnostic(wireJSON: element, mainFile: mainFile))
+            diagnostics.append(try Diagnostic(wireJSON: element, mainFile: programName ?? mainFile))
         }
-        self.init(task: task, runs: runs, diagnostics: diagnostics)
+        self.init(task: task, runs: runs, diagnostics: diagnostics, programName: programName)
     }
 }

@@ -1,6 +1,6 @@
 // `tasks get` beyond the task's own members, on the wire: a waiting task's `queue`
-// member, and with --diagnostics its `runs` (timings, metrics, metadata) and the
-// `diagnostics` of its compile (errors with line and column).
+// member, and with --diagnostics its `runs` (timings, metrics, metadata), its
+// `program_name` and the `diagnostics` of its compile (errors with line and column).
 
 /// A waiting task's place in its QPU's queue, and whether the QPU is paused.
 public struct TaskQueueInfo: Sendable, Equatable {
@@ -72,15 +72,17 @@ extension Diagnostic {
 }
 
 extension TaskDiagnostics {
-    /// The task's object (with `queue` when it waits), then `runs` and `diagnostics`: what
-    /// `tasks get --diagnostics --json` prints.
+    /// The task's object (with `queue` when it waits), then `runs`, `program_name` (null
+    /// when not known) and `diagnostics`: what `tasks get --diagnostics --json` prints.
     public func wireJSON(queue: TaskQueueInfo?) -> JSONValue {
         guard case .object(var members) = task.wireJSON(queue: queue) else { return task.wireJSON }
         members.append(("runs", .array(runs.map(\.wireJSON))))
+        members.append(("program_name", programName.map { JSONValue.string($0) } ?? JSONValue.null))
         members.append(("diagnostics", .array(Diagnostic.wireJSON(diagnostics, mainFile: mainFile))))
         return .object(members)
     }
 
-    /// The file the diagnostics call the program: the first one's.
-    public var mainFile: String { diagnostics.first?.location.file ?? "" }
+    /// The file the diagnostics call the program: its name as submitted, else (not known)
+    /// the first diagnostic's.
+    public var mainFile: String { programName ?? diagnostics.first?.location.file ?? "" }
 }

@@ -82,8 +82,8 @@ extension RemoteTaskClient {
                 if let failure { throw failure }
                 if let end { return end }
                 if response.status != 200 {
-                    if attempt < Self.backoff.count, Self.isTransient(response) {
-                        sleep(Self.backoff[attempt])
+                    if attempt < Self.backoff.count, let wait = Self.retryWait(response, attempt: attempt, retry: .safe) {
+                        sleep(wait)
                         attempt += 1
                         continue
                     }

@@ -2,8 +2,9 @@
 // of the API: /v2/tasks..., /v2/batches..., /v2/qpus...), its answer decoded with the wire
 // decoders, its errors turned back into local ones (RemoteErrors.swift). Terminal tasks,
 // their results and events come from the cache (ResultCache.swift) when it has them.
-// GETs (and submits, which carry an idempotency key) retry on a lost connection and on
-// 502/503/504, after 0.1, 0.3 and 0.9 seconds. The operations are in RemoteTaskOperations.swift,
+// GETs (and submits and re-runs, which carry an idempotency key) retry on a lost connection
+// and on 502/503/504, after 0.1, 0.3 and 0.9 seconds; every request retries after a 429, as
+// its Retry-After says (at most 5 s). The operations are in RemoteTaskOperations.swift,
 // RemoteBatchOperations.swift and RemoteFollow.swift.
 import QshCore
 
@@ -82,16 +83,16 @@ final class RemoteTaskClient {
         return request
     }
 
-    /// Sends `request`, retrying as `retry` allows; a 2xx answer is returned, any other
-    /// becomes its error.
+    /// Sends `request`, retrying as `retry` allows (and after a 429, whatever `retry`); a
+    /// 2xx answer is returned, any other becomes its error.
     func send(_ request: HTTPRequest, retry: Retry) throws -> HTTPResponse {
         try checkOnline()
         var attempt = 0
         while true {
             do {
                 let response = try transport.send(request)
-                if retry == .safe, attempt < Self.backoff.count, Self.isTransient(response) {
-                    sleep(Self.backoff[attempt])
+                if attempt < Self.backoff.count, let wait = Self.retryWait(response, attempt: attempt, retry: retry) {
+                    sleep(wait)
                     attempt += 1
                     continue
                 }
@@ -108,6 +109,26 @@ final class RemoteTaskClient {
                 throw RemoteErrors.unreachable(error, server: server)
             }
         }
+    }
+
+    /// The longest wait a 429's `Retry-After` may ask for and still be waited out.
+    static let longestRateLimitWait = 5.0
+
+    /// The seconds to wait before sending a request again after `response`, or nil when it
+    /// is not worth a retry. A 429 is answered before the server acts on the request, so
+    /// any request is sent again, after the `Retry-After` it names in seconds (1 s when it
+    /// names none, or a date; nil when that is longer than `longestRateLimitWait`: the
+    /// answer is reported). A transient error (`isTransient`) is retried with the backoff
+    /// when `retry` is `.safe`. The caller bounds the attempts (`backoff.count` retries).
+    static func retryWait(_ response: HTTPResponse, attempt: Int, retry: Retry) -> Double? {
+        if response.status == 429 {
+            guard let text = response.header("Retry-After") else { return 1 }
+            guard let seconds = Double(text.filter { $0 != " " && $0 != "\t" }), seconds.isFinite, seconds >= 0 else {
+                return 1
+            }
+            return seconds <= longestRateLimitWait ? seconds : nil
+        }
+        return retry == .safe && isTransient(response) ? backoff[attempt] : nil
     }
 
     /// A gateway's error, or a server that is busy for a moment: worth a retry. A 503 that

@@ -186,7 +186,7 @@ extension RemoteTaskClient: TaskClient {
 
     func diagnostics(_ idOrPrefix: String) throws -> TaskDiagnostics {
         let json = try call("GET", Self.taskPath(idOrPrefix), query: [("diagnostics", "true")]).json
-        return try decode { try TaskDiagnostics(wireJSON: json, mainFile: json["program_name"]?.stringValue ?? "") }
+        return try decode { try TaskDiagnostics(wireJSON: json) }
     }
 
     func history(_ idOrPrefix: String) throws -> TaskHistory {
@@ -227,19 +227,84 @@ extension RemoteTaskClient: TaskClient {
         return ids
     }
 
+    /// GET /v2/export, read as it streams: each record goes to `write` as it arrives, and
+    /// the end line must come and count what came before it. A stream cut short, or ended
+    /// by the server's error line, is an error (exit 1), never an export that looks whole.
+    /// It is sent again (as a GET) only while nothing was written.
     func export(_ selection: ExportSelection, write: (ArchiveRecord) throws -> Void) throws -> Int {
-        let pairs = selection.ids.map { ("id", $0) } + Self.filterPairs(selection.query)
-        let request = makeRequest("GET", "/v2/export", query: pairs)
-        let response = try send(request, retry: .safe)
-        var count = 0
-        var lineNumber = 0
-        for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
-            lineNumber += 1
-            let record = try TaskArchiveFormat.record(String(line), source: server.url + "/v2/export", lineNumber: lineNumber)
-            if record.kind == .task { count += 1 }
-            try write(record)
+        try checkOnline()
+        let request = makeRequest(
+            "GET", "/v2/export", query: selection.ids.map { ("id", $0) } + Self.filterPairs(selection.query))
+        let source = server.url + "/v2/export"
+        var attempt = 0
+        while true {
+            var lineNumber = 0
+            var tasks = 0
+            var definitions = 0
+            var ended = false
+            var failure: Error?
+            do {
+                let response = try transport.stream(request, keepGoing: { true }) { line in
+                    lineNumber += 1
+                    if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return true }
+                    do {
+                        if ended {
+                            throw ArchiveFormatError(source: source, line: lineNumber, reason: "it comes after the end line")
+                        }
+                        if line.hasPrefix("{\"error\"") {
+                            throw RemoteErrors.error(status: 500, body: Array(line.utf8), server: server)
+                        }
+                        switch try TaskArchiveFormat.entry(line, source: source, lineNumber: lineNumber) {
+                        case .record(let record):
+                            if record.kind == .task { tasks += 1 } else { definitions += 1 }
+                            try write(record)
+                        case .end(let expectedTasks, let expectedDefinitions):
+                            guard expectedTasks == tasks, expectedDefinitions == definitions else {
+                                throw CommandFailure(
+                                    code: RemoteErrors.networkError,
+                                    message: "the export from the qsh server at '\(server.url)' counts "
+                                        + "\(expectedTasks) tasks and \(expectedDefinitions) programs at its end, but "
+                                        + "\(tasks) and \(definitions) came: the output is incomplete; run it again")
+                            }
+                            ended = true
+                        }
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                    return true
+                }
+                if let failure { throw failure }
+                if response.status != 200 {
+                    if attempt < Self.backoff.count, let wait = Self.retryWait(response, attempt: attempt, retry: .safe) {
+                        sleep(wait)
+                        attempt += 1
+                        continue
+                    }
+                    throw RemoteErrors.error(status: response.status, body: response.body, server: server)
+                }
+                guard ended else {
+                    throw CommandFailure(
+                        code: RemoteErrors.networkError,
+                        message: "the export from the qsh server at '\(server.url)' stopped before its end line, after "
+                            + "\(HousekeepingRenderer.count(tasks)): the output is incomplete; run it again")
+                }
+                return tasks
+            } catch let error as TransportError {
+                // A line that stopped the transfer: its reason, not the transfer's.
+                if let failure { throw failure }
+                if lineNumber == 0, attempt < Self.backoff.count, error.kind != .unavailable, error.kind != .badURL {
+                    sleep(Self.backoff[attempt])
+                    attempt += 1
+                    continue
+                }
+                guard lineNumber > 0 else { throw RemoteErrors.unreachable(error, server: server) }
+                throw CommandFailure(
+                    code: RemoteErrors.networkError,
+                    message: "the export from the qsh server at '\(server.url)' broke off after "
+                        + "\(HousekeepingRenderer.count(tasks)) (\(error.detail)): the output is incomplete; run it again")
+            }
         }
-        return count
     }
 
     func importRecords(_ records: [ArchiveRecord], skipExisting: Bool) throws -> ImportSummary {

@@ -92,20 +92,18 @@ enum TasksImportCommand {
             return .ok
         })
 
-    /// The records of an export file (or stdin for `-`); blank lines are skipped.
+    /// The records of an export file (or stdin for `-`); blank lines are skipped, and an
+    /// end line (as `GET /v2/export` sends) is checked against the records before it.
     /// - Throws: `CommandFailure` when it cannot be read, `ArchiveFormatError` for a line
-    ///   that is not a record.
+    ///   that is not a record, or an end line that does not fit.
     static func read(_ path: String) throws -> [ArchiveRecord] {
-        let name = path == "-" ? "<stdin>" : path
         let bytes = try QasmInput.readFileOrStandardInput(path, limit: 1 << 40)
-        var records: [ArchiveRecord] = []
+        var reader = ArchiveReader(source: path == "-" ? "<stdin>" : path)
         var number = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            let text = String(decoding: line, as: UTF8.self)
-            if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
-            records.append(try TaskArchiveFormat.record(text, source: name, lineNumber: number))
+            try reader.read(Substring(decoding: line, as: UTF8.self), lineNumber: number)
         }
-        return records
+        return reader.records
     }
 }

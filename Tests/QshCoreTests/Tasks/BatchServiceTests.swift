@@ -1,6 +1,6 @@
-// The task service's batches, re-runs, history and idempotent submits: the aggregate
-// rule, all-or-none submit, results of the items that completed, cancel item by item,
-// waiting on one read per poll, lineages, and keys that return what they first made.
+// The task service's batches, re-runs, history and idempotent submits: the aggregate rule,
+// all-or-none submit, results of the items that completed, cancel item by item, waiting on
+// one read per poll, lineages, and keys that return what they first made (re-runs too).
 import QshCore
 import Testing
 
@@ -228,5 +228,42 @@ import Testing
         #expect(history.entries[2].result?.dataJSON == ["c": ["0": 40, "1": 60]])
         #expect(history.entries[0].result == nil)
         #expect(try service.history(task.id).entries.count == 4)
+    }
+
+    @Test func aKeyedRerunReturnsWhatItFirstMadeAndRefusesAnotherRequest() throws {
+        let service = try makeService()
+        var submitted = request("p", seed: 11)
+        submitted.idempotencyKey = "submit-key"
+        let task = try service.submit(submitted)
+        let other = try service.submit(request("q"))
+        // A new random seed, drawn once: the retry returns the first re-run, its seed too.
+        let asked = RerunRequest(shots: 5, newSeed: true, createdBy: "bob", idempotencyKey: "r")
+        let made = try service.rerunReporting(String(task.id.prefix(8)), asked)
+        #expect(!made.reused && made.task.rerunOf == task.id && made.task.shots == 5)
+        let again = try service.rerunReporting(task.id, asked)
+        #expect(again.reused && again.task == made.task)
+        #expect(try service.list(TaskQuery()).total == 3)
+        #expect(try service.history(task.id).entries.map(\.task.id) == [task.id, made.task.id])
+        // The same key with other overrides, of another task, or first used by a submit: refused.
+        var more = asked
+        more.shots = 6
+        #expect(throws: TaskError.idempotencyMismatch(key: "r")) { try service.rerunReporting(task.id, more) }
+        #expect(throws: TaskError.idempotencyMismatch(key: "r")) { try service.rerunReporting(other.id, asked) }
+        var submitsKey = asked
+        submitsKey.idempotencyKey = "submit-key"
+        #expect(throws: TaskError.idempotencyMismatch(key: "submit-key")) { try service.rerunReporting(task.id, submitsKey) }
+        // A submit cannot take a re-run's key.
+        var stolen = request("p", seed: 11)
+        stolen.idempotencyKey = "r"
+        #expect(throws: TaskError.idempotencyMismatch(key: "r")) { try service.submitReporting(stolen) }
+        var long = asked
+        long.idempotencyKey = ""
+        #expect(throws: TaskError.invalidRequest(reason: "an idempotency key must be 1 to 255 bytes long")) {
+            try service.rerunReporting(task.id, long)
+        }
+        // Without a key, every re-run is a new task.
+        let plain = RerunRequest(createdBy: "bob")
+        #expect(try service.rerun(task.id, plain).id != (try service.rerun(task.id, plain)).id)
+        #expect(try service.list(TaskQuery()).total == 5)
     }
 }

@@ -1,5 +1,6 @@
-// The NDJSON lines of export records: every value survives the text, bytes as base64, and
-// a line that is not a record is refused with its line number and why.
+// The NDJSON lines of export records: every value survives the text, bytes as base64, a
+// line that is not a record is refused with its line number and why, and the end line of
+// GET /v2/export counts the records before it (a reader refuses a file it does not fit).
 import QshCore
 import Testing
 
@@ -59,5 +60,47 @@ import Testing
         for text in ["Zg=", "Zg==Zg==", "Z===", "Zm9*", "===="] { #expect(Base64.decode(text) == nil, "\(text)") }
         let all = (0...255).map(UInt8.init)
         #expect(Base64.decode(Base64.encode(all)) == all)
+    }
+
+    @Test func theEndLineCountsTheRecordsAndTheReaderChecksIt() throws {
+        let end = TaskArchiveFormat.endLine(tasks: 1, definitions: 1)
+        #expect(end == #"{"qsh_export": 1, "record": "end", "tasks": 1, "definitions": 1}"#)
+        guard case .end(let tasks, let definitions) = try TaskArchiveFormat.entry(end, source: "f", lineNumber: 3) else {
+            Issue.record("not an end line")
+            return
+        }
+        #expect(tasks == 1 && definitions == 1)
+        #expect(throws: ArchiveFormatError(source: "f", line: 3, reason: "it is an end line, not a record")) {
+            try TaskArchiveFormat.record(end, source: "f", lineNumber: 3)
+        }
+        var program = Self.record
+        program.kind = .definition
+        let lines = [TaskArchiveFormat.line(program), "", TaskArchiveFormat.line(Self.record) + "\r", end, " ", ""]
+        var reader = ArchiveReader(source: "f")
+        for (index, line) in lines.enumerated() { try reader.read(Substring(line), lineNumber: index + 1) }
+        #expect(reader.records == [program, Self.record] && reader.ended)
+        // Without an end line (a file 'tasks export' wrote), the records are all there is.
+        var plain = ArchiveReader(source: "f")
+        try plain.read(Substring(TaskArchiveFormat.line(Self.record)), lineNumber: 1)
+        #expect(plain.records == [Self.record] && !plain.ended)
+    }
+
+    @Test func aFileCutShortOrChangedAfterItsEndIsRefused() throws {
+        let record = TaskArchiveFormat.line(Self.record)
+        let cases: [([String], ArchiveFormatError)] = [
+            ([record, TaskArchiveFormat.endLine(tasks: 2, definitions: 0)],
+             ArchiveFormatError(source: "f", line: 2, reason:
+                "its end line counts 2 tasks and 0 programs, but 1 and 0 come before it: the file is incomplete or was changed")),
+            ([TaskArchiveFormat.endLine(tasks: 0, definitions: 0), record],
+             ArchiveFormatError(source: "f", line: 2, reason: "it comes after the end line")),
+            ([#"{"qsh_export": 1, "record": "end", "tasks": 1}"#],
+             ArchiveFormatError(source: "f", line: 1, reason: "its end line has no counts of 'tasks' and 'definitions'")),
+        ]
+        for (lines, expected) in cases {
+            var reader = ArchiveReader(source: "f")
+            #expect(throws: expected) {
+                for (index, line) in lines.enumerated() { try reader.read(Substring(line), lineNumber: index + 1) }
+            }
+        }
     }
 }

@@ -220,4 +220,33 @@ import Testing
         #expect(decoded.runs[1].result == nil)
         #expect(runJSON(decoded.runs[0]) == runJSON(run) && runJSON(decoded.runs[1]) == runJSON(bare))
     }
+
+    @Test func diagnosticsNameTheProgramSoTheMainFileSurvivesTheWire() throws {
+        let task = Self.task(.payloadProcessingError)
+        // The first error is in an include: the program's name cannot come from it.
+        let diagnostics = [
+            Diagnostic(code: "x", message: "in include", at: SourceLocation(file: "lib.inc", line: 1, column: 2)),
+            Diagnostic(code: "arity", message: "'cx' takes 2", at: SourceLocation(file: "t.qasm", line: 4, column: 1)),
+        ]
+        let named = TaskDiagnostics(task: task, runs: [], diagnostics: diagnostics, programName: "t.qasm")
+        let json = named.wireJSON(queue: nil)
+        #expect(json["program_name"] == "t.qasm")
+        #expect(json["diagnostics"] == [
+            ["file": "lib.inc", "line": 1, "column": 2, "code": "x", "message": "in include"],
+            ["line": 4, "column": 1, "code": "arity", "message": "'cx' takes 2"],
+        ])
+        #expect(json.objectValue?.suffix(3).map(\.0) == ["runs", "program_name", "diagnostics"])
+        // The reader needs no file name of its own.
+        let decoded = try TaskDiagnostics(wireJSON: json)
+        #expect(decoded.programName == "t.qasm" && decoded.diagnostics == diagnostics)
+        #expect(decoded.wireJSON(queue: nil).serialized() == json.serialized())
+        // Not known (no stored definition): null, and an answer without it (an older
+        // server's) takes the caller's guess.
+        let unnamed = TaskDiagnostics(task: task, runs: [], diagnostics: Array(diagnostics.suffix(1)))
+        #expect(unnamed.wireJSON(queue: nil)["program_name"] == JSONValue.null)
+        guard case .object(var members) = unnamed.wireJSON(queue: nil) else { return }
+        members.removeAll { $0.0 == "program_name" }
+        let old = try TaskDiagnostics(wireJSON: .object(members), mainFile: "guess.qasm")
+        #expect(old.programName == nil && old.diagnostics[0].location.file == "guess.qasm")
+    }
 }

@@ -10,6 +10,8 @@ final class HTTPTransportDouble: HTTPTransport {
         case failure(TransportError.Kind, String)
         /// A 200 event stream of these lines, then the server closes.
         case stream([String])
+        /// A 200 stream of these lines, then the connection breaks.
+        case brokenStream([String], String)
     }
 
     var script: [Reply]
@@ -29,7 +31,7 @@ final class HTTPTransportDouble: HTTPTransport {
             return HTTPResponse(status: status, headers: headers, body: Array(json.serialized().utf8))
         case .raw(let status, let text): return HTTPResponse(status: status, body: Array(text.utf8))
         case .failure(let kind, let detail): throw TransportError(kind: kind, detail: detail)
-        case .stream: return HTTPResponse(status: 500, body: Array("a stream where none was expected".utf8))
+        case .stream, .brokenStream: return HTTPResponse(status: 500, body: Array("a stream where none was expected".utf8))
         }
     }
 
@@ -41,6 +43,9 @@ final class HTTPTransportDouble: HTTPTransport {
                 if !line(text) { break }
             }
             return HTTPResponse(status: 200)
+        case .brokenStream(let lines, let detail):
+            for text in lines where !line(text) { return HTTPResponse(status: 200) }
+            throw TransportError(kind: .broken, detail: detail)
         case .answer(let status, let json, let headers):
             return HTTPResponse(status: status, headers: headers, body: Array(json.serialized().utf8))
         case .raw(let status, let text): return HTTPResponse(status: status, body: Array(text.utf8))

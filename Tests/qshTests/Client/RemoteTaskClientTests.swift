@@ -177,9 +177,14 @@ import TestSupport
             #expect(mapped as? TaskError == local, "\(local)")
             #expect((mapped as? TaskError)?.exitStatus == local.exitStatus)
         }
-        // A code without a TaskError of its own is a failure with the server's words (rate_limited: exit 1).
-        let unknown = error(errorBody("rate_limited", "too many requests; retry in 2s"), status: 429) as? CommandFailure
-        #expect(unknown?.code.rawValue == "rate_limited" && unknown?.message == "too many requests; retry in 2s")
+        // A code without a TaskError of its own is a failure with the server's words (rate_limited: exit 1;
+        // a wait this long is not waited out).
+        let limited = HTTPTransportDouble([
+            .answer(429, errorBody("rate_limited", "too many requests; retry in 60s"), headers: [("Retry-After", "60")]),
+        ])
+        var unknown: CommandFailure?
+        do { _ = try Self.client(limited).cancel("550e") } catch { unknown = error as? CommandFailure }
+        #expect(unknown?.code.rawValue == "rate_limited" && unknown?.message == "too many requests; retry in 60s")
         #expect(unknown?.exitStatus == .failure)
         let unauthenticated = error(errorBody("unauthenticated", "missing or invalid token"), status: 401) as? CommandFailure
         #expect(unauthenticated?.message
