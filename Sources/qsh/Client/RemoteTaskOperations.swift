@@ -213,13 +213,17 @@ extension RemoteTaskClient: TaskClient {
 
     func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask] {
         // Every id is found first, so that a wrong one deletes nothing (as locally).
-        var ids: [String] = []
+        var tasks: [QuantumTask] = []
         for id in idsOrPrefixes {
-            let full = try get(id).id
-            if !ids.contains(full) { ids.append(full) }
+            let task = try get(id)
+            if !tasks.contains(where: { $0.id == task.id }) { tasks.append(task) }
+        }
+        // And one too far along to cancel refuses the whole deletion before any is deleted (as locally).
+        if !force, let stuck = tasks.first(where: { !$0.status.isTerminal && !TaskStateMachine.cancellable.contains($0.status) }) {
+            throw TaskError.deleteRefused(id: stuck.id, status: stuck.status)
         }
         var deleted: [DeletedTask] = []
-        for id in ids {
+        for id in tasks.map(\.id) {
             let json = try call("DELETE", Self.taskPath(id), query: force ? [("force", "true")] : []).json
             deleted += try decode { try DeletedTask.list(wireJSON: json) }
             cache?.remove(taskID: id)
