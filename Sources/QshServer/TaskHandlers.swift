@@ -8,13 +8,23 @@ extension Handlers {
     // MARK: Submitting
 
     /// The fields of a submit's body (and of a batch item's, with `label` and `qpu`).
-    static let submitFields = ["program", "program_name", "includes", "shots", "seed", "name", "tags", "qpu"]
+    static let submitFields = programFields + ["shots", "seed", "name", "tags", "qpu"]
 
-    /// The program of a body: `program` (the source), `program_name` (what diagnostics call
-    /// it; default `program.qasm`) and `includes` (path -> source of each file it includes;
-    /// a path it includes that is not there is not found, as on disk).
+    /// The fields of a program in a body (a submit's, a batch item's, a re-run's).
+    static let programFields = ["program", "program_base64", "program_name", "includes", "includes_base64", "include_errors"]
+
+    /// The program of a body: `program` (the source) or `program_base64` (its bytes, when they
+    /// are not UTF-8), `program_name` (what diagnostics call it; default `program.qasm`),
+    /// `includes` (path -> source of each file it includes) with `includes_base64` (path ->
+    /// bytes) and `include_errors` (path -> why it could not be read); a path it includes that
+    /// is in none of them is not found, as on disk.
     func program(_ body: JSONObject, prefix: String = "", required: Bool = true) throws -> ProgramSnapshot? {
-        guard let source = try body.string("program", prefix: prefix) else {
+        let bytes: [UInt8]
+        switch (try body.string("program", prefix: prefix), try body.string("program_base64", prefix: prefix)) {
+        case (let source?, nil): bytes = Array(source.utf8)
+        case (nil, let encoded?): bytes = try Self.base64(encoded, field: prefix + "program_base64")
+        case (.some, .some): throw APIError.invalid(prefix + "program_base64", "cannot go with 'program': give one of them")
+        case (nil, nil):
             if required { throw APIError.invalid(prefix + "program", "is required: the OpenQASM 2.0 source") }
             return nil
         }
@@ -22,10 +32,22 @@ extension Handlers {
         guard !name.isEmpty, !name.contains("\n") else {
             throw APIError.invalid(prefix + "program_name", "must be a file name on one line")
         }
-        let includes = try body.stringMap("includes", prefix: prefix) ?? [:]
-        return ProgramSnapshot.take(SourceFile(name: name, text: source)) { path in
-            includes[path].map { .loaded(Array($0.utf8)) } ?? .notFound
+        var files: [String: IncludeResult] = [:]
+        for (path, text) in try body.stringMap("includes", prefix: prefix) ?? [:] { files[path] = .loaded(Array(text.utf8)) }
+        for (field, read) in [("includes_base64", true), ("include_errors", false)] {
+            for (path, text) in try body.stringMap(field, prefix: prefix) ?? [:] {
+                let key = prefix + field + "." + path
+                guard files[path] == nil else { throw APIError.invalid(key, "is a file given twice: give each file once") }
+                files[path] = read ? .loaded(try Self.base64(text, field: key)) : .failed(text)
+            }
         }
+        return ProgramSnapshot.take(SourceFile(name: name, bytes: bytes)) { files[$0] ?? .notFound }
+    }
+
+    /// The bytes of a base64 field.
+    static func base64(_ text: String, field: String) throws -> [UInt8] {
+        guard let bytes = Base64.decode(text) else { throw APIError.invalid(field, "must be base64 (RFC 4648, padded)") }
+        return bytes
     }
 
     /// The QPU a submit names: its path's mode's, else `qpu` of the body, else the default.
@@ -264,7 +286,7 @@ extension Handlers {
     func rerun(_ id: String, mode: String?) async throws -> Response {
         try query.requireOnly([])
         let body = try await request.jsonObject(limit: api.options.maxBody)
-        try body.requireOnly(["shots", "seed", "new_seed", "qpu", "program", "program_name", "includes"])
+        try body.requireOnly(["shots", "seed", "new_seed", "qpu"] + Self.programFields)
         let seed = try body.seed("seed")
         let newSeed = try body.bool("new_seed") ?? false
         if seed != nil && newSeed { throw APIError.invalid("new_seed", "cannot go with 'seed'") }

@@ -150,6 +150,34 @@ import TestSupport
         #expect(run.stdout.hasSuffix("none (the local task database)\n"))
     }
 
+    /// `--db` on the command line names the local database, even with $QSH_API set (options
+    /// win over the environment); `--api` with `--db` is a usage error; `qsh repl --db` is a
+    /// local session.
+    @Test func anExplicitDatabaseWinsOverTheServer() throws {
+        let sandbox = try TaskSandbox()
+        let server = try ServerFixture(sandbox)
+        defer { server.stop() }
+        try sandbox.program()
+        _ = try local(sandbox, ["tasks", "submit", "bell.qasm", "-q", "--name", "on-the-server"])
+        let other = sandbox.dir.file("other.sqlite")
+        let none = try client(sandbox, server, ["tasks", "list", "--db", other])
+        #expect(none.status == 1)
+        #expect(none.stderr == "qsh: no task database at '\(other)'; 'qsh tasks submit' creates one, or check --db/QSH_DB\n")
+        let here = try client(sandbox, server, ["--db", sandbox.db, "tasks", "list", "-o", "csv"])
+        #expect(here.status == 0 && here.stdout.contains("on-the-server"))
+        let both = try client(sandbox, server, ["tasks", "list", "--api", server.url, "--db", sandbox.db])
+        #expect(both.status == 2)
+        #expect(both.stderr.hasPrefix("qsh: options '--api' and '--db' cannot be used together: '--api' uses a qsh "
+            + "server, '--db' a local database\n"))
+        let shell = try client(sandbox, server, ["repl", "--db", sandbox.db], stdin: ".connect\ntasks list -o csv\n")
+        #expect(shell.status == 0)
+        #expect(shell.stdout.hasPrefix("none (the local task database)\n"))
+        #expect(shell.stdout.contains("on-the-server"))
+        let refused = try client(sandbox, server, ["repl", "--db", sandbox.db, "--api", server.url], stdin: "tasks list\n")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasPrefix("qsh: options '--api' and '--db' cannot be used together"))
+    }
+
     @Test func aBadURLIsAUsageError() throws {
         let sandbox = try TaskSandbox()
         let run = try sandbox.run(["tasks", "list"], extra: ["QSH_API": "ftp://x"])

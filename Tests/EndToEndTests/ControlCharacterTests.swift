@@ -1,12 +1,13 @@
 // End-to-end: text a user typed or stored (ids, file names, task names) never reaches the
-// terminal as control characters; it shows as visible symbols, and JSON keeps it exact.
+// terminal as control characters; it shows as visible symbols, and JSON keeps it exact —
+// through both doors (local, and qsh as a client of `qsh serve` on the same database).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct ControlCharacterTests {
-    @Test func badTaskIdInAHumanErrorIsDefused() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func badTaskIdInAHumanErrorIsDefused(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         let run = try sandbox.run(["tasks", "get", "-o", "table", "\u{1B}]0;pwned\u{07}"])
         #expect(run.status == 2)
         #expect(run.stdout == "")
@@ -16,8 +17,8 @@ import TestSupport
         )
     }
 
-    @Test func taskNameInATableIsDefusedButExactInJSON() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func taskNameInATableIsDefusedButExactInJSON(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         _ = try sandbox.dir.write("bell.qasm", TaskSandbox.bell)
         let name = "x\u{1B}[2J\ny"
         let submit = try sandbox.run(["tasks", "submit", "bell.qasm", "-q", "--name", name])
@@ -33,6 +34,7 @@ import TestSupport
         #expect(json.stdout.contains("\"name\": \"x\\u001b[2J\\ny\""))
     }
 
+    /// Local only: `qasm check` never uses a server.
     @Test func fileNameInADiagnosticIsDefused() throws {
         let dir = try TempDirectory()
         _ = try dir.write("a\u{1B}[31m.qasm", "OPENQASM 2.0;\nqreg q[1];\nhh q[0];\n")
@@ -44,6 +46,7 @@ import TestSupport
                 == "a\u{241B}[31m.qasm:3:1: error: 'hh' is not defined in this scope\nqsh: 1 error in 'a\u{241B}[31m.qasm'\n")
     }
 
+    /// Local only: an unknown command reaches no server.
     @Test func aHugeUnknownCommandIsQuotedShort() throws {
         let word = String(repeating: "x", count: 100_000)
         let run = try Qsh.run([word])
@@ -65,8 +68,8 @@ import TestSupport
         }
     }
 
-    @Test func csvAndTsvShowControlCharactersAsSymbols() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func csvAndTsvShowControlCharactersAsSymbols(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         let id = try sandbox.submit(["--name", Self.hostile, "--tag", "k=\u{1B}[41m\tred"])
         for command in [["tasks", "list"], ["tasks", "get", id], ["tasks", "cancel", id]] {
             for format in ["tsv", "csv"] {
@@ -82,8 +85,8 @@ import TestSupport
         #expect(json.stdout.contains(#""name": "\u001b]0;pwned\u0007""#))
     }
 
-    @Test func bidirectionalControlsAreDefusedInTablesAndEscapedInJSON() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func bidirectionalControlsAreDefusedInTablesAndEscapedInJSON(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         let name = "invoice\u{202E}fdp.exe\u{2066}x\u{200F}"
         let id = try sandbox.submit(["--name", name, "--tag", "t=\u{061C}v"])
         for command in [["tasks", "list", "-o", "table"], ["tasks", "list", "-o", "wide"], ["tasks", "get", id, "-o", "table"],
@@ -111,8 +114,8 @@ import TestSupport
         }
     }
 
-    @Test func tagsAreQuotedSoThatOneTagNeverReadsAsTwo() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func tagsAreQuotedSoThatOneTagNeverReadsAsTwo(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         let id = try sandbox.submit(["--tag", "a,b=\"c\"=d", "--tag", "plain=x", "--tag", "sp=two words"])
         let get = try sandbox.run(["tasks", "get", id, "-o", "table"])
         #expect(get.stdout.contains("tags:    \"a,b\"=\"\\\"c\\\"=d\",plain=x,sp=\"two words\"\n"))
@@ -122,8 +125,8 @@ import TestSupport
         #expect(json["tags"].text == #"{"a,b":"\"c\"=d","plain":"x","sp":"two words"}"#)
     }
 
-    @Test func eventDetailsWorkerLogsAndShellEchoesAreDefused() throws {
-        let sandbox = try TaskSandbox()
+    @Test(arguments: Door.allCases) func eventDetailsWorkerLogsAndShellEchoesAreDefused(door: Door) throws {
+        let sandbox = try TaskSandbox(door)
         let file = "bad\u{1B}[2J.qasm"
         let id = try sandbox.submit(text: TaskSandbox.badArity, name: file)
         let worker = try sandbox.run(["worker", "--once"])

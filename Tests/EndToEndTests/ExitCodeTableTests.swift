@@ -31,10 +31,11 @@ import TestSupport
         }
     }
 
-    /// Command lines that fail in each way, against a database with one Created task.
-    @Test func eachFailureExitsWithItsCodesStatus() throws {
+    /// Command lines that fail in each way, against a database with one Created task, through
+    /// both doors (the `--db` cases name a local database, which wins over the server).
+    @Test(arguments: Door.allCases) func eachFailureExitsWithItsCodesStatus(door: Door) throws {
         let table = try table()
-        let box = try TaskSandbox()
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         try box.program("bad.qasm", "OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n")
         try box.dir.write("garbage.sqlite", String(repeating: "not a database ", count: 300))
@@ -53,9 +54,37 @@ import TestSupport
             (["tokens", "revoke", "ffff"], "not_found"),
             (["tokens", "revoke", "zz"], "invalid_id"),
             (["tokens", "create", "--user", "a b"], "usage"),
+            (["batches", "get", "ffffffff"], "not_found"),
+            (["tasks", "cancel", "fff"], "invalid_id"),
         ]
         for (arguments, code) in cases {
             let run = try box.run(arguments + ["-o", "json"])
+            let error = try J.parse(run.stderr)["error"]
+            #expect(error["code"].string == code, "\(door) \(arguments): \(run.stderr)")
+            #expect(run.status == table[code],
+                    "\(door) \(arguments) exited \(run.status), the table gives \(code) \(table[code] ?? -1)")
+        }
+    }
+
+    /// The codes only client mode has: a token the server refuses, one whose scope is too
+    /// small, a server that cannot be reached, `--api` beside `--db`.
+    @Test func eachClientFailureExitsWithItsCodesStatus() throws {
+        let table = try table()
+        let box = try TaskSandbox(.client)
+        let id = try box.submit()
+        let reader = try box.token(TaskSandbox.user, scope: "read")
+        // A port nothing listens on: the sandbox's own server, stopped.
+        let gone = try TaskSandbox(.client)
+        let goneURL = try #require(gone.server?.url)
+        gone.server?.stop()
+        let cases: [([String], [String: String], String)] = [
+            (["tasks", "get", id], ["QSH_TOKEN": "qsh_wrong"], "unauthenticated"),
+            (["tasks", "cancel", id], ["QSH_TOKEN": reader], "forbidden"),
+            (["tasks", "get", id], ["QSH_API": goneURL], "network_error"),
+            (["tasks", "get", id, "--api", goneURL, "--db", box.db], [:], "usage"),
+        ]
+        for (arguments, extra, code) in cases {
+            let run = try box.run(arguments + ["-o", "json"], extra: extra)
             let error = try J.parse(run.stderr)["error"]
             #expect(error["code"].string == code, "\(arguments): \(run.stderr)")
             #expect(run.status == table[code], "\(arguments) exited \(run.status), the table gives \(code) \(table[code] ?? -1)")

@@ -1,6 +1,8 @@
 // Housekeeping end to end: export then import into a new database gives identical get,
 // results, events and list output; duplicates are refused; delete and prune remove tasks
-// with everything of their own; doctor finds a task stranded past its lease.
+// with everything of their own; doctor finds a task stranded past its lease. The task commands
+// run through both doors (local, and qsh as a client of `qsh serve` on the same database; a
+// copy is a second sandbox behind the same door); doctor always reads the local database.
 import Foundation
 import Testing
 import TestSupport
@@ -8,8 +10,10 @@ import TestSupport
 @Suite struct HousekeepingTests {
     /// A sandbox with a Completed task (tags, a name), a PayloadProcessingError, a
     /// Cancelled and a Created one, in that order.
-    static func populated() throws -> (TaskSandbox, completed: String, refused: String, cancelled: String, queued: String) {
-        let box = try TaskSandbox()
+    static func populated(_ door: Door) throws
+        -> (TaskSandbox, completed: String, refused: String, cancelled: String, queued: String)
+    {
+        let box = try TaskSandbox(door)
         let completed = try box.submit(["--shots", "100", "--seed", "7", "--name", "bell", "--tag", "team=q"])
         let refused = try box.submit(text: TaskSandbox.badArity, name: "bad.qasm")
         #expect(try box.run(["worker", "--once"]).status == 0)
@@ -20,11 +24,11 @@ import TestSupport
     }
 
     /// Every reading command's whole answer (status, stdout, stderr) for `id`.
-    static func readings(_ box: TaskSandbox, _ id: String, extra: [String: String] = [:]) throws -> [String] {
+    static func readings(_ box: TaskSandbox, _ id: String) throws -> [String] {
         var out: [String] = []
         for command in ["get", "results", "events"] {
             for format in ["json", "table", "csv"] {
-                let run = try box.run(["tasks", command, id, "-o", format], extra: extra)
+                let run = try box.run(["tasks", command, id, "-o", format])
                 out.append("\(command) \(format): \(run.status)\n\(run.stdout)\(run.stderr)")
             }
         }
@@ -33,8 +37,8 @@ import TestSupport
 
     // MARK: Export and import
 
-    @Test func exportThenImportIntoANewDatabaseGivesIdenticalOutput() throws {
-        let (box, completed, refused, cancelled, queued) = try Self.populated()
+    @Test(arguments: Door.allCases) func exportThenImportIntoANewDatabaseGivesIdenticalOutput(door: Door) throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated(door)
         let export = try box.run(["tasks", "export"])
         #expect(export.status == 0 && export.stderr == "")
         let lines = try ndjson(export.stdout)
@@ -43,28 +47,26 @@ import TestSupport
         #expect(lines.allSatisfy { $0["qsh_export"].int == 1 && $0["schema"].int == latest })
         try box.dir.write("tasks.ndjson", export.stdout)
 
-        let newDB = ["QSH_DB": box.dir.file("new/copy.sqlite")]
-        let imported = try box.run(["tasks", "import", "tasks.ndjson", "-o", "table"], extra: newDB)
+        let copy = try TaskSandbox(door)
+        let imported = try copy.run(["tasks", "import", box.dir.file("tasks.ndjson"), "-o", "table"])
         #expect(imported.status == 0)
         #expect(imported.stdout == "imported 4 tasks (2 new programs)\n")
         #expect(imported.stderr == "")
         for id in [completed, refused, cancelled, queued] {
-            #expect(try Self.readings(box, id, extra: newDB) == Self.readings(box, id))
+            #expect(try Self.readings(copy, id) == Self.readings(box, id))
         }
         for format in ["json", "table", "tsv"] {
-            #expect(try box.run(["tasks", "list", "-o", format], extra: newDB).stdout
-                == box.run(["tasks", "list", "-o", format]).stdout)
+            #expect(try copy.run(["tasks", "list", "-o", format]).stdout == box.run(["tasks", "list", "-o", format]).stdout)
         }
         // The copy exports the same records, byte for byte.
-        #expect(try box.run(["tasks", "export"], extra: newDB).stdout == export.stdout)
+        #expect(try copy.run(["tasks", "export"]).stdout == export.stdout)
         // And the task left queued in the copy still runs there.
-        #expect(try box.run(["worker", "--once"], extra: newDB).status == 0)
-        #expect(try J.parse(box.run(["tasks", "get", queued, "-o", "json"], extra: newDB).stdout)["task_status"].string
-            == "Completed")
+        #expect(try copy.run(["worker", "--once"]).status == 0)
+        #expect(try copy.status(queued) == "Completed")
     }
 
-    @Test func batchesReRunsAndIdempotencyKeysSurviveExportAndImport() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func batchesReRunsAndIdempotencyKeysSurviveExportAndImport(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.program("bell.qasm")
         try box.program("bad.qasm", TaskSandbox.badArity)
         let submitted = try box.run(
@@ -81,22 +83,23 @@ import TestSupport
         let export = try box.run(["tasks", "export"])
         #expect(export.status == 0)
         try box.dir.write("tasks.ndjson", export.stdout)
-        let newDB = ["QSH_DB": box.dir.file("copy.sqlite")]
-        #expect(try box.run(["tasks", "import", "tasks.ndjson"], extra: newDB).status == 0)
+        let copy = try TaskSandbox(door)
+        try copy.program("bell.qasm")
+        try copy.program("bad.qasm", TaskSandbox.badArity)
+        #expect(try copy.run(["tasks", "import", box.dir.file("tasks.ndjson")]).status == 0)
         for command in [
             ["batches", "list"], ["batches", "get", batch], ["batches", "results", batch], ["tasks", "history", first],
             ["tasks", "list", "--batch", batch],
         ] {
             for format in ["json", "table"] {
                 let here = try box.run(command + ["-o", format])
-                let there = try box.run(command + ["-o", format], extra: newDB)
+                let there = try copy.run(command + ["-o", format])
                 #expect(there.status == here.status && there.stdout == here.stdout && there.stderr == here.stderr)
             }
         }
         // The key came along: the same submit in the copy returns the imported batch.
-        let again = try box.run(
-            ["tasks", "submit", "bell.qasm", "bad.qasm", "--idempotency-key", "nightly-1", "--seed", "3", "-o", "json"],
-            extra: newDB)
+        let again = try copy.run(
+            ["tasks", "submit", "bell.qasm", "bad.qasm", "--idempotency-key", "nightly-1", "--seed", "3", "-o", "json"])
         #expect(again.status == 0)
         #expect(try J.parse(again.stdout)["id"].string == batch)
 
@@ -111,36 +114,35 @@ import TestSupport
         #expect(try J.parse(fresh.stdout)["id"].string != batch)
     }
 
-    @Test func importRefusesDuplicatesUnlessToldToSkipThem() throws {
-        let (box, completed, refused, cancelled, queued) = try Self.populated()
-        try box.dir.write("some.ndjson", try box.run(["tasks", "export", completed, refused]).stdout)
-        try box.dir.write("all.ndjson", try box.run(["tasks", "export"]).stdout)
-        let copy = ["QSH_DB": box.dir.file("copy.sqlite")]
-        #expect(try box.run(["tasks", "import", "some.ndjson"], extra: copy).status == 0)
+    @Test(arguments: Door.allCases) func importRefusesDuplicatesUnlessToldToSkipThem(door: Door) throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated(door)
+        let copy = try TaskSandbox(door)
+        try copy.dir.write("some.ndjson", try box.run(["tasks", "export", completed, refused]).stdout)
+        try copy.dir.write("all.ndjson", try box.run(["tasks", "export"]).stdout)
+        #expect(try copy.run(["tasks", "import", "some.ndjson"]).status == 0)
 
-        let refusedRun = try box.run(["tasks", "import", "all.ndjson", "-o", "table"], extra: copy)
+        let refusedRun = try copy.run(["tasks", "import", "all.ndjson", "-o", "table"])
         #expect(refusedRun.status == 1)
         #expect(refusedRun.stdout == "")
         #expect(refusedRun.stderr == "qsh: task '\(completed)' is already in the database; nothing was imported "
             + "(use --skip-existing to import the others)\n")
-        let json = try box.run(["tasks", "import", "all.ndjson", "--json"], extra: copy)
+        let json = try copy.run(["tasks", "import", "all.ndjson", "--json"])
         #expect(json.status == 1 && json.stdout == "")
         #expect(try J.parse(json.stderr)["error"]["code"].string == "already_exists")
-        #expect(try J.parse(box.run(["tasks", "list", "-o", "json"], extra: copy).stdout)["total"].int == 2)
+        #expect(try J.parse(copy.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 2)
 
-        let skipped = try box.run(["tasks", "import", "--skip-existing", "-", "-o", "json"],
-                                  stdin: try String(contentsOfFile: box.dir.file("all.ndjson"), encoding: .utf8),
-                                  extra: copy)
+        let skipped = try copy.run(["tasks", "import", "--skip-existing", "-", "-o", "json"],
+                                   stdin: try String(contentsOfFile: copy.dir.file("all.ndjson"), encoding: .utf8))
         #expect(skipped.status == 0 && skipped.stderr == "")
         let summary = try J.parse(skipped.stdout)
         #expect(summary["imported"].int == 2 && summary["skipped"].int == 2 && summary["definitions"].int == 0)
         #expect(summary["ids"].array.map { $0.string ?? "" } == [cancelled, queued])
         #expect(summary["skipped_ids"].array.map { $0.string ?? "" } == [completed, refused])
-        #expect(try J.parse(box.run(["tasks", "list", "-o", "json"], extra: copy).stdout)["total"].int == 4)
+        #expect(try J.parse(copy.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 4)
     }
 
-    @Test func aFileThatIsNotAnExportIsRefusedWithItsLine() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func aFileThatIsNotAnExportIsRefusedWithItsLine(door: Door) throws {
+        let box = try TaskSandbox(door)
         try box.dir.write("bad.ndjson", "\n{\"qsh_export\": 1, \"record\": \"task\"}\n")
         let run = try box.run(["tasks", "import", "bad.ndjson"])
         #expect(run.status == 1 && run.stdout == "")
@@ -154,13 +156,18 @@ import TestSupport
         let missing = try box.run(["tasks", "import", "nope.ndjson"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "qsh: cannot read 'nope.ndjson': No such file or directory\n")
-        #expect(!FileManager.default.fileExists(atPath: box.db))
+        // Nothing was stored: no database locally; no task on the server (whose database exists).
+        if door == .local {
+            #expect(!FileManager.default.fileExists(atPath: box.db))
+        } else {
+            #expect(try J.parse(box.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 0)
+        }
         let usage = try box.run(["tasks", "import"])
         #expect(usage.status == 2)
     }
 
-    @Test func exportWithFiltersWritesOnlyTheMatchingTasks() throws {
-        let (box, completed, refused, _, _) = try Self.populated()
+    @Test(arguments: Door.allCases) func exportWithFiltersWritesOnlyTheMatchingTasks(door: Door) throws {
+        let (box, completed, refused, _, _) = try Self.populated(door)
         let run = try box.run(["tasks", "export", "--status", "Completed", "--status", "PayloadProcessingError"])
         #expect(run.status == 0)
         #expect(try ndjson(run.stdout).filter { $0["record"].string == "task" }.map { $0["id"].string ?? "" }
@@ -174,8 +181,8 @@ import TestSupport
 
     // MARK: Delete and prune
 
-    @Test func deleteRemovesEndedTasksAndCancelsQueuedOnesFirst() throws {
-        let (box, completed, refused, cancelled, queued) = try Self.populated()
+    @Test(arguments: Door.allCases) func deleteRemovesEndedTasksAndCancelsQueuedOnesFirst(door: Door) throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated(door)
         let table = try box.run(["tasks", "delete", completed, "-o", "table"])
         #expect(table.status == 0 && table.stderr == "")
         #expect(table.stdout == """
@@ -200,9 +207,9 @@ import TestSupport
         #expect(try box.status(cancelled) == "Cancelled")
     }
 
-    @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
-    func deleteRefusesAnExecutingTaskUnlessForced() throws {
-        let box = try TaskSandbox()
+    @Test(.enabled(if: TaskSandbox.sqlite3 != nil), arguments: Door.allCases)
+    func deleteRefusesAnExecutingTaskUnlessForced(door: Door) throws {
+        let box = try TaskSandbox(door)
         let done = try box.submit()
         #expect(try box.run(["worker", "--once"]).status == 0)
         let running = try box.submit()
@@ -219,8 +226,8 @@ import TestSupport
             + "SELECT count(*) FROM task_events; SELECT count(*) FROM runs").stdout == "0\n0\n0\n0\n")
     }
 
-    @Test func pruneSaysHowManyAndADryRunDeletesNothing() throws {
-        let (box, completed, refused, cancelled, queued) = try Self.populated()
+    @Test(arguments: Door.allCases) func pruneSaysHowManyAndADryRunDeletesNothing(door: Door) throws {
+        let (box, completed, refused, cancelled, queued) = try Self.populated(door)
         let dry = try box.run(["tasks", "prune", "--dry-run", "-o", "table"])
         #expect(dry.status == 0 && dry.stdout == "would prune 3 tasks (dry run: nothing was deleted)\n")
         #expect(try J.parse(box.run(["tasks", "list", "-o", "json"]).stdout)["total"].int == 4)
@@ -245,8 +252,8 @@ import TestSupport
 
     // MARK: Doctor
 
-    @Test func doctorReportsAHealthyDatabase() throws {
-        let (box, _, _, _, _) = try Self.populated()
+    @Test(arguments: Door.allCases) func doctorReportsAHealthyDatabase(door: Door) throws {
+        let (box, _, _, _, _) = try Self.populated(door)
         let table = try box.run(["doctor", "-o", "table"])
         #expect(table.status == 0 && table.stderr == "")
         let lines = table.stdout.split(separator: "\n").map(String.init)
@@ -278,8 +285,9 @@ import TestSupport
         #expect(none.stderr.hasPrefix("qsh: no task database at '"))
     }
 
-    @Test func doctorFindsATaskStrandedPastItsLease() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func doctorFindsATaskStrandedPastItsLease(door: Door) throws {
+        // The test QPU is the server's too in the client door (the submit names it there).
+        let box = try TaskSandbox(door, serverEnvironment: WorkerLivenessTests.slow)
         let (id, pid) = try WorkerLivenessTests.killedWorkersTask(box)
         // doctor changes nothing, so it can be asked until the lease has run out.
         var run = try box.run(["doctor", "-o", "json"])
@@ -315,8 +323,8 @@ import TestSupport
 
     // MARK: The shell
 
-    @Test func theHousekeepingCommandsRunInAShellScript() throws {
-        let (box, completed, _, _, _) = try Self.populated()
+    @Test(arguments: Door.allCases) func theHousekeepingCommandsRunInAShellScript(door: Door) throws {
+        let (box, completed, _, _, _) = try Self.populated(door)
         let script = "tasks prune --dry-run --status Completed -o ndjson\ndoctor -o csv\ntasks delete \(completed) -o tsv\n"
             + "tasks export \(completed)\n"
         let run = try box.run(["repl"], stdin: script)

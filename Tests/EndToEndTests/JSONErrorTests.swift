@@ -1,6 +1,7 @@
 // End-to-end: when JSON output was asked for (--json, -o json|ndjson, QSH_OUTPUT, the
 // shell's .output), every error is exactly one JSON document on stderr, usage errors and
-// program diagnostics included, with the exit status the text error has.
+// program diagnostics included, with the exit status the text error has — through both doors
+// (local, and qsh as a client of `qsh serve` on the same database).
 import Foundation
 import Testing
 import TestSupport
@@ -9,8 +10,8 @@ import TestSupport
     static let bad = "OPENQASM 2.0;\nqreg q[1];\nh q[0];\nfoo q;\n"
 
     /// A sandbox with a database (one queued task), bell.qasm, bad.qasm and a file that is not a database.
-    static func sandbox() throws -> (TaskSandbox, String) {
-        let box = try TaskSandbox()
+    static func sandbox(_ door: Door) throws -> (TaskSandbox, String) {
+        let box = try TaskSandbox(door)
         let id = try box.submit()
         try box.program("bad.qasm", bad)
         _ = try box.dir.write("junk.sqlite", "hello, not a database\n")
@@ -45,20 +46,28 @@ import TestSupport
         (["qasm", "run", "nope.qasm", "--json"], ["qasm", "run", "nope.qasm"], 1, "file_not_found"),
         (["qasm", "check", "nope.qasm", "--json"], ["qasm", "check", "nope.qasm"], 1, "file_not_found"),
         (["qasm", "run", "bad.qasm", "-o", "ndjson"], ["qasm", "run", "bad.qasm"], 1, "invalid_program"),
+        // `--db` names a local database, in client mode too.
         (["--db", "junk.sqlite", "tasks", "list", "--json"], ["--db", "junk.sqlite", "tasks", "list"], 1, "foreign_database"),
     ])
     func everyErrorIsOneJSONDocumentWithTheTextStatus(json: [String], text: [String], status: Int32, code: String) throws {
-        let (box, _) = try Self.sandbox()
-        let run = try box.run(json)
-        #expect(run.status == status, "\(json)")
-        #expect(run.stdout == "", "\(json)")
-        #expect(try jsonError(run, "\(json)")["code"].string == code, "\(json)")
-        let plain = try box.run(text)
-        #expect(plain.status == status, "\(text)")
-        #expect(plain.stderr.hasPrefix("qsh: ") || plain.stderr.hasPrefix("bad.qasm:") || plain.stderr.hasPrefix("usage: "),
-                "\(text): \(plain.stderr)")
+        var answers: [Door: [String]] = [:]
+        for door in Door.allCases {
+            let (box, _) = try Self.sandbox(door)
+            let run = try box.run(json)
+            #expect(run.status == status, "\(door) \(json)")
+            #expect(run.stdout == "", "\(door) \(json)")
+            #expect(try jsonError(run, "\(door) \(json)")["code"].string == code, "\(door) \(json)")
+            let plain = try box.run(text)
+            #expect(plain.status == status, "\(door) \(text)")
+            #expect(plain.stderr.hasPrefix("qsh: ") || plain.stderr.hasPrefix("bad.qasm:") || plain.stderr.hasPrefix("usage: "),
+                    "\(door) \(text): \(plain.stderr)")
+            answers[door] = [run, plain].map { "\($0.status)\n\($0.stdout)\($0.stderr)" }
+        }
+        // The two doors answer byte for byte the same.
+        #expect(answers[.client] == answers[.local], "\(json)")
     }
 
+    /// Local only: `qasm run` never uses a server.
     @Test func aUsageErrorCarriesTheSynopsis() throws {
         let run = try Qsh.run(["qasm", "run", "x.qasm", "--shots", "0", "-o", "json"])
         #expect(run.status == 2)
@@ -73,8 +82,8 @@ import TestSupport
         #expect(text.stderr.hasPrefix("qsh: option '--shots' must be between 1 and 100000000, got 0\nusage: qsh qasm run "))
     }
 
-    @Test func diagnosticsOfABadProgramAreAnArray() throws {
-        let (box, _) = try Self.sandbox()
+    @Test(arguments: Door.allCases) func diagnosticsOfABadProgramAreAnArray(door: Door) throws {
+        let (box, _) = try Self.sandbox(door)
         let expected = #"[{"code":"unknown_gate","column":1,"line":3,"message":"'h' is not defined in this scope","#
             + #""notes":["'h' is defined in qelib1.inc; add 'include \"qelib1.inc\";' after the OPENQASM line"]},"#
             + #"{"code":"unknown_gate","column":1,"line":4,"message":"'foo' is not defined in this scope"}]"#
@@ -103,8 +112,8 @@ import TestSupport
             """)
     }
 
-    @Test func theEnvironmentAndTheShellAskForJSONToo() throws {
-        let (box, _) = try Self.sandbox()
+    @Test(arguments: Door.allCases) func theEnvironmentAndTheShellAskForJSONToo(door: Door) throws {
+        let (box, _) = try Self.sandbox(door)
         let env = try box.run(["tasks", "get", "0000"], extra: ["QSH_OUTPUT": "ndjson"])
         #expect(env.status == 5)
         #expect(try jsonError(env, "QSH_OUTPUT")["task_id"].string == "0000")
@@ -124,8 +133,8 @@ import TestSupport
         #expect(try jsonError(meta, "meta")["message"].string == "'.timer' does not accept 'sometimes'; use one of: on, off")
     }
 
-    @Test func jsonThatIsOnlyThePipesDefaultLeavesErrorsAsText() throws {
-        let (box, _) = try Self.sandbox()
+    @Test(arguments: Door.allCases) func jsonThatIsOnlyThePipesDefaultLeavesErrorsAsText(door: Door) throws {
+        let (box, _) = try Self.sandbox(door)
         let run = try box.run(["tasks", "get", "0000"])
         #expect(run.status == 5)
         #expect(run.stderr == "qsh: task '0000' not found\n")

@@ -31,6 +31,7 @@ import TestSupport
         return digits.count
     }
 
+    /// Local only: `qasm run` never uses a server.
     @Test func probabilitiesHaveNoFloatNoise() throws {
         let dir = try TempDirectory()
         _ = try dir.write("bell.qasm", TaskSandbox.bell)
@@ -77,14 +78,16 @@ import TestSupport
         }
     }
 
-    @Test func timingsAreRoundedToTheMicrosecond() throws {
-        let box = try TaskSandbox()
+    /// A task's timings through both doors (`qasm run` is local in both).
+    @Test(arguments: Door.allCases) func timingsAreRoundedToTheMicrosecond(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(["--shots", "500"])
         #expect(try box.run(["worker", "--once"]).status == 0)
         let runs = [
             try box.run(["qasm", "run", "bell.qasm", "-o", "json"]).stdout,
             try box.run(["qasm", "run", "bell.qasm", "--probabilities", "-o", "json"]).stdout,
             try box.run(["tasks", "results", id, "-o", "ndjson"]).stdout,
+            try box.run(["tasks", "get", id, "--diagnostics", "-o", "ndjson"]).stdout,
         ]
         for text in runs {
             let timings = printedNumbers(text, in: "timings")

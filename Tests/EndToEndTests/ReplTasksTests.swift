@@ -1,65 +1,56 @@
-// End-to-end: the shell with the task commands: task ids complete from the database
-// (newest first), and Ctrl-C stops a `tasks wait` and returns to the prompt with 130.
+// End-to-end: the shell with the task commands: task ids complete from the database or the
+// server (newest first), and Ctrl-C stops a `tasks wait` and returns to the prompt with 130 —
+// through both doors (local, and qsh as a client of `qsh serve` on the same database).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct ReplTasksTests {
-    /// Submits `count` tasks that stay queued (no worker) and returns their ids, oldest first.
-    func submit(_ count: Int, database: String, directory: String) throws -> [String] {
-        var ids: [String] = []
-        for _ in 0..<count {
-            let run = try Qsh.run(
-                ["tasks", "submit", Qsh.packageRoot.path + "/examples/bell.qasm", "-q"],
-                environment: ["QSH_DB": database], directory: directory)
-            #expect(run.status == 0)
-            ids.append(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        return ids
-    }
-
-    @Test func taskIDsCompleteNewestFirst() throws {
-        let dir = try TempDirectory()
-        let database = dir.file("tasks.sqlite")
-        let ids = try submit(2, database: database, directory: dir.path)
-        let all = try Qsh.run(["completion", "--complete", "--", "tasks get "], environment: ["QSH_DB": database])
+    @Test(arguments: Door.allCases) func taskIDsCompleteNewestFirst(door: Door) throws {
+        let box = try TaskSandbox(door)
+        let ids = [try box.submit(), try box.submit()]
+        let all = try box.run(["completion", "--complete", "--", "tasks get "])
         #expect(all.status == 0)
         #expect(all.stdout == ids.reversed().map { $0 + "\n" }.joined())
         let prefix = String(ids[0].prefix(8))
-        let one = try Qsh.run(["completion", "--complete", "--", "tasks wait " + prefix], environment: ["QSH_DB": database])
+        let one = try box.run(["completion", "--complete", "--", "tasks wait " + prefix])
         #expect(one.stdout == ids[0] + "\n")
-        // No database yet: no candidates, and none is created.
-        let none = try Qsh.run(
-            ["completion", "--complete", "--", "tasks get "], environment: ["QSH_DB": dir.file("none.sqlite")])
-        #expect(none.stdout == "")
-        #expect(!FileManager.default.fileExists(atPath: dir.file("none.sqlite")))
+        // No database yet (locally), no task (on a server): no candidates, and no database is created.
+        let empty = try TaskSandbox(door)
+        let none = try empty.run(["completion", "--complete", "--", "tasks get "])
+        #expect(none.status == 0 && none.stdout == "")
+        if door == .local { #expect(!FileManager.default.fileExists(atPath: empty.db)) }
     }
 
-    @Test(.enabled(if: TmuxSession.tmux != nil))
-    func tabCompletesATaskIDAndCtrlCStopsTheWait() throws {
-        let dir = try TempDirectory()
-        let database = dir.file("tasks.sqlite")
+    @Test(.enabled(if: TmuxSession.tmux != nil), arguments: Door.allCases)
+    func tabCompletesATaskIDAndCtrlCStopsTheWait(door: Door) throws {
+        let box = try TaskSandbox(door)
+        let dir = box.dir
         let statusFile = dir.file("status")
+        // The sandbox's shell environment: the server's URL and token in the client door.
+        let variables = box.environment(for: ["repl"]).sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }
         let command = "cd '\(dir.path)' && env -i PATH=/usr/bin:/bin TERM=screen INPUTRC=/dev/null LC_ALL=C "
-            + "HOME='\(dir.path)' XDG_STATE_HOME='\(dir.path)/state' QSH_DB='\(database)' "
-            + "QSH_NO_AUTOSTART=1 '\(Qsh.binary)'; echo $? > '\(statusFile)'"
+            + "HOME='\(dir.path)' XDG_STATE_HOME='\(dir.path)/state' \(variables.joined(separator: " ")) "
+            + "'\(Qsh.binary)'; echo $? > '\(statusFile)'"
         let tmux = try TmuxSession(command: command)
         let last: ([String]) -> String = { $0.last ?? "" }
-        tmux.waitFor { last($0) == "qsh>" }
+        // The prompt names the server in client mode.
+        let prompt = "qsh" + (box.server.map { "@" + $0.url.replacingOccurrences(of: "http://", with: "") } ?? "") + ">"
+        tmux.waitFor { last($0) == prompt }
 
         // No worker runs (QSH_NO_AUTOSTART), so the task stays queued and a wait lasts;
         // -q prints the id alone.
         try tmux.type("tasks submit " + Qsh.packageRoot.path + "/examples/bell.qasm -q")
         try tmux.keys("Enter")
-        var screen = tmux.waitFor { $0.count >= 2 && last($0) == "qsh>" && $0[$0.count - 2].count == 36 }
+        var screen = tmux.waitFor { $0.count >= 2 && last($0) == prompt && $0[$0.count - 2].count == 36 }
         let id = screen.count >= 2 ? screen[screen.count - 2] : ""
         #expect(id.count == 36)
 
         // Tab completes the id from its first characters.
         try tmux.type("tasks wait " + id.prefix(6))
         try tmux.keys("Tab")
-        screen = tmux.waitFor { last($0) == "qsh> tasks wait " + id }
-        #expect(last(screen) == "qsh> tasks wait " + id)
+        screen = tmux.waitFor { last($0) == prompt + " tasks wait " + id }
+        #expect(last(screen) == prompt + " tasks wait " + id)
         try tmux.keys("Enter")
 
         // The wait draws its progress line once it watches for Ctrl-C; a Ctrl-C sent
@@ -78,11 +69,11 @@ import TestSupport
             try tmux.keys("C-c")
             tmux.waitFor(1) { $0.contains(where: { $0.hasPrefix("qsh: stopped waiting") }) }
         }
-        screen = tmux.waitFor { last($0) == "qsh>" }
+        screen = tmux.waitFor { last($0) == prompt }
         #expect(screen.contains(where: { $0.hasPrefix("qsh: stopped waiting (\(id.prefix(8)) is ") }))
         try tmux.type(".status")
         try tmux.keys("Enter")
-        screen = tmux.waitFor { $0.contains("130  interrupted (Ctrl-C)") && last($0) == "qsh>" }
+        screen = tmux.waitFor { $0.contains("130  interrupted (Ctrl-C)") && last($0) == prompt }
         #expect(screen.contains("130  interrupted (Ctrl-C)"))
 
         // The shell is still there; Ctrl-D leaves it with 0.

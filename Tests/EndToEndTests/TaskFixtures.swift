@@ -64,19 +64,29 @@ final class TaskSandbox: @unchecked Sendable {
     }
 
     /// The environment of `qsh arguments...` behind the sandbox's door: in the client door, the
-    /// commands a server answers (tasks, batches, qpus) get its URL and token, a cache of their
-    /// own and a local database path that must never be created; the others (worker, qasm,
+    /// commands a server answers (tasks, batches, qpus, and the task ids `completion` offers) get
+    /// its URL and token, a cache of their own and a local database path that must never be
+    /// created; the shell (no command, or `repl`) gets the server too, with the local database
+    /// for the commands that always work locally (doctor, worker); the others (worker, qasm,
     /// doctor, config...) always work on the local database, the server's.
     func environment(for arguments: [String]) -> [String: String] {
         var env = environment
-        guard let server, let group = arguments.first(where: { !$0.hasPrefix("-") }),
-              ["tasks", "batches", "qpus"].contains(group) else { return env }
+        guard let server else { return env }
+        let command = arguments.first { Self.commands.contains($0) }
+        let shell = command == nil || command == "repl"
+        guard shell || ["tasks", "batches", "qpus", "completion"].contains(command ?? "") else { return env }
         env["QSH_API"] = server.url
         env["QSH_TOKEN"] = server.token
         env["XDG_CACHE_HOME"] = dir.file("cache")
-        env["QSH_DB"] = noLocalDatabase
+        if !shell { env["QSH_DB"] = noLocalDatabase }
         return env
     }
+
+    /// qsh's commands, to find the command among a command line's words (an option's value is not one).
+    static let commands: Set<String> = [
+        "tasks", "batches", "qpus", "completion", "repl", "worker", "qasm", "doctor", "config", "tokens", "serve",
+        "login", "logout", "cache", "help", "version",
+    ]
 
     /// Where the client door's commands are told the local database is: it must stay absent.
     var noLocalDatabase: String { dir.file("no-local.sqlite") }

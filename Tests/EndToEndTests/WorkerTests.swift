@@ -1,10 +1,13 @@
 // End-to-end: the worker and the database file — a foreign file and a newer
-// schema are refused untouched; `worker --once` drains the queue.
+// schema are refused untouched; `worker --once` drains the queue. The worker always works on
+// the local database; the tasks it runs are submitted and read through both doors (local, and
+// qsh as a client of `qsh serve` on that database).
 import Foundation
 import Testing
 import TestSupport
 
 @Suite struct WorkerTests {
+    /// Local only: `qsh serve` refuses to start on such a file, so no client can reach it.
     @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
     func foreignFileIsRefusedUntouched() throws {
         let box = try TaskSandbox()
@@ -21,6 +24,7 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
     }
 
+    /// Local only: the schema is read when a database is opened, and a server opened it before.
     @Test(.enabled(if: TaskSandbox.sqlite3 != nil))
     func newerSchemaIsRefusedUntouched() throws {
         let box = try TaskSandbox()
@@ -37,6 +41,7 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: box.db)) == before)
     }
 
+    /// Local only: the file deleted under a worker is what a client never sees.
     @Test func aDatabaseDeletedUnderARunningWorkerIsAnIOErrorThatSaysWhatToCheck() throws {
         // The worker keeps the -wal and -shm files open; a new database file under the
         // old name meets them, and SQLite reports an I/O error instead of guessing.
@@ -73,8 +78,8 @@ import TestSupport
             """)
     }
 
-    @Test func onceDrainsTheQueueAndExits() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func onceDrainsTheQueueAndExits(door: Door) throws {
+        let box = try TaskSandbox(door)
         let ids = [try box.submit(), try box.submit()]
         let run = try box.run(["worker", "--once"])
         #expect(run.status == 0)
@@ -85,8 +90,8 @@ import TestSupport
         }
     }
 
-    @Test func badProgramEndsInPayloadProcessingErrorAndWaitExits3() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func badProgramEndsInPayloadProcessingErrorAndWaitExits3(door: Door) throws {
+        let box = try TaskSandbox(door)
         let id = try box.submit(text: TaskSandbox.badArity)
         #expect(try box.run(["worker", "--once"]).status == 0)
         let run = try box.run(["tasks", "wait", id, "-o", "json"])
@@ -97,9 +102,10 @@ import TestSupport
         #expect(try box.run(["tasks", "results", id]).status == 3)
     }
 
-    @Test func killedWorkerIsSweptToFailedAndTheNextTaskRuns() throws {
-        let box = try TaskSandbox()
+    @Test(arguments: Door.allCases) func killedWorkerIsSweptToFailedAndTheNextTaskRuns(door: Door) throws {
+        // The test QPU is the server's too in the client door (a submit names it there).
         let slow = ["QSH_TEST_QPU": "1", "QSH_TEST_SHOT_MS": "20"]
+        let box = try TaskSandbox(door, serverEnvironment: slow)
         let lost = try box.submit(["--qpu", "test:sleep", "--shots", "1000"], extra: slow)
         let worker = try box.start(["worker", "--lease", "1"], extra: slow)
         #expect(try box.waitFor(lost, ["ExecutionStarted"]) == "ExecutionStarted")

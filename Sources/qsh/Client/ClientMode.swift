@@ -40,7 +40,9 @@ enum ClientMode {
         return Remote(server: server, token: token, offline: invocation.arguments.has("--offline") || context.sessionOffline)
     }
 
-    /// The URL asked for and where it came from; nil when none was (or `.disconnect` said local).
+    /// The URL asked for and where it came from; nil when none was (or `.disconnect` or `--db`
+    /// said local).
+    /// - Throws: `UsageError` for `--api ""`, or `--api` with `--db`.
     static func apiSetting(_ invocation: Invocation) throws -> (String, String)? {
         let context = invocation.context
         if let api = invocation.arguments.value("--api") {
@@ -49,11 +51,22 @@ enum ClientMode {
                     "option '--api' needs a URL; leave it out to use $QSH_API or the local database",
                     argument: invocation.arguments.word(of: "--api"))
             }
+            if invocation.arguments.has("--db") { throw Self.apiAndDatabase(invocation.arguments) }
             return (api, "--api")
         }
+        // A `--db` on the command line names the local database: it wins over the session's
+        // server, $QSH_API and the settings file, as options win over the environment.
+        if invocation.arguments.has("--db") { return nil }
         if let session = context.sessionAPI { return session.isEmpty ? nil : (session, ".connect") }
         guard let (value, source) = try context.setting(.api) else { return nil }
         return (value, context.settingOrigin(.api, source))
+    }
+
+    /// `--api` and `--db` together: a server and a local database at once.
+    static func apiAndDatabase(_ arguments: ParsedArguments) -> UsageError {
+        UsageError(
+            "options '--api' and '--db' cannot be used together: '--api' uses a qsh server, '--db' a local database",
+            argument: arguments.word(of: "--db"))
     }
 
     /// The server the session uses now (`.connect`, else $QSH_API, else the settings file), nil

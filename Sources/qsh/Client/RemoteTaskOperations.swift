@@ -35,18 +35,33 @@ extension RemoteTaskClient: TaskClient {
     // MARK: Submitting
 
     /// The program members of a request body: its source, name and the files it included.
+    /// The files go byte for byte, as locally: bytes that are not UTF-8 in base64
+    /// (`program_base64`, `includes_base64`), and an include that could not be read with its
+    /// reason (`include_errors`), so that the server's diagnostics are `qasm check`'s.
     static func programMembers(_ program: ProgramSnapshot) -> [(String, JSONValue)] {
-        var includes: [(String, JSONValue)] = []
+        var includes: [(String, JSONValue)] = [], binary: [(String, JSONValue)] = [], unreadable: [(String, JSONValue)] = []
         for file in program.includes {
-            if case .loaded(let bytes) = file.result {
-                includes.append((file.path, .string(String(decoding: bytes, as: UTF8.self))))
+            switch file.result {
+            case .loaded(let bytes):
+                if let text = String(validating: bytes, as: UTF8.self) {
+                    includes.append((file.path, .string(text)))
+                } else {
+                    binary.append((file.path, .string(Base64.encode(bytes))))
+                }
+            case .failed(let reason): unreadable.append((file.path, .string(reason)))
+            case .notFound, .tooLarge: break
             }
         }
-        return [
-            ("program", .string(String(decoding: program.main.bytes, as: UTF8.self))),
-            ("program_name", .string(program.main.name)),
-            ("includes", .object(includes)),
-        ]
+        var members: [(String, JSONValue)] = []
+        if let text = String(validating: program.main.bytes, as: UTF8.self) {
+            members.append(("program", .string(text)))
+        } else {
+            members.append(("program_base64", .string(Base64.encode(program.main.bytes))))
+        }
+        members += [("program_name", .string(program.main.name)), ("includes", .object(includes))]
+        if !binary.isEmpty { members.append(("includes_base64", .object(binary))) }
+        if !unreadable.isEmpty { members.append(("include_errors", .object(unreadable))) }
+        return members
     }
 
     /// The body of POST /v2/{mode}/tasks.
@@ -198,13 +213,17 @@ extension RemoteTaskClient: TaskClient {
 
     func delete(_ idsOrPrefixes: [String], force: Bool) throws -> [DeletedTask] {
         // Every id is found first, so that a wrong one deletes nothing (as locally).
-        var ids: [String] = []
+        var tasks: [QuantumTask] = []
         for id in idsOrPrefixes {
-            let full = try get(id).id
-            if !ids.contains(full) { ids.append(full) }
+            let task = try get(id)
+            if !tasks.contains(where: { $0.id == task.id }) { tasks.append(task) }
+        }
+        // And one too far along to cancel refuses the whole deletion before any is deleted (as locally).
+        if !force, let stuck = tasks.first(where: { !$0.status.isTerminal && !TaskStateMachine.cancellable.contains($0.status) }) {
+            throw TaskError.deleteRefused(id: stuck.id, status: stuck.status)
         }
         var deleted: [DeletedTask] = []
-        for id in ids {
+        for id in tasks.map(\.id) {
             let json = try call("DELETE", Self.taskPath(id), query: force ? [("force", "true")] : []).json
             deleted += try decode { try DeletedTask.list(wireJSON: json) }
             cache?.remove(taskID: id)

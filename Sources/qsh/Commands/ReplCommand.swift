@@ -39,7 +39,14 @@ enum ReplCommand {
     /// Starts a session: interactive when stdin is a terminal, else batch.
     /// `arguments` may hold `--keep-going`, `--db`, `--output`/`--json` (session-wide).
     static func start(context: CommandContext, arguments: ParsedArguments) -> ExitStatus {
-        if let db = arguments.value("--db") { context.environment["QSH_DB"] = db }
+        if let db = arguments.value("--db") {
+            guard !arguments.has("--api") else {
+                return Dispatcher.report(ClientMode.apiAndDatabase(arguments), context: context)
+            }
+            // The session's database is local, whatever $QSH_API says (`.connect` still can).
+            context.environment["QSH_DB"] = db
+            context.sessionAPI = ""
+        }
         if let api = arguments.value("--api") {
             do {
                 context.sessionAPI = try ServerAddress(api).url
