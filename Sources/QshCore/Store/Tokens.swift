@@ -54,7 +54,7 @@ extension SQLiteTaskStore {
     }
 
     /// Revokes the token `idOrPrefix` names, unless it is revoked already.
-    public func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> AccessToken {
+    public func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> (token: AccessToken, revokedNow: Bool) {
         guard let prefix = AccessToken.normalizedPrefix(idOrPrefix) else {
             throw TaskError.invalidTokenID(text: idOrPrefix)
         }
@@ -68,10 +68,11 @@ extension SQLiteTaskStore {
             guard let id = matches.first else { throw TaskError.tokenNotFound(id: idOrPrefix) }
             try db.cached("UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL").execute(
                 [.integer(now.milliseconds), .text(id)])
+            let revokedNow = db.changes > 0
             guard let token = try db.cached("SELECT \(Self.tokenColumns) FROM api_tokens WHERE id = ?")
                 .first([.text(id)], decodeToken)
             else { throw TaskError.tokenNotFound(id: idOrPrefix) }
-            return token
+            return (token, revokedNow)
         }
     }
 

@@ -235,11 +235,11 @@ public protocol TaskRepository: AnyObject {
     func tokens() throws -> [AccessToken]
 
     /// Revokes the one token whose id starts with `idOrPrefix` (case-insensitive) at `now`.
-    /// A token revoked before stays as it was: its `revoked` date is the first revocation's,
-    /// which tells the caller it was revoked already.
-    /// - Returns: the token as it is now.
+    /// A token revoked before stays as it was (its `revoked` date is the first revocation's).
+    /// - Returns: the token as it is now, and whether this call revoked it (false when it
+    ///   was revoked already, even by another call in the same millisecond).
     /// - Throws: `TaskError.invalidTokenID`, `.tokenNotFound` or `.ambiguousTokenPrefix`.
-    func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> AccessToken
+    func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> (token: AccessToken, revokedNow: Bool)
 
     /// The token whose secret this is, when it is neither revoked nor expired at `now`;
     /// nil otherwise (unknown, malformed, revoked or expired: the caller cannot tell which,

@@ -91,8 +91,8 @@ enum TokensCommand {
             if AccessToken.normalizedPrefix(text) == nil { throw TaskError.invalidTokenID(text: text) }
             let store = try LocalDatabase(invocation).open(.write)
             let now = SystemClock().now()
-            let token = try store.revokeToken(text, now: now)
-            if let revoked = token.revoked, revoked != now {
+            let (token, revokedNow) = try store.revokeToken(text, now: now)
+            if let revoked = token.revoked, !revokedNow {
                 invocation.stderr.line("token \(token.id) (\(token.user)) was already revoked on \(revoked.rfc3339)")
             } else {
                 invocation.stderr.line("revoked token \(token.id) (\(token.user))")

@@ -108,12 +108,15 @@ struct ScriptedGenerator: RandomNumberGenerator {
         let (kept, keptSecret) = try Self.create(repository, id: "fedcba9876543210")
         let t1 = Self.start.adding(seconds: 10), t2 = Self.start.adding(seconds: 20)
         // Any case, any prefix of 4 digits or more.
-        let revoked = try repository.revokeToken("ABCD", now: t1)
+        let (revoked, revokedNow) = try repository.revokeToken("ABCD", now: t1)
+        #expect(revokedNow)
         #expect(revoked.id == token.id && revoked.revoked == t1 && revoked.status(at: t1) == .revoked)
         #expect(try repository.authenticate(secret: secret, now: t1) == nil)
         #expect(try repository.authenticate(secret: keptSecret, now: t1)?.id == kept.id)
-        let again = try repository.revokeToken(token.id, now: t2)
-        #expect(again.revoked == t1)
+        let (again, againNow) = try repository.revokeToken(token.id, now: t2)
+        #expect(again.revoked == t1 && !againNow)
+        // Again in the same millisecond as the first: still not this call's revocation.
+        #expect(try repository.revokeToken(token.id, now: t1).revokedNow == false)
         #expect(try repository.tokens().map(\.revoked) == [t1, nil])
         // Revoked outranks expired.
         #expect(again.status(at: Self.start.adding(seconds: 1e9)) == .revoked)
@@ -158,8 +161,8 @@ struct ScriptedGenerator: RandomNumberGenerator {
         }
         // Nothing was revoked by the refusals; a unique prefix is enough.
         #expect(try repository.tokens().allSatisfy { $0.revoked == nil })
-        #expect(try repository.revokeToken("abce", now: now).id == "abce000000000003")
-        #expect(try repository.revokeToken("abcd000000000001", now: now).id == "abcd000000000001")
+        #expect(try repository.revokeToken("abce", now: now).token.id == "abce000000000003")
+        #expect(try repository.revokeToken("abcd000000000001", now: now).token.id == "abcd000000000001")
         #expect(TaskError.tokenNotFound(id: "x").code == .notFound)
         #expect(TaskError.ambiguousTokenPrefix(prefix: "x", candidates: []).code == .ambiguousID)
         #expect(TaskError.invalidTokenID(text: "x").code == .invalidID)

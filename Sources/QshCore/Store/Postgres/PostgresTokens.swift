@@ -47,7 +47,7 @@ extension PostgresTaskStore {
     }
 
     /// Revokes the token `idOrPrefix` names, unless it is revoked already.
-    public func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> AccessToken {
+    public func revokeToken(_ idOrPrefix: String, now: Timestamp) throws -> (token: AccessToken, revokedNow: Bool) {
         guard let prefix = AccessToken.normalizedPrefix(idOrPrefix) else {
             throw TaskError.invalidTokenID(text: idOrPrefix)
         }
@@ -57,14 +57,15 @@ extension PostgresTaskStore {
                 throw TaskError.ambiguousTokenPrefix(prefix: idOrPrefix, candidates: Array(matches.prefix(10)))
             }
             guard let id = matches.first else { throw TaskError.tokenNotFound(id: idOrPrefix) }
+            let changed = try db.query(
+                "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL RETURNING id",
+                [.integer(now.milliseconds), .text(id)])
             let rows = try db.query(
-                """
-                UPDATE api_tokens SET revoked_ms = coalesce(revoked_ms, $1) WHERE id = $2 RETURNING \(Self.tokenColumns)
-                """, [.integer(now.milliseconds), .text(id)])
+                "SELECT \(Self.tokenColumns) FROM api_tokens WHERE id = $1", [.text(id)])
             guard let token = try rows.first({ try decodeToken(rows, $0) }) else {
                 throw TaskError.tokenNotFound(id: idOrPrefix)
             }
-            return token
+            return (token, changed.count == 1)
         }
     }
 
