@@ -7,15 +7,13 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite(.disabled(if: !PostgresCluster.installed && !TestPostgres.required,
-                 "PostgreSQL is not installed (Debian's 'postgresql' package)"))
+@Suite(.disabled(if: TestPostgres.url == nil && !TestPostgres.required, Comment(rawValue: TestPostgres.unavailableReason ?? "")))
 struct PostgresReplicasTests {
     static let tasksPerReplica = 1_000
     static let shots = 20
 
     @Test func replicasAndWorkersShareOneQueueThroughAKilledWorkerAndARestart() throws {
-        let cluster = try PostgresCluster()
-        defer { cluster.stop() }
+        let cluster = try PrivatePostgres()
         let sandbox = try TaskSandbox()
         let env = ["QSH_DB": cluster.url, "QSH_TEST_QPU": "1"]
         let made = try sandbox.run(["tokens", "create", "--user", "alice", "--scope", "submit", "-q"], extra: env)
@@ -55,7 +53,7 @@ struct PostgresReplicasTests {
         }
 
         // PostgreSQL restarts while the queue drains; workers and replicas reconnect.
-        try cluster.waitUntil("SELECT count(*) >= 100 FROM tasks WHERE task_status = 'Completed'", timeout: 120)
+        try waitUntil(cluster, "SELECT count(*) >= 100 FROM tasks WHERE task_status = 'Completed'", timeout: 120)
         let waiting = try cluster.sql("SELECT count(*) FROM tasks WHERE task_status = 'Created'")
         try cluster.restart()
         #expect((Int(waiting) ?? 0) > 0, "the queue was drained before the restart")
@@ -73,8 +71,8 @@ struct PostgresReplicasTests {
         let wait = try sandbox.run(["tasks", "wait", id], extra: client(replicas[1]), timeout: 300)
         #expect(wait.status == 0, Comment(rawValue: wait.stderr))
 
-        try cluster.waitUntil(
-            "SELECT count(*) = 0 FROM tasks WHERE task_status NOT IN ('Completed', 'Failed', 'Cancelled', 'PayloadProcessingError')",
+        try waitUntil(
+            cluster, "SELECT count(*) = 0 FROM tasks WHERE task_status NOT IN ('Completed', 'Failed', 'Cancelled', 'PayloadProcessingError')",
             timeout: 300)
 
         // Every task ran exactly once; counts sum to shots; the killed worker's task failed.
@@ -126,48 +124,12 @@ struct PostgresReplicasTests {
         return try Subprocess.start(
             "/usr/bin/curl", ["-s", "-S", "--parallel", "--parallel-max", "8", "-K", config])
     }
-}
 
-/// A PostgreSQL cluster of one test's own (scripts/pg-cluster in a temporary folder), so that
-/// the test may restart it; stopped and removed by `stop()`.
-final class PostgresCluster: @unchecked Sendable {
-    let folder: String
-    let url: String
-    static let script = Qsh.packageRoot.appendingPathComponent("scripts/pg-cluster").path
-
-    /// True when Debian's PostgreSQL server is installed (pg-cluster finds initdb there).
-    static let installed: Bool = {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        return versions.contains { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }
-    }()
-
-    init() throws {
-        // Directly under the temporary folder: as root, the server's user must reach it.
-        folder = NSTemporaryDirectory() + "qsh-pg-\(UUID().uuidString.prefix(8))"
-        let run = try Subprocess.run("/bin/bash", [Self.script, "start", folder], timeout: 120)
-        guard run.status == 0 else { throw SandboxError.failed(run) }
-        url = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func restart() throws {
-        let run = try Subprocess.run("/bin/bash", [Self.script, "restart", folder], timeout: 120)
-        guard run.status == 0 else { throw SandboxError.failed(run) }
-    }
-
-    func stop() { _ = try? Subprocess.run("/bin/bash", [Self.script, "stop", folder], timeout: 60) }
-
-    /// One value of `query`, with psql.
-    func sql(_ query: String) throws -> String {
-        let run = try Subprocess.run("/usr/bin/env", ["psql", "-X", "-tA", "-v", "ON_ERROR_STOP=1", url, "-c", query])
-        guard run.status == 0 else { throw SandboxError.failed(run) }
-        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Polls `condition` (a query answering a boolean) until it holds; throws after `timeout` s.
-    func waitUntil(_ condition: String, timeout: Double) throws {
+    /// Polls `condition` (a query answering a boolean) until it holds; fails after `timeout` s.
+    func waitUntil(_ cluster: PrivatePostgres, _ condition: String, timeout: Double) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if (try? sql(condition)) == "t" { return }
+            if (try? cluster.sql(condition)) == "t" { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         Issue.record("timed out after \(Int(timeout)) s waiting for: \(condition)")

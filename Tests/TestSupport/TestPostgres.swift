@@ -78,15 +78,25 @@ public final class PrivatePostgres: @unchecked Sendable {
     /// Starts the server again on the same port.
     public func up() throws { _ = try Self.call("up", folder) }
 
-    /// Runs the script with system(3), not Foundation's Process: the script's server
-    /// outlives it, and Process can then miss the script's own exit.
+    /// Restarts the server (a fast shutdown, then a start on the same port), as an
+    /// operator's restart does.
+    public func restart() throws { _ = try Self.call("restart", folder) }
+
+    /// The one value `query` answers, read with psql.
+    public func sql(_ query: String) throws -> String {
+        let run = try Subprocess.run("/usr/bin/env", ["psql", "-X", "-tA", "-v", "ON_ERROR_STOP=1", url, "-c", query])
+        guard run.status == 0 else { throw PrivatePostgresError(reason: "psql failed: \(run.stderr)") }
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs the script; its server inherits none of this process's descriptors, so the
+    /// run ends when the script does.
     private static func call(_ command: String, _ folder: String) throws -> String {
-        let output = folder + "." + command + ".out"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let status = system("/bin/bash '\(script)' \(command) '\(folder)' >'\(output)' 2>&1 </dev/null")
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else { throw PrivatePostgresError(reason: "\(command) failed (\(status)): \(text)") }
-        return text
+        let run = try Subprocess.run("/bin/bash", [script, command, folder], timeout: 120)
+        guard run.status == 0 else {
+            throw PrivatePostgresError(reason: "\(command) failed (\(run.status)): \(run.stdout)\(run.stderr)")
+        }
+        return run.stdout
     }
 
     deinit { _ = try? Self.call("stop", folder) }
