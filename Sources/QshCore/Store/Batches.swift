@@ -11,13 +11,7 @@ extension SQLiteTaskStore {
         _ batch: Batch, items: [(task: QuantumTask, program: ProgramSnapshot)], actor: String,
         idempotency: IdempotencyRecord?
     ) throws {
-        var labels = Set<String>()
-        for item in items {
-            let label = item.task.batchLabel ?? ""
-            guard labels.insert(label).inserted else {
-                throw TaskError.invalidRequest(reason: "label '\(label)' is used twice in the batch")
-            }
-        }
+        try Batch.checkDistinctLabels(items.map(\.task))
         try connection.transaction { db in
             try db.run(
                 "INSERT INTO batches (id, name, created_by, created_ms, size) VALUES (?, ?, ?, ?, ?)",
@@ -120,5 +114,19 @@ extension SQLiteTaskStore {
         return BatchPage(
             batches: try batches.map { BatchSummary(batch: $0, counts: try batchCounts(batchID: $0.id)) },
             page: max(0, page), total: total)
+    }
+}
+
+extension Batch {
+    /// Refuses a batch whose items repeat a label (each store checks before writing).
+    /// - Throws: `TaskError.invalidRequest` naming the first repeated label.
+    static func checkDistinctLabels(_ tasks: [QuantumTask]) throws {
+        var labels = Set<String>()
+        for task in tasks {
+            let label = task.batchLabel ?? ""
+            guard labels.insert(label).inserted else {
+                throw TaskError.invalidRequest(reason: "label '\(label)' is used twice in the batch")
+            }
+        }
     }
 }

@@ -15,21 +15,7 @@ extension SQLiteTaskStore {
             [.text(id), .text(program.main.name), .blob(program.main.bytes), .integer(at.milliseconds)])
         guard db.changes == 1 else { return }
         for (seq, file) in program.includes.enumerated() {
-            let outcome: String
-            var bytes = SQLValue.null
-            var reason = SQLValue.null
-            switch file.result {
-            case .loaded(let b):
-                outcome = "loaded"
-                bytes = .blob(b)
-            case .notFound:
-                outcome = "not_found"
-            case .failed(let why):
-                outcome = "failed"
-                reason = .text(why)
-            case .tooLarge:
-                outcome = "too_large"
-            }
+            let (outcome, bytes, reason) = file.result.storedColumns
             try db.run(
                 "INSERT INTO definition_includes (definition_id, seq, path, outcome, bytes, reason) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(id), .int(seq), .text(file.path), .text(outcome), bytes, reason])
@@ -50,15 +36,10 @@ extension SQLiteTaskStore {
         let includes = try connection.cached(
             "SELECT path, outcome, bytes, reason FROM definition_includes WHERE definition_id = ? ORDER BY seq"
         ).rows([.text(id)]) { row -> IncludedFile in
-            let path = row.text(0)
-            let result: IncludeResult
-            switch row.text(1) {
-            case "loaded": result = .loaded(row.blob(2))
-            case "not_found": result = .notFound
-            case "failed": result = .failed(row.text(3))
-            case "too_large": result = .tooLarge
-            case let other:
-                throw stored.corrupt("the include '\(path)' of program definition '\(id)'", "has the outcome '\(other)'")
+            let path = row.text(0), outcome = row.text(1)
+            guard let result = IncludeResult.stored(outcome: outcome, bytes: { row.blob(2) }, reason: { row.text(3) })
+            else {
+                throw stored.corrupt("the include '\(path)' of program definition '\(id)'", "has the outcome '\(outcome)'")
             }
             return IncludedFile(path: path, result: result)
         }

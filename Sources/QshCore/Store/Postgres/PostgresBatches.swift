@@ -8,13 +8,7 @@ extension PostgresTaskStore {
         _ batch: Batch, items: [(task: QuantumTask, program: ProgramSnapshot)], actor: String,
         idempotency: IdempotencyRecord?
     ) throws {
-        var labels = Set<String>()
-        for item in items {
-            let label = item.task.batchLabel ?? ""
-            guard labels.insert(label).inserted else {
-                throw TaskError.invalidRequest(reason: "label '\(label)' is used twice in the batch")
-            }
-        }
+        try Batch.checkDistinctLabels(items.map(\.task))
         var retried = false
         try connection.transaction(retried: { retried = true }) { db in
             if retried, try db.query("SELECT 1 FROM batches WHERE id = $1", [.text(batch.id)]).count == 1 { return }

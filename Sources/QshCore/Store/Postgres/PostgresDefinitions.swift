@@ -13,21 +13,7 @@ extension PostgresTaskStore {
             [.text(id), .text(program.main.name), .blob(program.main.bytes), .integer(at.milliseconds)])
         guard inserted.changes == 1 else { return }
         for (seq, file) in program.includes.enumerated() {
-            let outcome: String
-            var bytes = SQLValue.null
-            var reason = SQLValue.null
-            switch file.result {
-            case .loaded(let b):
-                outcome = "loaded"
-                bytes = .blob(b)
-            case .notFound:
-                outcome = "not_found"
-            case .failed(let why):
-                outcome = "failed"
-                reason = .text(why)
-            case .tooLarge:
-                outcome = "too_large"
-            }
+            let (outcome, bytes, reason) = file.result.storedColumns
             try db.query(
                 """
                 INSERT INTO definition_includes (definition_id, seq, path, outcome, bytes, reason)
@@ -47,15 +33,11 @@ extension PostgresTaskStore {
             "SELECT path, outcome, bytes, reason FROM definition_includes WHERE definition_id = $1 ORDER BY seq",
             [.text(id)])
         let includes = try rows.map { i -> IncludedFile in
-            let path = rows.text(i, 0)
-            let result: IncludeResult
-            switch rows.text(i, 1) {
-            case "loaded": result = .loaded(rows.bytes(i, 2))
-            case "not_found": result = .notFound
-            case "failed": result = .failed(rows.text(i, 3))
-            case "too_large": result = .tooLarge
-            case let other:
-                throw stored.corrupt("the include '\(path)' of program definition '\(id)'", "has the outcome '\(other)'")
+            let path = rows.text(i, 0), outcome = rows.text(i, 1)
+            guard let result = IncludeResult.stored(
+                outcome: outcome, bytes: { rows.bytes(i, 2) }, reason: { rows.text(i, 3) })
+            else {
+                throw stored.corrupt("the include '\(path)' of program definition '\(id)'", "has the outcome '\(outcome)'")
             }
             return IncludedFile(path: path, result: result)
         }
