@@ -68,7 +68,7 @@ extension PostgresTaskStore {
                 columns[table] = found
                 return found
             }
-            _ = try Self.countingOnce(db) {
+            _ = try Self.countingOnce(db, expected: records.count) {
                 for record in records where record.kind == .task {
                     try SQLiteTaskStore.checkShape(record)
                     if try db.query("SELECT 1 FROM tasks WHERE id = $1", [.text(record.id)]).count > 0 {

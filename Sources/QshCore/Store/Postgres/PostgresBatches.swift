@@ -21,7 +21,7 @@ extension PostgresTaskStore {
             if let idempotency {
                 try Self.insertIdempotencyKey(db, idempotency, taskID: nil, batchID: batch.id, at: batch.createdDate)
             }
-            _ = try Self.countingOnce(db) {
+            _ = try Self.countingOnce(db, expected: items.count) {
                 for item in items { try Self.insertTask(db, item.task, program: item.program, actor: actor) }
                 return items.map(\.task.id)
             }

@@ -4,10 +4,18 @@
 // square of its tasks. Instead the trigger stands aside and one statement adds them all.
 
 extension PostgresTaskStore {
-    /// Runs `insert` (which returns the ids of the tasks it stored) with the counting trigger
-    /// off for inserts, then adds those tasks to the counters in one statement. Call inside
-    /// a transaction.
-    static func countingOnce(_ db: PostgresConnection, _ insert: () throws -> [String]) throws -> [String] {
+    /// Below this many tasks the trigger's own counting costs less than the two settings
+    /// and the one statement (a lone submit, the server's small groups).
+    static let bulkCountingFrom = 32
+
+    /// Runs `insert` (which stores up to `expected` tasks and returns the ids of those it
+    /// stored) with the counting trigger off for inserts, then adds those tasks to the
+    /// counters in one statement; for fewer than `bulkCountingFrom` tasks the trigger counts
+    /// as usual. Call inside a transaction.
+    static func countingOnce(_ db: PostgresConnection, expected: Int, _ insert: () throws -> [String]) throws
+        -> [String]
+    {
+        if expected < bulkCountingFrom { return try insert() }
         try db.execute("SET LOCAL qsh.bulk_insert = 'on'")
         let ids = try insert()
         try db.execute("SET LOCAL qsh.bulk_insert = 'off'")

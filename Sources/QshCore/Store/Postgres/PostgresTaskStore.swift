@@ -88,7 +88,7 @@ public final class PostgresTaskStore: TaskRepository {
         var retried = false
         return try connection.transaction(retried: { retried = true }) { db in
             var outcomes: [(any Error)?] = []
-            _ = try Self.countingOnce(db) {
+            _ = try Self.countingOnce(db, expected: insertions.count) {
                 var stored: [String] = []
                 for i in insertions {
                     let outcome = try Self.insertOne(db, i, retried: retried)
