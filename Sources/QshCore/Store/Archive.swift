@@ -176,18 +176,8 @@ extension SQLiteTaskStore {
                 }
             }
             for row in rows {
-                var names: [String] = []
-                var values: [SQLValue] = []
-                for field in row.fields where !dropped.contains(field.column) {
-                    guard known[field.column] != nil else {
-                        throw ImportError.invalid(
-                            record: record.id,
-                            reason: "the column '\(field.column)' of its table '\(spec.name)' is not in this database "
-                                + "(was it exported by a newer qsh?)")
-                    }
-                    names.append(field.column)
-                    values.append(field.value.sqlValue)
-                }
+                let (names, values) = try row.columns(
+                    leaving: dropped, of: spec.name, known: { known[$0] != nil }, record: record.id)
                 let conflict = spec.shared || record.kind == .definition ? " ON CONFLICT DO NOTHING" : ""
                 let sql = "INSERT INTO \(spec.name) (" + names.map { "\"\($0)\"" }.joined(separator: ", ")
                     + ") VALUES (" + names.map { _ in "?" }.joined(separator: ", ") + ")" + conflict
@@ -225,5 +215,28 @@ extension ArchiveValue {
         case .text(let s): return .text(s)
         case .blob(let b): return .blob(b)
         }
+    }
+}
+
+extension ArchiveRow {
+    /// The column names and values of this row for an INSERT into `table`, without the
+    /// `dropped` columns (assigned anew here), for both stores.
+    /// - Throws: `ImportError.invalid` for a column this database does not have.
+    func columns(leaving dropped: Set<String>, of table: String, known: (String) -> Bool, record: String) throws
+        -> (names: [String], values: [SQLValue])
+    {
+        var names: [String] = []
+        var values: [SQLValue] = []
+        for field in fields where !dropped.contains(field.column) {
+            guard known(field.column) else {
+                throw ImportError.invalid(
+                    record: record,
+                    reason: "the column '\(field.column)' of its table '\(table)' is not in this database "
+                        + "(was it exported by a newer qsh?)")
+            }
+            names.append(field.column)
+            values.append(field.value.sqlValue)
+        }
+        return (names, values)
     }
 }

@@ -131,18 +131,8 @@ extension PostgresTaskStore {
                 if !dropped.contains(column) { identitiesGiven.insert(spec.name + "." + column) }
             }
             for row in rows {
-                var names: [String] = []
-                var values: [SQLValue] = []
-                for field in row.fields where !dropped.contains(field.column) {
-                    guard known[field.column] != nil else {
-                        throw ImportError.invalid(
-                            record: record.id,
-                            reason: "the column '\(field.column)' of its table '\(spec.name)' is not in this database "
-                                + "(was it exported by a newer qsh?)")
-                    }
-                    names.append(field.column)
-                    values.append(field.value.sqlValue)
-                }
+                let (names, values) = try row.columns(
+                    leaving: dropped, of: spec.name, known: { known[$0] != nil }, record: record.id)
                 let conflict = spec.shared || record.kind == .definition ? " ON CONFLICT DO NOTHING" : ""
                 let sql = "INSERT INTO \(spec.name) (" + names.map { "\"\($0)\"" }.joined(separator: ", ")
                     + ") VALUES (" + (1...max(1, names.count)).prefix(names.count).map { "$\($0)" }
