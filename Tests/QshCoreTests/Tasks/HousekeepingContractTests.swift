@@ -188,6 +188,25 @@ import Testing
     }
 
     @Test(arguments: RepositoryFactory.all)
+    func importRefusesAColumnThisDatabaseLacksAndStoresNothing(_ factory: RepositoryFactory) throws {
+        let clock = ManualClock()
+        let source = try factory.make().repository
+        _ = try Self.completed(source, clock, id: Self.a, program: Self.other)
+        var records = try Self.exported(source, clock)
+        let task = try #require(records.firstIndex { $0.kind == .task })
+        let table = try #require(records[task].tables.firstIndex { $0.name == "task_events" })
+        records[task].tables[table].rows[0].fields.append(ArchiveField("from_the_future", .integer(1)))
+        let target = try factory.make().repository
+        #expect(throws: ImportError.invalid(
+            record: Self.a,
+            reason: "the column 'from_the_future' of its table 'task_events' is not in this database "
+                + "(was it exported by a newer qsh?)")
+        ) { try target.importRecords(records, skipExisting: false) }
+        #expect(try target.task(id: Self.a) == nil)
+        #expect(try target.list(TaskQuery()).total == 0)
+    }
+
+    @Test(arguments: RepositoryFactory.all)
     func importRefusesDuplicatesUnlessToldToSkipThem(_ factory: RepositoryFactory) throws {
         let clock = ManualClock()
         let source = try factory.make().repository
